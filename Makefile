@@ -1,0 +1,56 @@
+# The Compassion case manager. `make help` lists the targets.
+# Two commands matter to a newcomer: `make run` and `make test`.
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8000
+PYTEST_ARGS ?= -n auto
+
+.DEFAULT_GOAL := help
+.PHONY: help run test check lint migrate seed clean
+
+help: ## List the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Reinstall only when a requirements file changed.
+$(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+var:
+	mkdir -p var/mail
+
+migrate: $(VENV)/.installed | var ## Apply database migrations
+	$(BIN)/python manage.py migrate --noinput
+
+seed: migrate ## Load the demo data (safe to run again)
+	$(BIN)/python manage.py seed_demo
+
+# Demo data is loaded once, the first time `make run` meets an empty database.
+var/.demo-seeded: | var
+	$(MAKE) --no-print-directory seed
+	touch $@
+
+run: migrate var/.demo-seeded ## Start web, Celery worker and beat on the embedded default (Ctrl-C stops all)
+	@echo ""
+	@echo "  Compassion case manager: http://127.0.0.1:$(PORT)/"
+	@echo "  Demo logins (password compassion-demo): caseworker, caseworker2, supervisor"
+	@echo "  E-mails are written to var/mail/. Ctrl-C stops web, worker and beat."
+	@echo ""
+	PORT=$(PORT) $(BIN)/honcho -f Procfile.dev start
+
+test: $(VENV)/.installed ## Run the whole test suite (DATABASE_URL picks the database; SQLite by default)
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+check: $(VENV)/.installed ## Lint and check that migrations are complete
+	$(BIN)/ruff check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python manage.py check
+
+clean: ## Remove the virtualenv and local data (database, mail, broker files)
+	rm -rf $(VENV) var

@@ -1,0 +1,43 @@
+"""Filters of the case list (django-filter): validation of the query string lives here."""
+
+import django_filters
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from .models import Case, Participant
+from .selectors import staff_who_can_hold_cases
+
+
+class CaseFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="Search", method="search")
+    status = django_filters.ChoiceFilter(choices=Case.Status.choices, empty_label="Any status")
+    step = django_filters.ChoiceFilter(choices=Case.Step.choices, empty_label="Any step")
+    risk = django_filters.ChoiceFilter(choices=Case.Risk.choices, empty_label="Any risk")
+    caseworker = django_filters.ModelChoiceFilter(
+        queryset=staff_who_can_hold_cases(), empty_label="Any caseworker"
+    )
+
+    class Meta:
+        model = Case
+        fields = ["q", "status", "step", "risk", "caseworker"]
+
+    def __init__(self, *args, show_caseworker: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not show_caseworker:
+            del self.filters["caseworker"]
+        # Lazily evaluated querysets are re-read on each request.
+        if "caseworker" in self.filters:
+            self.filters["caseworker"].queryset = staff_who_can_hold_cases()
+
+    def search(self, queryset: QuerySet[Case], name: str, value: str) -> QuerySet[Case]:
+        """Reference, customer name or business name; case-insensitive, partial."""
+        value = value.strip()
+        if not value:
+            return queryset
+        customer_matches = Participant.objects.filter(
+            case=OuterRef("pk"), role=Participant.Role.CUSTOMER, name__icontains=value
+        )
+        return queryset.filter(
+            Q(reference__icontains=value)
+            | Q(incident__business__name__icontains=value)
+            | Exists(customer_matches)
+        )

@@ -1,0 +1,153 @@
+"""Forms of the staff pages. They check the shape of input; the rules live in services."""
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.utils import timezone
+
+from .models import Business, Case, Incident, Participant
+from .selectors import staff_who_can_hold_cases
+from .services import STATUS_ACTIONS, PersonDetails
+
+
+class _SectionForm(forms.Form):
+    """A form rendered inside the intake page's single <form> tag."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+
+class IncidentForm(_SectionForm, forms.ModelForm):
+    video_url = forms.URLField(
+        label="Link to the video", max_length=500, required=False, assume_scheme="https"
+    )
+
+    class Meta:
+        model = Incident
+        fields = [
+            "occurred_at",
+            "location",
+            "description",
+            "severity",
+            "police_involved",
+            "video_posted",
+            "video_url",
+            "source",
+        ]
+        widgets = {
+            "occurred_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "description": forms.Textarea(attrs={"rows": 4}),
+        }
+        help_texts = {"location": "For example: the checkout line of the Main Street store."}
+
+    def clean_occurred_at(self):
+        occurred_at = self.cleaned_data["occurred_at"]
+        if occurred_at > timezone.now():
+            raise forms.ValidationError("The incident cannot be in the future.")
+        return occurred_at
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("video_url") and not cleaned.get("video_posted"):
+            self.add_error("video_posted", "Tick this box if there is a link to a video posted online.")
+        return cleaned
+
+
+class BusinessForm(_SectionForm):
+    existing = forms.ModelChoiceField(
+        label="Existing business",
+        queryset=Business.objects.all(),
+        required=False,
+        empty_label="— a new business (fill in below) —",
+    )
+    name = forms.CharField(label="Business name", max_length=200, required=False)
+    address = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    contact_name = forms.CharField(label="Contact person", max_length=200, required=False)
+    contact_email = forms.EmailField(label="Contact e-mail", required=False)
+    contact_phone = forms.CharField(label="Contact phone", max_length=40, required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("existing") and not cleaned.get("name", "").strip():
+            self.add_error("name", "Choose an existing business above or enter the name of a new one.")
+        return cleaned
+
+    def new_business(self) -> dict | None:
+        if self.cleaned_data.get("existing"):
+            return None
+        fields = ("name", "address", "contact_name", "contact_email", "contact_phone")
+        return {name: self.cleaned_data[name] for name in fields}
+
+
+class PersonForm(_SectionForm, forms.ModelForm):
+    class Meta:
+        model = Participant
+        fields = ["name", "email", "phone", "preferred_language"]
+
+    def details(self) -> PersonDetails:
+        return PersonDetails(**{name: self.cleaned_data.get(name, "") for name in self.Meta.fields})
+
+
+class CustomerForm(PersonForm):
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("email") and not cleaned.get("phone") and not self.has_error("email"):
+            self.add_error("email", "Give an e-mail address or a phone number so the customer can be reached.")
+        return cleaned
+
+
+class AgentForm(PersonForm):
+    class Meta(PersonForm.Meta):
+        fields = [*PersonForm.Meta.fields, "no_contact"]
+
+
+class BusinessRepresentativeForm(PersonForm):
+    """Optional: the owner or manager who signs the plan and confirms shifts."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].required = False
+
+    def details(self) -> PersonDetails | None:
+        if not self.cleaned_data.get("name"):
+            return None
+        return super().details()
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("name") and (cleaned.get("email") or cleaned.get("phone")):
+            self.add_error("name", "Give the representative's name, or leave their details empty.")
+        return cleaned
+
+
+AgentFormSet = forms.formset_factory(AgentForm, extra=2, max_num=10, validate_max=True)
+
+
+class CaseAssignmentForm(_SectionForm):
+    caseworker = forms.ModelChoiceField(label="Caseworker", queryset=staff_who_can_hold_cases())
+    risk = forms.ChoiceField(
+        label="Risk",
+        choices=[("", "Default from the incident (threats or violence: high)"), *Case.Risk.choices],
+        required=False,
+    )
+
+    def __init__(self, *args, can_assign_others: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["caseworker"].queryset = staff_who_can_hold_cases()
+        if not can_assign_others:
+            del self.fields["caseworker"]
+
+
+class StatusChangeForm(forms.Form):
+    action = forms.ChoiceField(choices=[(action, action) for action in STATUS_ACTIONS])
+    reason = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReassignForm(forms.Form):
+    caseworker = forms.ModelChoiceField(queryset=staff_who_can_hold_cases(), label="Assign to")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["caseworker"].queryset = staff_who_can_hold_cases()

@@ -1,0 +1,208 @@
+"""Demo data: staff accounts, businesses and realistic cases. Safe to run again."""
+
+import random
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import transaction
+from django.utils import timezone
+
+from cases import services
+from cases.models import Business, Case, CaseEvent, Incident, Participant
+from cases.roles import CASEWORKER_GROUP, SUPERVISOR_GROUP
+
+User = get_user_model()
+
+DEMO_PASSWORD = "compassion-demo"  # noqa: S105 - printed on purpose: demo accounts only
+DEMO_USERS = [
+    # username, first name, last name, group
+    ("supervisor", "Sam", "Okafor", SUPERVISOR_GROUP),
+    ("caseworker", "Casey", "Rivera", CASEWORKER_GROUP),
+    ("caseworker2", "Jordan", "Lee", CASEWORKER_GROUP),
+]
+
+BUSINESSES = [
+    ("Riverside Grocery", "12 River Rd, Springfield", "Dana Whitfield", "dana@riverside-grocery.example"),
+    ("Sunrise Coffee", "4 Main St, Springfield", "Luis Ortega", "luis@sunrise-coffee.example"),
+    ("Metro Burger", "220 Station Ave, Springfield", "Priya Natarajan", "priya@metroburger.example"),
+    ("Lakeview Pharmacy", "9 Lakeview Blvd, Shelbyville", "Tom Becker", "tom@lakeview-rx.example"),
+    ("City Hardware", "77 Oak St, Shelbyville", "Grace Kim", "grace@cityhardware.example"),
+]
+
+# (business index, days ago, where, what happened, severity, police, video, customer, agent)
+STORIES = [
+    (0, 20, "checkout line", "The customer shouted at the cashier about an expired coupon and threw a basket.",
+     Incident.Severity.VERBAL, False, True, ("Alex Morgan", "alex.morgan@example.com"), "Jamie Chen"),
+    (1, 35, "front counter", "Order was wrong twice; the customer swore at the barista and the clip went viral.",
+     Incident.Severity.VERBAL, False, True, ("Robin Hayes", "robin.hayes@example.com"), "Maya Patel"),
+    (2, 12, "drive-through window", "Threatened to come back and beat up the employee; police were called.",
+     Incident.Severity.THREATS, True, False, ("Chris Doyle", "chris.doyle@example.com"), "Sofia Ramos"),
+    (3, 60, "prescription counter", "Wait time dispute; the customer pushed the pharmacist's assistant.",
+     Incident.Severity.PHYSICAL, True, True, ("Pat Quinn", "pat.quinn@example.com"), "Ahmed Hassan"),
+    (4, 8, "returns desk", "A refusal of a return turned into repeated insults and a threat to post a review.",
+     Incident.Severity.THREATS, False, False, ("Morgan Blake", "morgan.blake@example.com"), "Lena Fischer"),
+]
+
+FIRST_NAMES = ["Alex", "Sam", "Jordan", "Taylor", "Casey", "Riley", "Jamie", "Avery", "Quinn", "Rowan",
+               "Maria", "José", "Wei", "Aisha", "Omar", "Ines", "Noah", "Emma", "Liam", "Zoe"]
+LAST_NAMES = ["Smith", "Garcia", "Nguyen", "Johnson", "Okafor", "Kowalski", "Haddad", "Silva", "Kim",
+              "Brown", "Martin", "Lopez", "Singh", "Cohen", "Rossi", "Ivanova", "Ali", "Murphy", "Chen", "Diaz"]
+
+
+class Command(BaseCommand):
+    help = (
+        "Create demo staff accounts (caseworker, caseworker2, supervisor), businesses and a few "
+        "realistic cases. Running it again changes nothing. With --cases N, adds generated cases "
+        "until the database holds at least N cases (bulk inserts, for load tests)."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--cases", type=int, default=0, help="make sure at least this many cases exist")
+        parser.add_argument("--seed", type=int, default=42, help="random seed for generated cases")
+
+    def handle(self, *args, cases: int, seed: int, **options) -> None:
+        users = self._users()
+        businesses = self._businesses()
+        if not Case.objects.exists():
+            self._stories(users, businesses)
+        if cases:
+            created = bulk_cases(total=cases, caseworkers=users[1:], rng=random.Random(seed))
+            self.stdout.write(f"Generated {created} cases ({Case.objects.count()} in all).")
+        self.stdout.write(self.style.SUCCESS("Demo data is ready. Demo logins (demo only):"))
+        for username, *_rest in DEMO_USERS:
+            self.stdout.write(f"  {username:<12} password: {DEMO_PASSWORD}")
+
+    def _users(self) -> list:
+        users = []
+        for username, first, last, group in DEMO_USERS:
+            user, created = User.objects.get_or_create(
+                username=username,
+                defaults={"first_name": first, "last_name": last, "email": f"{username}@pli.example"},
+            )
+            if created:
+                user.set_password(DEMO_PASSWORD)
+                user.is_staff = group == SUPERVISOR_GROUP
+                user.save()
+            user.groups.add(Group.objects.get(name=group))
+            users.append(user)
+        return users
+
+    def _businesses(self) -> list[Business]:
+        return [
+            Business.objects.get_or_create(
+                name=name, defaults={"address": address, "contact_name": contact, "contact_email": email}
+            )[0]
+            for name, address, contact, email in BUSINESSES
+        ]
+
+    @transaction.atomic
+    def _stories(self, users: list, businesses: list[Business]) -> None:
+        supervisor, caseworker, caseworker2 = users
+        now = timezone.now()
+        for index, (biz, days, where, what, severity, police, video, customer, agent) in enumerate(STORIES):
+            business = businesses[biz]
+            intake = services.IntakeDetails(
+                incident={
+                    "occurred_at": now - timedelta(days=days),
+                    "location": where,
+                    "description": what,
+                    "severity": severity,
+                    "police_involved": police,
+                    "video_posted": video,
+                    "video_url": f"https://video.example/clip{index}" if video else "",
+                    "source": Incident.Source.BUSINESS,
+                },
+                business=business,
+                customer=services.PersonDetails(name=customer[0], email=customer[1], phone="555-0100"),
+                agents=[services.PersonDetails(name=agent, email=f"{agent.split()[0].lower()}@staff.example")],
+                business_representative=services.PersonDetails(
+                    name=business.contact_name, email=business.contact_email
+                ),
+                caseworker=caseworker2 if index == 4 else caseworker,
+            )
+            services.case_open(intake=intake, by=supervisor)
+
+
+def bulk_cases(*, total: int, caseworkers: list, rng: random.Random, batch_size: int = 5000) -> int:
+    """Add generated cases until ``total`` exist; returns how many were added.
+
+    Bulk inserts in batches keep 100,000 cases within a few minutes and bounded memory.
+    """
+    missing = total - Case.objects.count()
+    if missing <= 0:
+        return 0
+    businesses = list(Business.objects.all()) or [Business.objects.create(name="Generated Business")]
+    now = timezone.now()
+    year = timezone.localdate(now).year
+    done = 0
+    while done < missing:
+        count = min(batch_size, missing - done)
+        with transaction.atomic():
+            references = services.reference_allocate(year=year, count=count)
+            incidents = Incident.objects.bulk_create(
+                Incident(
+                    business=rng.choice(businesses),
+                    occurred_at=now - timedelta(days=rng.randint(1, 900)),
+                    location="store",
+                    description="Generated incident for load testing.",
+                    severity=rng.choice(Incident.Severity.values),
+                    police_involved=rng.random() < 0.2,
+                    source=rng.choice(Incident.Source.values),
+                )
+                for _ in range(count)
+            )
+            new_cases = Case.objects.bulk_create(
+                _generated_case(reference, incident, rng.choice(caseworkers), rng)
+                for reference, incident in zip(references, incidents, strict=True)
+            )
+            Participant.objects.bulk_create(
+                participant for case in new_cases for participant in _generated_people(case, rng)
+            )
+            CaseEvent.objects.bulk_create(
+                CaseEvent(
+                    case=case,
+                    kind=CaseEvent.Kind.OPENED,
+                    message="Case opened (generated).",
+                    created_at=case.opened_at,
+                    to_value=Case.Status.OPEN,
+                )
+                for case in new_cases
+            )
+        done += count
+    return done
+
+
+def _generated_case(reference: str, incident: Incident, caseworker, rng: random.Random) -> Case:
+    opened = incident.occurred_at + timedelta(days=rng.randint(1, 30))
+    status = rng.choices(Case.Status.values, weights=[60, 8, 20, 7, 5])[0]
+    step = 5 if status == Case.Status.COMPLETED else rng.randint(1, 5)
+    return Case(
+        reference=reference,
+        incident=incident,
+        caseworker=caseworker,
+        status=status,
+        step=step,
+        risk=services.risk_default(severity=incident.severity, police_involved=incident.police_involved),
+        opened_at=opened,
+        last_activity_at=opened + timedelta(days=rng.randint(0, 60)),
+        completed_at=opened + timedelta(days=90) if status == Case.Status.COMPLETED else None,
+    )
+
+
+def _generated_people(case: Case, rng: random.Random) -> list[Participant]:
+    def name() -> str:
+        return f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
+
+    customer = name()
+    return [
+        Participant(
+            case=case,
+            role=Participant.Role.CUSTOMER,
+            name=customer,
+            email=f"{customer.lower().replace(' ', '.')}.{case.reference.lower()}@example.com",
+        ),
+        Participant(case=case, role=Participant.Role.AGENT, name=name(), consent=Participant.Consent.GIVEN),
+        Participant(case=case, role=Participant.Role.BUSINESS, name=name()),
+    ]

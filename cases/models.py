@@ -1,0 +1,226 @@
+"""Businesses, incidents, cases, their participants and the case timeline.
+
+Fields that follow a workflow (a case's status and step) are written only by services
+(``cases.services``, ``reconciliation.services``), never by forms or views.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Business(models.Model):
+    name = models.CharField(max_length=200)
+    address = models.TextField(blank=True)
+    contact_name = models.CharField("contact person", max_length=200, blank=True)
+    contact_email = models.EmailField("contact e-mail", blank=True)
+    contact_phone = models.CharField("contact phone", max_length=40, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "businesses"
+        indexes = [models.Index(fields=["name"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Incident(models.Model):
+    class Severity(models.TextChoices):
+        VERBAL = "verbal", _("Verbal (shouting, swearing)")
+        THREATS = "threats", _("Harassment or threats")
+        PHYSICAL = "physical", _("Physical violence")
+
+    class Source(models.TextChoices):
+        SELF = "self", _("The customer asked for help")
+        BUSINESS = "business", _("Referred by the business")
+        STAFF = "staff", _("Referred by the staff member")
+        COURT = "court", _("Court or probation")
+        POLICE = "police", _("Police")
+        ONLINE = "online", _("Seen online or in the media")
+        OTHER = "other", _("Other")
+
+    business = models.ForeignKey(Business, on_delete=models.PROTECT, related_name="incidents")
+    occurred_at = models.DateTimeField("when it happened")
+    location = models.CharField("where it happened", max_length=300)
+    description = models.TextField("what happened")
+    severity = models.CharField(max_length=20, choices=Severity.choices)
+    police_involved = models.BooleanField("police were involved", default=False)
+    video_posted = models.BooleanField("a video was posted online", default=False)
+    video_url = models.URLField("link to the video", max_length=500, blank=True)
+    source = models.CharField("how it reached PLI", max_length=20, choices=Source.choices)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-occurred_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(video_posted=True) | Q(video_url=""),
+                name="incident_video_url_only_when_posted",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_severity_display()} at {self.business} on {self.occurred_at:%Y-%m-%d}"
+
+
+class ReferenceSequence(models.Model):
+    """The last case number handed out in a year. References are never reused."""
+
+    year = models.PositiveIntegerField(primary_key=True)
+    last_number = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last_number}"
+
+
+class Case(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        PAUSED = "paused", _("Paused")
+        COMPLETED = "completed", _("Completed")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        CLOSED = "closed", _("Closed")
+
+    class Step(models.IntegerChoices):
+        REFLECTION = 1, _("Reflection")
+        PLAN = 2, _("Plan")
+        ROLE_SWAP = 3, _("Role-swap shifts")
+        MEETING = 4, _("Restorative meeting")
+        COMMITMENTS = 5, _("Commitments")
+
+    class Risk(models.TextChoices):
+        LOW = "low", _("Low")
+        MEDIUM = "medium", _("Medium")
+        HIGH = "high", _("High")
+
+    reference = models.CharField(max_length=20, unique=True, editable=False)
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="cases")
+    caseworker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assigned_cases"
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
+    step = models.PositiveSmallIntegerField(choices=Step.choices, default=Step.REFLECTION)
+    risk = models.CharField(max_length=10, choices=Risk.choices, default=Risk.LOW)
+    status_reason = models.TextField("reason for the current status", blank=True)
+    opened_at = models.DateTimeField(default=timezone.now)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    last_activity_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-opened_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(step__gte=1) & Q(step__lte=5), name="case_step_1_to_5"),
+        ]
+        indexes = [
+            models.Index(fields=["caseworker", "status", "-opened_at"]),
+            models.Index(fields=["status", "step"]),
+            models.Index(fields=["-opened_at", "-id"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    def get_absolute_url(self) -> str:
+        return reverse("cases:detail", kwargs={"reference": self.reference})
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in {self.Status.OPEN, self.Status.PAUSED}
+
+
+class Participant(models.Model):
+    class Role(models.TextChoices):
+        CUSTOMER = "customer", _("Customer")
+        AGENT = "agent", _("Agent (staff member)")
+        BUSINESS = "business", _("Business representative")
+
+    class Consent(models.TextChoices):
+        PENDING = "pending", _("Not asked yet")
+        GIVEN = "given", _("Agreed to take part")
+        DECLINED = "declined", _("Declined")
+        WITHDRAWN = "withdrawn", _("Withdrew")
+
+    class Language(models.TextChoices):
+        ENGLISH = "en", "English"
+        SPANISH = "es", "Español"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="participants")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    name = models.CharField(max_length=200)
+    email = models.EmailField("e-mail", blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    preferred_language = models.CharField(max_length=5, choices=Language.choices, default=Language.ENGLISH)
+    consent = models.CharField(max_length=20, choices=Consent.choices, default=Consent.PENDING)
+    no_contact = models.BooleanField(
+        "asked for no contact",
+        default=False,
+        help_text="Never scheduled with the customer and never shown the customer's contact details.",
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["case", "role", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"], condition=Q(role="customer"), name="one_customer_per_case"
+            ),
+        ]
+        indexes = [models.Index(fields=["role", "email"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_role_display()})"
+
+
+class CaseEvent(models.Model):
+    """One line of a case's timeline: who did what, when, and what changed."""
+
+    class Kind(models.TextChoices):
+        OPENED = "opened", _("Case opened")
+        STATUS = "status", _("Status changed")
+        STEP = "step", _("Step changed")
+        ASSIGNED = "assigned", _("Caseworker assigned")
+        RISK = "risk", _("Risk changed")
+        CONSENT = "consent", _("Consent changed")
+        SAFETY = "safety", _("Safety approval")
+        REFLECTION = "reflection", _("Reflection")
+        PLAN = "plan", _("Plan")
+        SIGNOFF = "signoff", _("Plan sign-off")
+        SHIFT = "shift", _("Role-swap shift")
+        MEETING = "meeting", _("Restorative meeting")
+        COMMITMENT = "commitment", _("Commitments")
+        CHECKIN = "checkin", _("Check-in")
+        NOTE = "note", _("Note")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    actor_participant = models.ForeignKey(
+        Participant, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    message = models.TextField()
+    from_value = models.CharField(max_length=100, blank=True)
+    to_value = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["case", "-created_at", "-id"])]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.created_at:%Y-%m-%d %H:%M} {self.message}"
+
+    @property
+    def actor_name(self) -> str:
+        if self.actor_id:
+            return self.actor.get_full_name() or self.actor.get_username()
+        if self.actor_participant_id:
+            return str(self.actor_participant)
+        return "System"

@@ -1,0 +1,234 @@
+"""Everything that changes a case's rows: intake, status changes, reassignment, the timeline.
+
+Each service runs in a transaction, checks its rule under a row lock, writes the change
+and a ``CaseEvent``, and raises ``WorkflowError`` with a sentence a person understands
+when the move is not allowed.
+"""
+
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from .models import Business, Case, CaseEvent, Incident, Participant, ReferenceSequence
+from .roles import is_caseworker, is_supervisor
+
+
+class WorkflowError(ValidationError):
+    """A move the program's rules do not allow. The message is shown to the user as is."""
+
+
+# ---------------------------------------------------------------- timeline
+
+
+def event_record(
+    *,
+    case: Case,
+    kind: str,
+    message: str,
+    by: AbstractBaseUser | None = None,
+    by_participant: Participant | None = None,
+    from_value: object = "",
+    to_value: object = "",
+) -> CaseEvent:
+    """Write one line on the case's timeline and mark the case as active now."""
+    now = timezone.now()
+    event = CaseEvent.objects.create(
+        case=case,
+        kind=kind,
+        message=message,
+        actor=by,
+        actor_participant=by_participant,
+        from_value=str(from_value),
+        to_value=str(to_value),
+        created_at=now,
+    )
+    Case.objects.filter(pk=case.pk).update(last_activity_at=now)
+    case.last_activity_at = now
+    return event
+
+
+# ---------------------------------------------------------------- references
+
+
+def reference_allocate(*, year: int, count: int = 1) -> list[str]:
+    """Hand out ``count`` new references ``CCP-YYYY-NNNN`` for ``year``; never reused.
+
+    The year's counter row is locked until the caller's transaction ends, so two intakes
+    at the same moment get different numbers, and a number is never given to two cases.
+    """
+    with transaction.atomic():
+        ReferenceSequence.objects.get_or_create(year=year)
+        sequence = ReferenceSequence.objects.select_for_update().get(year=year)
+        first = sequence.last_number + 1
+        sequence.last_number += count
+        sequence.save(update_fields=["last_number"])
+    return [f"CCP-{year}-{number:04d}" for number in range(first, first + count)]
+
+
+# ---------------------------------------------------------------- intake
+
+
+def risk_default(*, severity: str, police_involved: bool) -> str:
+    """Physical violence or threats mean high risk; police involvement at least medium."""
+    if severity in {Incident.Severity.PHYSICAL, Incident.Severity.THREATS}:
+        return Case.Risk.HIGH
+    if police_involved:
+        return Case.Risk.MEDIUM
+    return Case.Risk.LOW
+
+
+@dataclass(frozen=True)
+class PersonDetails:
+    name: str
+    email: str = ""
+    phone: str = ""
+    preferred_language: str = Participant.Language.ENGLISH
+    no_contact: bool = False
+
+
+@dataclass(frozen=True)
+class IntakeDetails:
+    """What the intake form gathers, already validated for shape."""
+
+    incident: dict
+    customer: PersonDetails
+    caseworker: AbstractBaseUser
+    business: Business | None = None
+    new_business: dict | None = None
+    agents: list[PersonDetails] = field(default_factory=list)
+    business_representative: PersonDetails | None = None
+    risk: str | None = None
+
+
+@transaction.atomic
+def case_open(*, intake: IntakeDetails, by: AbstractBaseUser) -> Case:
+    """Open a case for an incident: business, incident, case and participants, all or nothing."""
+    if not is_caseworker(intake.caseworker):
+        raise WorkflowError("Cases can only be assigned to a caseworker or a supervisor.")
+    if intake.caseworker != by and not is_supervisor(by):
+        raise WorkflowError("Only a supervisor can open a case for another caseworker.")
+    if intake.business is None and not intake.new_business:
+        raise WorkflowError("Choose an existing business or enter a new one.")
+
+    business = intake.business or Business.objects.create(**intake.new_business)
+    incident = Incident.objects.create(business=business, **intake.incident)
+    risk = intake.risk or risk_default(severity=incident.severity, police_involved=incident.police_involved)
+    now = timezone.now()
+    (reference,) = reference_allocate(year=timezone.localdate(now).year)
+    case = Case.objects.create(
+        reference=reference,
+        incident=incident,
+        caseworker=intake.caseworker,
+        risk=risk,
+        opened_at=now,
+        last_activity_at=now,
+    )
+    people = [(Participant.Role.CUSTOMER, intake.customer)]
+    people += [(Participant.Role.AGENT, agent) for agent in intake.agents]
+    if intake.business_representative:
+        people.append((Participant.Role.BUSINESS, intake.business_representative))
+    Participant.objects.bulk_create(
+        Participant(case=case, role=role, **vars(person)) for role, person in people
+    )
+    event_record(
+        case=case,
+        kind=CaseEvent.Kind.OPENED,
+        message=f"Case opened for {intake.customer.name}; risk {case.get_risk_display().lower()}.",
+        by=by,
+        to_value=case.status,
+    )
+    return case
+
+
+def open_cases_for_customer_email(email: str) -> list[str]:
+    """References of active cases whose customer has this e-mail (for the intake warning)."""
+    if not email:
+        return []
+    return list(
+        Case.objects.filter(
+            status__in=[Case.Status.OPEN, Case.Status.PAUSED],
+            participants__role=Participant.Role.CUSTOMER,
+            participants__email__iexact=email,
+        ).values_list("reference", flat=True)
+    )
+
+
+# ---------------------------------------------------------------- status
+
+# action: (allowed from, to, verb for messages, needs a reason)
+STATUS_ACTIONS: dict[str, tuple[frozenset[str], str, str, bool]] = {
+    "pause": (frozenset({Case.Status.OPEN}), Case.Status.PAUSED, "paused", False),
+    "resume": (frozenset({Case.Status.PAUSED}), Case.Status.OPEN, "resumed", False),
+    "withdraw": (frozenset({Case.Status.OPEN, Case.Status.PAUSED}), Case.Status.WITHDRAWN, "withdrawn", True),
+    "close": (
+        frozenset({Case.Status.OPEN, Case.Status.PAUSED, Case.Status.COMPLETED, Case.Status.WITHDRAWN}),
+        Case.Status.CLOSED,
+        "closed",
+        True,
+    ),
+}
+
+
+def status_actions_allowed(case: Case) -> list[str]:
+    """The status actions a caseworker may take on this case now, in display order."""
+    return [action for action, (sources, *_rest) in STATUS_ACTIONS.items() if case.status in sources]
+
+
+def _lock(case: Case) -> Case:
+    return Case.objects.select_for_update().get(pk=case.pk)
+
+
+@transaction.atomic
+def case_change_status(*, case: Case, action: str, by: AbstractBaseUser, reason: str = "") -> Case:
+    """Pause, resume, withdraw or close a case, if its current status allows it."""
+    if action not in STATUS_ACTIONS:
+        raise WorkflowError(f"“{action}” is not something that can be done to a case.")
+    sources, target, verb, needs_reason = STATUS_ACTIONS[action]
+    locked = _lock(case)
+    if locked.status not in sources:
+        raise WorkflowError(
+            f"A case that is {locked.get_status_display().lower()} cannot be {verb}."
+        )
+    reason = reason.strip()
+    if needs_reason and not reason:
+        raise WorkflowError(f"Say why the case is {verb}.")
+    previous = locked.status
+    now = timezone.now()
+    locked.status = target
+    if reason or target in {Case.Status.OPEN, Case.Status.PAUSED}:
+        locked.status_reason = reason
+    if target == Case.Status.CLOSED:
+        locked.closed_at = now
+    locked.save(update_fields=["status", "status_reason", "closed_at"])
+    message = f"Case {verb}." + (f" Reason: {reason}" if reason else "")
+    event_record(
+        case=locked, kind=CaseEvent.Kind.STATUS, message=message, by=by, from_value=previous, to_value=target
+    )
+    return locked
+
+
+@transaction.atomic
+def case_reassign(*, case: Case, caseworker: AbstractBaseUser, by: AbstractBaseUser) -> Case:
+    """Give a case to another caseworker. Only supervisors reassign."""
+    if not is_supervisor(by):
+        raise WorkflowError("Only a supervisor can reassign a case.")
+    if not is_caseworker(caseworker):
+        raise WorkflowError("Cases can only be assigned to a caseworker or a supervisor.")
+    locked = _lock(case)
+    if locked.caseworker_id == caseworker.pk:
+        raise WorkflowError(f"The case is already assigned to {caseworker.get_username()}.")
+    previous = locked.caseworker.get_username()
+    locked.caseworker = caseworker
+    locked.save(update_fields=["caseworker"])
+    event_record(
+        case=locked,
+        kind=CaseEvent.Kind.ASSIGNED,
+        message=f"Case reassigned from {previous} to {caseworker.get_username()}.",
+        by=by,
+        from_value=previous,
+        to_value=caseworker.get_username(),
+    )
+    return locked

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "cases"
+
+urlpatterns = [
+    path("", views.case_list, name="list"),
+    path("new/", views.case_intake, name="intake"),
+    path("<str:reference>/", views.case_detail, name="detail"),
+    path("<str:reference>/status/", views.case_change_status, name="status"),
+    path("<str:reference>/reassign/", views.case_reassign, name="reassign"),
+]

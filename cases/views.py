@@ -1,0 +1,152 @@
+"""Staff pages for cases: list, intake, detail, status changes and reassignment."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from . import selectors, services
+from .filters import CaseFilter
+from .forms import (
+    AgentFormSet,
+    BusinessForm,
+    BusinessRepresentativeForm,
+    CaseAssignmentForm,
+    CustomerForm,
+    IncidentForm,
+    ReassignForm,
+    StatusChangeForm,
+)
+from .models import Case
+from .roles import is_caseworker, is_supervisor
+
+
+def _staff_only(request: HttpRequest) -> None:
+    # Logged-in accounts without a staff role see no case pages at all.
+    if not is_caseworker(request.user):
+        raise Http404("Not found.")
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return redirect("cases:list")
+
+
+def case_list(request: HttpRequest) -> HttpResponse:
+    _staff_only(request)
+    supervisor = is_supervisor(request.user)
+    case_filter = CaseFilter(
+        request.GET, queryset=selectors.case_list(user=request.user), show_caseworker=supervisor
+    )
+    page = Paginator(case_filter.qs, settings.CASE_LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "cases/case_list.html",
+        {"filter": case_filter, "page": page, "query": query.urlencode()},
+    )
+
+
+def case_intake(request: HttpRequest) -> HttpResponse:
+    _staff_only(request)
+    supervisor = is_supervisor(request.user)
+    data = request.POST if request.method == "POST" else None
+    forms = {
+        "incident": IncidentForm(data, prefix="incident"),
+        "business": BusinessForm(data, prefix="business"),
+        "representative": BusinessRepresentativeForm(data, prefix="representative"),
+        "customer": CustomerForm(data, prefix="customer"),
+        "assignment": CaseAssignmentForm(data, prefix="case", can_assign_others=supervisor),
+    }
+    agents = AgentFormSet(data, prefix="agents")
+    if request.method == "POST":
+        if all(form.is_valid() for form in forms.values()) & agents.is_valid():
+            intake = services.IntakeDetails(
+                incident=forms["incident"].cleaned_data,
+                business=forms["business"].cleaned_data.get("existing"),
+                new_business=forms["business"].new_business(),
+                customer=forms["customer"].details(),
+                agents=[form.details() for form in agents if form.has_changed() and form.cleaned_data],
+                business_representative=forms["representative"].details(),
+                caseworker=forms["assignment"].cleaned_data.get("caseworker", request.user),
+                risk=forms["assignment"].cleaned_data.get("risk") or None,
+            )
+            others = services.open_cases_for_customer_email(intake.customer.email)
+            try:
+                case = services.case_open(intake=intake, by=request.user)
+            except services.WorkflowError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, f"Case {case.reference} opened.")
+                if others:
+                    messages.warning(
+                        request, f"Note: this customer's e-mail already has an open case: {', '.join(others)}."
+                    )
+                return redirect(case)
+        else:
+            messages.error(request, "The case was not opened. Please correct the fields marked below.")
+    return render(request, "cases/case_intake.html", {**forms, "agents": agents})
+
+
+def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    _staff_only(request)
+    case = selectors.case_for_user(user=request.user, reference=reference)
+    return render(request, "cases/case_detail.html", _detail_context(request, case))
+
+
+def _detail_context(request: HttpRequest, case: Case, **extra) -> dict:
+    context = {
+        "case": case,
+        "steps": Case.Step.choices,
+        "participants": selectors.case_participants(case),
+        "timeline": selectors.case_timeline(case)[:200],
+        "status_actions": services.status_actions_allowed(case),
+        "status_form": StatusChangeForm(),
+        "reassign_form": ReassignForm(initial={"caseworker": case.caseworker_id})
+        if is_supervisor(request.user)
+        else None,
+    }
+    context.update(extra)
+    return context
+
+
+@require_POST
+def case_change_status(request: HttpRequest, reference: str) -> HttpResponse:
+    _staff_only(request)
+    case = selectors.case_for_user(user=request.user, reference=reference)
+    form = StatusChangeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.case_change_status(
+                case=case, action=form.cleaned_data["action"], reason=form.cleaned_data["reason"], by=request.user
+            )
+        except services.WorkflowError as error:
+            messages.error(request, " ".join(error.messages))
+            return render(
+                request, "cases/case_detail.html", _detail_context(request, case, status_form=form), status=400
+            )
+        messages.success(request, f"Case {case.reference}: status changed.")
+        return redirect(case)
+    messages.error(request, "That status change is not possible.")
+    return render(request, "cases/case_detail.html", _detail_context(request, case, status_form=form), status=400)
+
+
+@require_POST
+def case_reassign(request: HttpRequest, reference: str) -> HttpResponse:
+    _staff_only(request)
+    case = selectors.case_for_user(user=request.user, reference=reference)
+    if not is_supervisor(request.user):
+        raise Http404("Not found.")
+    form = ReassignForm(request.POST)
+    if form.is_valid():
+        try:
+            services.case_reassign(case=case, caseworker=form.cleaned_data["caseworker"], by=request.user)
+        except services.WorkflowError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"Case {case.reference} reassigned to {form.cleaned_data['caseworker']}.")
+    else:
+        messages.error(request, "Choose a caseworker to assign the case to.")
+    return redirect(case)

@@ -1,0 +1,1 @@
+"""The five steps of the program. Models arrive with the five-step issue."""

@@ -1,0 +1,37 @@
+from io import StringIO
+
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from cases.models import Case, Participant
+from cases.roles import is_caseworker, is_supervisor
+
+User = get_user_model()
+
+
+def test_seed_demo_creates_the_demo_logins_and_cases(db, client):
+    call_command("seed_demo", stdout=StringIO())
+
+    assert is_supervisor(User.objects.get(username="supervisor"))
+    assert is_caseworker(User.objects.get(username="caseworker"))
+    assert Case.objects.count() == 5
+    assert client.login(username="caseworker", password="compassion-demo")
+
+
+def test_seed_demo_run_twice_changes_nothing(db):
+    call_command("seed_demo", stdout=StringIO())
+    counts = (User.objects.count(), Case.objects.count(), Participant.objects.count())
+
+    call_command("seed_demo", stdout=StringIO())
+
+    assert (User.objects.count(), Case.objects.count(), Participant.objects.count()) == counts
+
+
+def test_seed_demo_cases_fills_up_to_the_number_asked(db):
+    call_command("seed_demo", "--cases", "120", stdout=StringIO())
+    call_command("seed_demo", "--cases", "120", stdout=StringIO())
+
+    assert Case.objects.count() == 120
+    references = list(Case.objects.values_list("reference", flat=True))
+    assert len(set(references)) == 120
+    assert Participant.objects.filter(role="customer").count() == 120

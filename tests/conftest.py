@@ -1,0 +1,43 @@
+"""Personas and shared fixtures. Factories live in tests/factories.py."""
+
+import pytest
+
+from .factories import CaseFactory, CaseworkerFactory, SupervisorFactory
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def caseworker(db):
+    return CaseworkerFactory(username="casey")
+
+
+@pytest.fixture
+def outsider_caseworker(db):
+    """A caseworker who holds none of the cases in a test."""
+    return CaseworkerFactory(username="outsider")
+
+
+@pytest.fixture
+def supervisor(db):
+    return SupervisorFactory(username="sam")
+
+
+@pytest.fixture
+def case(caseworker):
+    return CaseFactory(caseworker=caseworker)
+
+
+@pytest.fixture
+def caseworker_client(client, caseworker):
+    client.force_login(caseworker)
+    return client
+
+
+@pytest.fixture
+def supervisor_client(client, supervisor):
+    client.force_login(supervisor)
+    return client
