@@ -10,9 +10,7 @@ User = get_user_model()
 
 
 def test_a_caseworker_logs_in_and_lands_on_the_case_list(client, caseworker):
-    response = client.post(
-        reverse("login"), {"username": "casey", "password": "a-good-long-password"}, follow=True
-    )
+    response = client.post(reverse("login"), {"username": "casey", "password": "a-good-long-password"}, follow=True)
 
     assert response.redirect_chain[-1][0] == reverse("cases:list")
     assert "My cases" in response.content.decode()
@@ -58,7 +56,9 @@ def test_password_reset_sends_a_working_link(client, caseworker):
     assert caseworker.check_password("quiet-harbor-lamp-7")
 
 
-def test_password_reset_mail_is_written_to_the_mail_folder_with_the_file_backend(client, caseworker, settings, tmp_path):
+def test_password_reset_mail_is_written_to_the_mail_folder_with_the_file_backend(
+    client, caseworker, settings, tmp_path
+):
     settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     settings.EMAIL_FILE_PATH = tmp_path
 

@@ -36,7 +36,12 @@ def test_allowed_status_changes_happen_and_are_on_the_timeline(caseworker, start
     case.refresh_from_db()
     assert case.status == end
     event = case.events.get()
-    assert (event.kind, event.from_value, event.to_value, event.actor) == (CaseEvent.Kind.STATUS, start, end, caseworker)
+    assert (event.kind, event.from_value, event.to_value, event.actor) == (
+        CaseEvent.Kind.STATUS,
+        start,
+        end,
+        caseworker,
+    )
 
 
 @pytest.mark.parametrize(("start", "action"), ILLEGAL)
