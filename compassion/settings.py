@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "django_filters",
     "cases",
     "reconciliation",
+    "referrals",
 ]
 
 MIDDLEWARE = [
@@ -169,6 +170,16 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {}
 
+# Cache: short-lived counters such as the referral form's rate limit. The default lives in
+# each process's memory; with several web processes, point CACHE_URL at Redis
+# (redis://redis:6379/1) so that they share the counts.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+# How many proxies in front of the app append to X-Forwarded-For: the client's address is
+# taken that many entries from the right. 0 (no proxy): the connection's own address.
+NUM_PROXIES = env.int("NUM_PROXIES", default=0)
+# Referrals accepted from one client address per hour; more are refused with a message.
+REFERRAL_RATE_LIMIT_PER_HOUR = env.int("REFERRAL_RATE_LIMIT_PER_HOUR", default=5)
+
 # Security. Production sits behind a TLS-terminating proxy that sets X-Forwarded-Proto.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -195,3 +206,5 @@ LOGGING = {
 
 # The program's own knobs.
 CASE_LIST_PAGE_SIZE = env.int("CASE_LIST_PAGE_SIZE", default=25)
+# Check-ins follow the customer's commitments after these numbers of days.
+CHECKIN_DAYS = env.list("CHECKIN_DAYS", cast=int, default=[30, 90, 180])

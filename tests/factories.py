@@ -95,3 +95,11 @@ class CaseEventFactory(factory.django.DjangoModelFactory):
     case = factory.SubFactory(CaseFactory)
     kind = CaseEvent.Kind.NOTE
     message = "A note."
+
+
+def full_case(caseworker=None, **case_fields) -> Case:
+    """A case with its customer, a business representative and a consenting agent."""
+    case = CaseFactory(**({"caseworker": caseworker} if caseworker else {}), **case_fields)
+    ParticipantFactory(case=case, role=Participant.Role.BUSINESS, name="Dana Owner")
+    ParticipantFactory(case=case, role=Participant.Role.AGENT, name="Jamie Agent", consent=Participant.Consent.GIVEN)
+    return case

@@ -1,0 +1,258 @@
+"""The one place that says what "done" means for each step and which step comes next.
+
+``snapshot(case)`` loads everything the rules look at in a fixed number of queries;
+``progress(snap)`` says, for each step, whether it is done and what is missing, in plain
+words; ``advance(case, by)`` moves the case forward while its current step is done, and
+completes the case when step 5 is.
+"""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Sum
+from django.utils import timezone
+
+from cases.models import Case, CaseEvent, Participant
+from cases.services import WorkflowError, event_record
+
+from .models import (
+    CheckIn,
+    Commitment,
+    PlanSignoff,
+    ReconciliationPlan,
+    Reflection,
+    RestorativeMeeting,
+    RoleSwapShift,
+    SafetyApproval,
+    StepSkip,
+)
+
+__all__ = ["WorkflowError", "StepState", "CaseSnapshot", "snapshot", "progress", "advance", "required_signers"]
+
+
+@dataclass(frozen=True)
+class StepState:
+    step: int
+    label: str
+    done: bool
+    missing: list[str] = field(default_factory=list)
+    skipped: StepSkip | None = None
+
+
+@dataclass
+class CaseSnapshot:
+    """What the rules need to know about a case, loaded at once."""
+
+    case: Case
+    participants: list[Participant]
+    reflection: Reflection | None
+    plan: ReconciliationPlan | None
+    signoffs: dict[int, PlanSignoff]
+    attended_hours: Decimal
+    meeting: RestorativeMeeting | None
+    commitment: Commitment | None
+    skips: dict[int, StepSkip]
+    safety_approval: SafetyApproval | None
+
+    @property
+    def needs_safety_approval(self) -> bool:
+        return self.case.risk == Case.Risk.HIGH and self.safety_approval is None
+
+    def customer(self) -> Participant | None:
+        return next((p for p in self.participants if p.role == Participant.Role.CUSTOMER), None)
+
+
+def _first(queryset):
+    return queryset.first()
+
+
+def snapshot(case: Case) -> CaseSnapshot:
+    plan = _first(case.plans.order_by("-version"))
+    return CaseSnapshot(
+        case=case,
+        participants=list(case.participants.order_by("role", "id")),
+        reflection=_first(Reflection.objects.filter(case=case)),
+        plan=plan,
+        signoffs={s.participant_id: s for s in plan.signoffs.all()} if plan else {},
+        attended_hours=RoleSwapShift.objects.filter(case=case, state=RoleSwapShift.State.ATTENDED).aggregate(
+            total=Sum("hours_attended")
+        )["total"]
+        or Decimal(0),
+        meeting=_first(RestorativeMeeting.objects.filter(case=case)),
+        commitment=_first(Commitment.objects.filter(case=case)),
+        skips={skip.step: skip for skip in case.step_skips.all()},
+        safety_approval=_first(SafetyApproval.objects.filter(case=case)),
+    )
+
+
+def required_signers(participants: list[Participant]) -> list[Participant]:
+    """Who must agree to the plan: the customer, the business (unless it declined) and each consenting agent."""
+    out = []
+    for person in participants:
+        if person.role == Participant.Role.CUSTOMER:
+            out.append(person)
+        elif person.role == Participant.Role.BUSINESS and person.consent not in {
+            Participant.Consent.DECLINED,
+            Participant.Consent.WITHDRAWN,
+        }:
+            out.append(person)
+        elif person.role == Participant.Role.AGENT and person.consent == Participant.Consent.GIVEN:
+            out.append(person)
+    return out
+
+
+def _reflection_missing(snap: CaseSnapshot) -> list[str]:
+    reflection = snap.reflection
+    if reflection is None:
+        return ["The customer has not started the reflection."]
+    if reflection.state == Reflection.State.DRAFT:
+        return ["The customer is writing the reflection (a draft is saved)."]
+    if reflection.state == Reflection.State.SUBMITTED:
+        return ["The reflection is submitted and waiting for the caseworker's review."]
+    return []
+
+
+def _plan_missing(snap: CaseSnapshot) -> list[str]:
+    if snap.plan is None:
+        return ["No plan has been drafted yet."]
+    signers = required_signers(snap.participants)
+    if not any(p.role == Participant.Role.BUSINESS for p in signers):
+        missing = ["The business has no representative on the case to sign the plan."]
+    else:
+        missing = []
+    agreed = [p for p in signers if (s := snap.signoffs.get(p.pk)) and s.decision == PlanSignoff.Decision.AGREED]
+    waiting = [p for p in signers if p not in agreed]
+    if waiting:
+        names = ", ".join(f"the {p.get_role_display().lower()} ({p.name})" for p in waiting)
+        missing.insert(
+            0, f"{len(agreed)} of {len(signers)} sign-offs on version {snap.plan.version}: waiting for {names}."
+        )
+    for person in waiting:
+        signoff = snap.signoffs.get(person.pk)
+        if signoff and signoff.decision == PlanSignoff.Decision.CHANGES_REQUESTED:
+            missing.append(f"{person.name} asked for changes: “{signoff.comment or 'no comment'}”.")
+    return missing
+
+
+def _role_swap_missing(snap: CaseSnapshot) -> list[str]:
+    if snap.plan is None:
+        return ["No plan sets the role-swap hours yet."]
+    if snap.attended_hours >= snap.plan.role_swap_hours:
+        return []
+    missing = [f"{snap.attended_hours:.1f} of {snap.plan.role_swap_hours:.1f} role-swap hours attended."]
+    if snap.needs_safety_approval:
+        missing.append("High risk: a supervisor must approve before any shift is scheduled.")
+    return missing
+
+
+def _meeting_missing(snap: CaseSnapshot) -> list[str]:
+    meeting = snap.meeting
+    missing = []
+    if snap.needs_safety_approval:
+        missing.append("High risk: a supervisor must approve before the meeting is scheduled.")
+    if meeting is None:
+        missing.insert(0, "No meeting has been scheduled.")
+    elif meeting.state == RestorativeMeeting.State.SCHEDULED:
+        missing.insert(
+            0, f"Scheduled for {timezone.localtime(meeting.scheduled_at):%Y-%m-%d %H:%M}: record the outcome once held."
+        )
+    else:
+        return []
+    return missing
+
+
+def _commitments_missing(snap: CaseSnapshot) -> list[str]:
+    if snap.commitment is None:
+        return ["No commitments have been written yet."]
+    if snap.commitment.agreed_at is None:
+        return ["Waiting for the customer to agree to the commitments."]
+    return []
+
+
+MISSING = {
+    Case.Step.REFLECTION: _reflection_missing,
+    Case.Step.PLAN: _plan_missing,
+    Case.Step.ROLE_SWAP: _role_swap_missing,
+    Case.Step.MEETING: _meeting_missing,
+    Case.Step.COMMITMENTS: _commitments_missing,
+}
+
+
+def step_state(snap: CaseSnapshot, step: int) -> StepState:
+    label = Case.Step(step).label
+    if step in snap.skips:
+        return StepState(step=step, label=label, done=True, skipped=snap.skips[step])
+    missing = MISSING[step](snap)
+    return StepState(step=step, label=label, done=not missing, missing=missing)
+
+
+def progress(snap: CaseSnapshot) -> list[StepState]:
+    return [step_state(snap, step) for step in Case.Step.values]
+
+
+def check_case_active(case: Case) -> None:
+    """Steps move only on an open case."""
+    if case.status != Case.Status.OPEN:
+        raise WorkflowError(
+            f"The case is {case.get_status_display().lower()}: nothing in the program can change until it is open."
+        )
+
+
+def check_step(case: Case, *steps: int) -> None:
+    """The action belongs to a step the case is not at."""
+    if case.step not in steps:
+        wanted = " or ".join(Case.Step(step).label.lower() for step in steps)
+        raise WorkflowError(
+            f"The case is at step {case.step} ({case.get_step_display().lower()}); this belongs to {wanted}."
+        )
+
+
+def check_safety(snap: CaseSnapshot, what: str) -> None:
+    if snap.needs_safety_approval:
+        raise WorkflowError(f"This is a high-risk case: a supervisor must approve it before any {what} is scheduled.")
+
+
+def advance(case: Case, *, by: AbstractBaseUser | None) -> Case:
+    """Move the (locked) case past every step that is done; completing step 5 completes the case."""
+    while case.status == Case.Status.OPEN:
+        snap = snapshot(case)
+        if not step_state(snap, case.step).done:
+            break
+        if case.step < Case.Step.COMMITMENTS:
+            previous = case.step
+            case.step += 1
+            case.save(update_fields=["step"])
+            event_record(
+                case=case,
+                kind=CaseEvent.Kind.STEP,
+                message=f"Step {previous} done; the case moves to step {case.step}: {case.get_step_display()}.",
+                by=by,
+                from_value=previous,
+                to_value=case.step,
+            )
+        else:
+            _complete(case, snap, by=by)
+    return case
+
+
+def _complete(case: Case, snap: CaseSnapshot, *, by: AbstractBaseUser | None) -> None:
+    now = timezone.now()
+    case.status = Case.Status.COMPLETED
+    case.completed_at = now
+    case.save(update_fields=["status", "completed_at"])
+    start = timezone.localdate(snap.commitment.agreed_at if snap.commitment and snap.commitment.agreed_at else now)
+    days = settings.CHECKIN_DAYS
+    CheckIn.objects.bulk_create(
+        [CheckIn(case=case, days_after=d, due_on=start + timedelta(days=d)) for d in days], ignore_conflicts=True
+    )
+    event_record(
+        case=case,
+        kind=CaseEvent.Kind.STATUS,
+        message=f"All five steps are done: the case is completed. Check-ins after {', '.join(map(str, days))} days.",
+        by=by,
+        from_value=Case.Status.OPEN,
+        to_value=Case.Status.COMPLETED,
+    )
