@@ -49,30 +49,56 @@ def case_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def case_intake(request: HttpRequest) -> HttpResponse:
-    _staff_only(request)
-    supervisor = is_supervisor(request.user)
-    data = request.POST if request.method == "POST" else None
+def intake_forms(data=None, *, user, initial: dict | None = None) -> tuple[dict, AgentFormSet]:
+    """The intake page's section forms and its staff-member formset, bound to ``data`` or pre-filled.
+
+    ``initial`` maps a section (``incident``, ``business``, ``representative``, ``customer``,
+    ``assignment``) to its values, and ``agents`` to a list of values, one per staff member.
+    """
+    initial = initial or {}
     forms = {
-        "incident": IncidentForm(data, prefix="incident"),
-        "business": BusinessForm(data, prefix="business"),
-        "representative": BusinessRepresentativeForm(data, prefix="representative"),
-        "customer": CustomerForm(data, prefix="customer"),
-        "assignment": CaseAssignmentForm(data, prefix="case", can_assign_others=supervisor),
+        "incident": IncidentForm(data, prefix="incident", initial=initial.get("incident")),
+        "business": BusinessForm(data, prefix="business", initial=initial.get("business")),
+        "representative": BusinessRepresentativeForm(
+            data, prefix="representative", initial=initial.get("representative")
+        ),
+        "customer": CustomerForm(data, prefix="customer", initial=initial.get("customer")),
+        "assignment": CaseAssignmentForm(
+            data, prefix="case", can_assign_others=is_supervisor(user), initial=initial.get("assignment")
+        ),
     }
     agents = AgentFormSet(data, prefix="agents")
+    if not agents.is_bound:
+        # Pre-filled staff members stay "extra" forms rather than the formset's initial forms,
+        # so that an untouched block still counts as typed on submit, and a block can be emptied.
+        for form, values in zip(agents.forms, initial.get("agents", []), strict=False):
+            form.initial = values
+    return forms, agents
+
+
+def intake_details(forms: dict, agents: AgentFormSet, *, user) -> services.IntakeDetails | None:
+    """What the intake forms say, or None when a form has errors (shown next to its fields)."""
+    if not (all(form.is_valid() for form in forms.values()) & agents.is_valid()):
+        return None
+    return services.IntakeDetails(
+        incident=forms["incident"].cleaned_data,
+        business=forms["business"].cleaned_data.get("existing"),
+        new_business=forms["business"].new_business(),
+        customer=forms["customer"].details(),
+        agents=[form.details() for form in agents if form.has_changed() and form.cleaned_data],
+        business_representative=forms["representative"].details(),
+        caseworker=forms["assignment"].cleaned_data.get("caseworker", user),
+        risk=forms["assignment"].cleaned_data.get("risk") or None,
+    )
+
+
+def case_intake(request: HttpRequest) -> HttpResponse:
+    _staff_only(request)
+    data = request.POST if request.method == "POST" else None
+    forms, agents = intake_forms(data, user=request.user)
     if request.method == "POST":
-        if all(form.is_valid() for form in forms.values()) & agents.is_valid():
-            intake = services.IntakeDetails(
-                incident=forms["incident"].cleaned_data,
-                business=forms["business"].cleaned_data.get("existing"),
-                new_business=forms["business"].new_business(),
-                customer=forms["customer"].details(),
-                agents=[form.details() for form in agents if form.has_changed() and form.cleaned_data],
-                business_representative=forms["representative"].details(),
-                caseworker=forms["assignment"].cleaned_data.get("caseworker", request.user),
-                risk=forms["assignment"].cleaned_data.get("risk") or None,
-            )
+        intake = intake_details(forms, agents, user=request.user)
+        if intake is not None:
             others = services.open_cases_for_customer_email(intake.customer.email)
             try:
                 case = services.case_open(intake=intake, by=request.user)

@@ -1,11 +1,15 @@
 """Project URLs.
 
 Every page needs a login (LoginRequiredMiddleware) except those whose view is marked
-``@login_not_required``: Django's login and password-reset pages and, later, the portal.
+``@login_not_required``: Django's login and password-reset pages, the language switch, the
+public referral form (``/refer/``) and, later, the portal. ``tests/compassion/test_public_pages.py``
+holds the list.
 """
 
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.i18n import set_language
 
 from cases import views as case_views
 
@@ -14,4 +18,6 @@ urlpatterns = [
     path("cases/", include("cases.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
+    path("", include("referrals.urls")),
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
 ]

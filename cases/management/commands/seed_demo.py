@@ -12,6 +12,7 @@ from django.utils import timezone
 from cases import services
 from cases.models import Business, Case, CaseEvent, Incident, Participant
 from cases.roles import CASEWORKER_GROUP, SUPERVISOR_GROUP
+from referrals.demo import seed_demo_referrals
 
 User = get_user_model()
 
@@ -54,7 +55,8 @@ LAST_NAMES = ["Smith", "Garcia", "Nguyen", "Johnson", "Okafor", "Kowalski", "Had
 class Command(BaseCommand):
     help = (
         "Create demo staff accounts (caseworker, caseworker2, supervisor), businesses and a few "
-        "realistic cases. Running it again changes nothing. With --cases N, adds generated cases "
+        "realistic cases, and three new referrals waiting in triage. Running it again changes nothing. "
+        "With --cases N, adds generated cases "
         "until the database holds at least N cases (bulk inserts, for load tests)."
     )
 
@@ -67,6 +69,7 @@ class Command(BaseCommand):
         businesses = self._businesses()
         if not Case.objects.exists():
             self._stories(users, businesses)
+        seed_demo_referrals()
         if cases:
             created = bulk_cases(total=cases, caseworkers=users[1:], rng=random.Random(seed))
             self.stdout.write(f"Generated {created} cases ({Case.objects.count()} in all).")
