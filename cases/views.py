@@ -7,6 +7,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from reconciliation import panels
+
 from . import selectors, services
 from .filters import CaseFilter
 from .forms import (
@@ -119,10 +121,11 @@ def case_intake(request: HttpRequest) -> HttpResponse:
 def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
     _staff_only(request)
     case = selectors.case_for_user(user=request.user, reference=reference)
-    return render(request, "cases/case_detail.html", _detail_context(request, case))
+    return render(request, "cases/case_detail.html", detail_context(request, case))
 
 
-def _detail_context(request: HttpRequest, case: Case, **extra) -> dict:
+def detail_context(request: HttpRequest, case: Case, *, failed=None, **extra) -> dict:
+    """Everything the case page shows; ``failed`` is an (action, bound form) to show again."""
     context = {
         "case": case,
         "steps": Case.Step.choices,
@@ -133,6 +136,7 @@ def _detail_context(request: HttpRequest, case: Case, **extra) -> dict:
         "reassign_form": ReassignForm(initial={"caseworker": case.caseworker_id})
         if is_supervisor(request.user)
         else None,
+        "panels": panels.build(case, request.user, failed=failed),
     }
     context.update(extra)
     return context
@@ -151,12 +155,12 @@ def case_change_status(request: HttpRequest, reference: str) -> HttpResponse:
         except services.WorkflowError as error:
             messages.error(request, " ".join(error.messages))
             return render(
-                request, "cases/case_detail.html", _detail_context(request, case, status_form=form), status=400
+                request, "cases/case_detail.html", detail_context(request, case, status_form=form), status=400
             )
         messages.success(request, f"Case {case.reference}: status changed.")
         return redirect(case)
     messages.error(request, "That status change is not possible.")
-    return render(request, "cases/case_detail.html", _detail_context(request, case, status_form=form), status=400)
+    return render(request, "cases/case_detail.html", detail_context(request, case, status_form=form), status=400)
 
 
 @require_POST

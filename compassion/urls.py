@@ -16,6 +16,7 @@ from cases import views as case_views
 urlpatterns = [
     path("", case_views.home, name="home"),
     path("cases/", include("cases.urls")),
+    path("cases/", include("reconciliation.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("", include("referrals.urls")),

@@ -30,14 +30,14 @@ class CaseworkerFactory(UserFactory):
     @factory.post_generation
     def role(self, create, extracted, **kwargs):
         if create:
-            self.groups.add(Group.objects.get(name=CASEWORKER_GROUP))
+            self.groups.add(Group.objects.get_or_create(name=CASEWORKER_GROUP)[0])
 
 
 class SupervisorFactory(UserFactory):
     @factory.post_generation
     def role(self, create, extracted, **kwargs):
         if create:
-            self.groups.add(Group.objects.get(name=SUPERVISOR_GROUP))
+            self.groups.add(Group.objects.get_or_create(name=SUPERVISOR_GROUP)[0])
 
 
 class BusinessFactory(factory.django.DjangoModelFactory):
@@ -103,3 +103,24 @@ def full_case(caseworker=None, **case_fields) -> Case:
     ParticipantFactory(case=case, role=Participant.Role.BUSINESS, name="Dana Owner")
     ParticipantFactory(case=case, role=Participant.Role.AGENT, name="Jamie Agent", consent=Participant.Consent.GIVEN)
     return case
+
+
+# ---------------------------------------------------------------- referrals
+
+from referrals.models import Referral  # noqa: E402 - appended section, kept apart from the case factories
+
+
+class ReferralFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Referral
+
+    writer = Referral.Writer.CUSTOMER
+    name = factory.Faker("name")
+    email = factory.Sequence(lambda n: f"writer{n}@example.com")
+    contact_by = Referral.ContactBy.EMAIL
+    business_name = "Sunrise Coffee"
+    occurred_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=5))
+    location = "Main St, Springfield"
+    story = "I shouted at the barista when my order was wrong."
+    police = Referral.Police.NO
+    consented_at = factory.LazyFunction(timezone.now)

@@ -88,7 +88,7 @@ class Command(BaseCommand):
                 user.set_password(DEMO_PASSWORD)
                 user.is_staff = group == SUPERVISOR_GROUP
                 user.save()
-            user.groups.add(Group.objects.get(name=group))
+            user.groups.add(Group.objects.get_or_create(name=group)[0])
             users.append(user)
         return users
 

@@ -1,0 +1,212 @@
+"""Forms of the step panels on the case page. Shape only; the rules are in the services.
+
+Forms that point at a row (a shift, a participant, a check-in) take the ``case`` and only
+accept rows of that case, so a hand-made POST cannot reach another case's rows.
+"""
+
+from crispy_forms.helper import FormHelper
+from django import forms
+
+from cases.models import Case, Participant
+
+from .models import (
+    MAX_ANSWER_LENGTH,
+    CheckIn,
+    MeetingFormat,
+    PlanSignoff,
+    ReconciliationPlan,
+    Reflection,
+    RoleSwapShift,
+)
+
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+def _area(rows: int = 3, **kwargs) -> forms.CharField:
+    return forms.CharField(widget=forms.Textarea(attrs={"rows": rows}), max_length=MAX_ANSWER_LENGTH, **kwargs)
+
+
+class StepForm(forms.Form):
+    """A form of a step panel: bound to the case, rendered without its own <form> tag."""
+
+    def __init__(self, *args, case: Case, **kwargs):
+        self.case = case
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+
+# ---------------------------------------------------------------- step 1
+
+
+class ReflectionForm(StepForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, question in Reflection.QUESTIONS.items():
+            self.fields[name] = _area(rows=4, label=question, required=False)
+        self.fields["message_to_agent"].help_text = "Optional."
+
+
+class ReviewForm(StepForm):
+    note = _area(label="Review note (for the case file)", required=False)
+
+
+class ReturnForm(StepForm):
+    note = _area(label="What should the customer add?")
+
+
+# ---------------------------------------------------------------- consent and safety
+
+
+class ConsentForm(StepForm):
+    participant = forms.ModelChoiceField(queryset=Participant.objects.none())
+    consent = forms.ChoiceField(
+        choices=[(value, label) for value, label in Participant.Consent.choices if value != Participant.Consent.PENDING]
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["participant"].queryset = self.case.participants.exclude(role=Participant.Role.CUSTOMER)
+
+
+class SafetyApprovalForm(StepForm):
+    note = _area(label="Safety note: what makes it safe to go ahead")
+
+
+class StepSkipForm(StepForm):
+    reason = _area(label="Why is this step skipped?")
+
+
+# ---------------------------------------------------------------- step 2
+
+
+class PlanForm(StepForm, forms.ModelForm):
+    class Meta:
+        model = ReconciliationPlan
+        fields = [
+            "goals_redemption",
+            "goals_empathy",
+            "goals_reconciliation",
+            "role_swap_hours",
+            "personal_time_with_agent",
+            "meeting_format",
+        ]
+        widgets = {
+            "goals_redemption": forms.Textarea(attrs={"rows": 2}),
+            "goals_empathy": forms.Textarea(attrs={"rows": 2}),
+            "goals_reconciliation": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+class SignoffForm(StepForm):
+    plan = forms.ModelChoiceField(queryset=ReconciliationPlan.objects.none(), widget=forms.HiddenInput)
+    participant = forms.ModelChoiceField(queryset=Participant.objects.none(), label="Who")
+    decision = forms.ChoiceField(choices=PlanSignoff.Decision.choices, widget=forms.RadioSelect)
+    comment = _area(rows=2, label="Comment (needed when asking for changes)", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["plan"].queryset = self.case.plans.all()
+        self.fields["participant"].queryset = self.case.participants.all()
+
+
+# ---------------------------------------------------------------- step 3
+
+
+class ShiftProposeForm(StepForm):
+    starts_at = forms.DateTimeField(label="Starts", widget=DATETIME)
+    ends_at = forms.DateTimeField(label="Ends", widget=DATETIME)
+    role = forms.CharField(label="Role the customer takes", max_length=200)
+    location = forms.CharField(max_length=300)
+    supervisor_on_site = forms.CharField(label="Supervisor on site", max_length=200)
+    agent = forms.ModelChoiceField(
+        queryset=Participant.objects.none(), required=False, label="In the role of (staff member)"
+    )
+    agent_starts_at = forms.DateTimeField(label="Their hours that day: from", widget=DATETIME, required=False)
+    agent_ends_at = forms.DateTimeField(label="Their hours that day: to", widget=DATETIME, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agent"].queryset = self.case.participants.filter(role=Participant.Role.AGENT)
+        self.fields["agent_starts_at"].help_text = "Needed when the staff member asked for no contact."
+
+
+class ShiftForm(StepForm):
+    """An action on one shift of the case."""
+
+    shift = forms.ModelChoiceField(queryset=RoleSwapShift.objects.none(), widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["shift"].queryset = RoleSwapShift.objects.filter(case=self.case)
+
+
+class ShiftReasonForm(ShiftForm):
+    reason = forms.CharField(max_length=1000, label="Reason")
+
+
+class ShiftCounterForm(ShiftForm):
+    starts_at = forms.DateTimeField(label="Other time: starts", widget=DATETIME)
+    ends_at = forms.DateTimeField(label="Other time: ends", widget=DATETIME)
+
+
+class AttendanceForm(ShiftForm):
+    attended = forms.TypedChoiceField(
+        choices=[("yes", "Attended"), ("no", "No-show")],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        label="Attendance",
+    )
+    hours = forms.DecimalField(max_digits=4, decimal_places=1, required=False, label="Hours attended")
+    feedback = _area(rows=2, label="The business's feedback", required=False)
+
+
+class ShiftReflectionForm(ShiftForm):
+    text = _area(rows=2, label="The customer's reflection on the shift")
+
+
+# ---------------------------------------------------------------- step 4
+
+
+class MeetingScheduleForm(StepForm):
+    scheduled_at = forms.DateTimeField(label="When", widget=DATETIME)
+    format = forms.ChoiceField(choices=MeetingFormat.choices)
+    location = forms.CharField(max_length=500, label="Where, or the video link")
+    facilitator = forms.CharField(max_length=200)
+    safety_plan = _area(label="Safety plan (needed unless the risk is low)", required=False)
+
+
+class MeetingOutcomeForm(StepForm):
+    gratitude_expressed = forms.BooleanField(required=False, label="Gratitude was expressed")
+    acknowledgment_expressed = forms.BooleanField(required=False, label="Acknowledgment was expressed")
+    ownership_expressed = forms.BooleanField(required=False, label="Ownership was expressed")
+    notes = _area(label="How did it go?")
+
+
+class MeetingSkipForm(StepForm):
+    reason = _area(rows=2, label="Why is the meeting skipped? (the staff member declined, …)")
+
+
+# ---------------------------------------------------------------- step 5
+
+
+class CommitmentsForm(StepForm):
+    commitments = _area(label="What the customer commits to")
+    off_limits = _area(label="Behaviour that is off limits")
+
+
+class AgreeForm(StepForm):
+    """A confirmation with nothing to fill in."""
+
+
+class CheckInMissForm(StepForm):
+    checkin = forms.ModelChoiceField(queryset=CheckIn.objects.none(), widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["checkin"].queryset = CheckIn.objects.filter(case=self.case)
+
+
+class CheckInForm(CheckInMissForm):
+    answers = _area(label="How is it going? What did the customer say?")

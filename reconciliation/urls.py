@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "reconciliation"
+
+urlpatterns = [
+    path("<str:reference>/act/<slug:action>/", views.step_action, name="act"),
+]
