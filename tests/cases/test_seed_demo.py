@@ -14,7 +14,7 @@ def test_seed_demo_creates_the_demo_logins_and_cases(db, client):
 
     assert is_supervisor(User.objects.get(username="supervisor"))
     assert is_caseworker(User.objects.get(username="caseworker"))
-    assert Case.objects.count() == 5
+    assert Case.objects.count() == 7
     assert client.login(username="caseworker", password="compassion-demo")
 
 
@@ -35,3 +35,17 @@ def test_seed_demo_cases_fills_up_to_the_number_asked(db):
     references = list(Case.objects.values_list("reference", flat=True))
     assert len(set(references)) == 120
     assert Participant.objects.filter(role="customer").count() == 120
+
+
+def test_the_demo_shows_every_step_and_the_interesting_states(db):
+    from reconciliation.models import PlanSignoff, RestorativeMeeting, RoleSwapShift
+
+    call_command("seed_demo", stdout=StringIO())
+
+    open_steps = set(Case.objects.filter(status="open").values_list("step", flat=True))
+    assert open_steps == {1, 2, 3, 4, 5}
+    assert Case.objects.filter(status="completed", checkins__isnull=False).exists()
+    assert Case.objects.filter(risk="high", step=3, safety_approval__isnull=True).exists()
+    assert PlanSignoff.objects.filter(decision="changes_requested").exists()
+    assert RoleSwapShift.objects.filter(state="declined").exists()
+    assert RestorativeMeeting.objects.filter(state="skipped").exists()

@@ -12,6 +12,7 @@ from django.utils import timezone
 from cases import services
 from cases.models import Business, Case, CaseEvent, Incident, Participant
 from cases.roles import CASEWORKER_GROUP, SUPERVISOR_GROUP
+from reconciliation.demo import seed_demo_progress
 from referrals.demo import seed_demo_referrals
 
 User = get_user_model()
@@ -34,22 +35,129 @@ BUSINESSES = [
 
 # (business index, days ago, where, what happened, severity, police, video, customer, agent)
 STORIES = [
-    (0, 20, "checkout line", "The customer shouted at the cashier about an expired coupon and threw a basket.",
-     Incident.Severity.VERBAL, False, True, ("Alex Morgan", "alex.morgan@example.com"), "Jamie Chen"),
-    (1, 35, "front counter", "Order was wrong twice; the customer swore at the barista and the clip went viral.",
-     Incident.Severity.VERBAL, False, True, ("Robin Hayes", "robin.hayes@example.com"), "Maya Patel"),
-    (2, 12, "drive-through window", "Threatened to come back and beat up the employee; police were called.",
-     Incident.Severity.THREATS, True, False, ("Chris Doyle", "chris.doyle@example.com"), "Sofia Ramos"),
-    (3, 60, "prescription counter", "Wait time dispute; the customer pushed the pharmacist's assistant.",
-     Incident.Severity.PHYSICAL, True, True, ("Pat Quinn", "pat.quinn@example.com"), "Ahmed Hassan"),
-    (4, 8, "returns desk", "A refusal of a return turned into repeated insults and a threat to post a review.",
-     Incident.Severity.THREATS, False, False, ("Morgan Blake", "morgan.blake@example.com"), "Lena Fischer"),
+    (
+        0,
+        20,
+        "checkout line",
+        "The customer shouted at the cashier about an expired coupon and threw a basket.",
+        Incident.Severity.VERBAL,
+        False,
+        True,
+        ("Alex Morgan", "alex.morgan@example.com"),
+        "Jamie Chen",
+    ),
+    (
+        1,
+        35,
+        "front counter",
+        "Order was wrong twice; the customer swore at the barista and the clip went viral.",
+        Incident.Severity.VERBAL,
+        False,
+        True,
+        ("Robin Hayes", "robin.hayes@example.com"),
+        "Maya Patel",
+    ),
+    (
+        2,
+        12,
+        "drive-through window",
+        "Threatened to come back and beat up the employee; police were called.",
+        Incident.Severity.THREATS,
+        True,
+        False,
+        ("Chris Doyle", "chris.doyle@example.com"),
+        "Sofia Ramos",
+    ),
+    (
+        3,
+        60,
+        "prescription counter",
+        "Wait time dispute; the customer pushed the pharmacist's assistant.",
+        Incident.Severity.PHYSICAL,
+        True,
+        True,
+        ("Pat Quinn", "pat.quinn@example.com"),
+        "Ahmed Hassan",
+    ),
+    (
+        4,
+        8,
+        "returns desk",
+        "A refusal of a return turned into repeated insults and a threat to post a review.",
+        Incident.Severity.THREATS,
+        False,
+        False,
+        ("Morgan Blake", "morgan.blake@example.com"),
+        "Lena Fischer",
+    ),
+    (
+        1,
+        4,
+        "outdoor seating",
+        "Told to leave after closing time, the customer yelled at the server for minutes.",
+        Incident.Severity.VERBAL,
+        False,
+        True,
+        ("Jesse Park", "jesse.park@example.com"),
+        "Tomás Vidal",
+    ),
+    (
+        0,
+        2,
+        "parking lot",
+        "A trolley collector was sworn at and blocked from walking away.",
+        Incident.Severity.VERBAL,
+        True,
+        False,
+        ("Drew Ellis", "drew.ellis@example.com"),
+        "Kofi Mensah",
+    ),
 ]
 
-FIRST_NAMES = ["Alex", "Sam", "Jordan", "Taylor", "Casey", "Riley", "Jamie", "Avery", "Quinn", "Rowan",
-               "Maria", "José", "Wei", "Aisha", "Omar", "Ines", "Noah", "Emma", "Liam", "Zoe"]
-LAST_NAMES = ["Smith", "Garcia", "Nguyen", "Johnson", "Okafor", "Kowalski", "Haddad", "Silva", "Kim",
-              "Brown", "Martin", "Lopez", "Singh", "Cohen", "Rossi", "Ivanova", "Ali", "Murphy", "Chen", "Diaz"]
+FIRST_NAMES = [
+    "Alex",
+    "Sam",
+    "Jordan",
+    "Taylor",
+    "Casey",
+    "Riley",
+    "Jamie",
+    "Avery",
+    "Quinn",
+    "Rowan",
+    "Maria",
+    "José",
+    "Wei",
+    "Aisha",
+    "Omar",
+    "Ines",
+    "Noah",
+    "Emma",
+    "Liam",
+    "Zoe",
+]
+LAST_NAMES = [
+    "Smith",
+    "Garcia",
+    "Nguyen",
+    "Johnson",
+    "Okafor",
+    "Kowalski",
+    "Haddad",
+    "Silva",
+    "Kim",
+    "Brown",
+    "Martin",
+    "Lopez",
+    "Singh",
+    "Cohen",
+    "Rossi",
+    "Ivanova",
+    "Ali",
+    "Murphy",
+    "Chen",
+    "Diaz",
+]
 
 
 class Command(BaseCommand):
@@ -104,6 +212,7 @@ class Command(BaseCommand):
     def _stories(self, users: list, businesses: list[Business]) -> None:
         supervisor, caseworker, caseworker2 = users
         now = timezone.now()
+        cases = []
         for index, (biz, days, where, what, severity, police, video, customer, agent) in enumerate(STORIES):
             business = businesses[biz]
             intake = services.IntakeDetails(
@@ -125,7 +234,8 @@ class Command(BaseCommand):
                 ),
                 caseworker=caseworker2 if index == 4 else caseworker,
             )
-            services.case_open(intake=intake, by=supervisor)
+            cases.append(services.case_open(intake=intake, by=supervisor))
+        seed_demo_progress(cases, supervisor=supervisor)
 
 
 def bulk_cases(*, total: int, caseworkers: list, rng: random.Random, batch_size: int = 5000) -> int:
