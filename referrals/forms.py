@@ -32,9 +32,8 @@ def _too_long(limit: int) -> dict:
 class WebLinkField(forms.URLField):
     """A link to a web page: http or https only (no ftp:, javascript:, data:)."""
 
-    default_validators = [
-        URLValidator(schemes=["http", "https"], message=_("Give a web link that starts with http:// or https://."))
-    ]
+    default_validators = [URLValidator(schemes=["http", "https"])]
+    default_error_messages = {"invalid": _("Give a web link that starts with http:// or https://.")}
 
 
 class ReferralForm(forms.Form):
