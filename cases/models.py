@@ -100,9 +100,7 @@ class Case(models.Model):
 
     reference = models.CharField(max_length=20, unique=True, editable=False)
     incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="cases")
-    caseworker = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assigned_cases"
-    )
+    caseworker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assigned_cases")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
     step = models.PositiveSmallIntegerField(choices=Step.choices, default=Step.REFLECTION)
     risk = models.CharField(max_length=10, choices=Risk.choices, default=Risk.LOW)
@@ -167,9 +165,7 @@ class Participant(models.Model):
     class Meta:
         ordering = ["case", "role", "id"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["case"], condition=Q(role="customer"), name="one_customer_per_case"
-            ),
+            models.UniqueConstraint(fields=["case"], condition=Q(role="customer"), name="one_customer_per_case"),
         ]
         indexes = [models.Index(fields=["role", "email"])]
 
@@ -195,6 +191,7 @@ class CaseEvent(models.Model):
         MEETING = "meeting", _("Restorative meeting")
         COMMITMENT = "commitment", _("Commitments")
         CHECKIN = "checkin", _("Check-in")
+        LINK = "link", _("Personal link")
         NOTE = "note", _("Note")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
@@ -224,3 +221,44 @@ class CaseEvent(models.Model):
         if self.actor_participant_id:
             return str(self.actor_participant)
         return "System"
+
+
+class AccessLink(models.Model):
+    """A participant's personal link to the portal. Only a hash of its token is stored.
+
+    One participant holds at most one usable link: issuing a new one revokes the old.
+    """
+
+    class State(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        EXPIRED = "expired", _("Expired")
+        REVOKED = "revoked", _("Revoked")
+
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="access_links")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["participant", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"Link for {self.participant} ({self.get_state_display().lower()})"
+
+    @property
+    def state(self) -> str:
+        if self.revoked_at:
+            return self.State.REVOKED
+        if self.expires_at <= timezone.now():
+            return self.State.EXPIRED
+        return self.State.ACTIVE
+
+    def get_state_display(self) -> str:
+        return self.State(self.state).label

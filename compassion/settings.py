@@ -208,3 +208,5 @@ LOGGING = {
 CASE_LIST_PAGE_SIZE = env.int("CASE_LIST_PAGE_SIZE", default=25)
 # Check-ins follow the customer's commitments after these numbers of days.
 CHECKIN_DAYS = env.list("CHECKIN_DAYS", cast=int, default=[30, 90, 180])
+# How long a participant's personal link works before it must be renewed.
+ACCESS_LINK_DAYS = env.int("ACCESS_LINK_DAYS", default=30)

@@ -1,0 +1,100 @@
+"""Personal links: issue, revoke and resolve the tokens that let participants into the portal.
+
+The token is 32 random bytes from ``secrets``, shown once (in the e-mail, or to the
+caseworker who copies it); only its SHA-256 is stored, so a copy of the database opens
+nothing.
+"""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from .models import AccessLink, Case, CaseEvent, Participant
+from .services import WorkflowError, event_record
+
+TOKEN_BYTES = 32
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def portal_path(token: str) -> str:
+    return reverse("portal:home", kwargs={"token": token})
+
+
+@transaction.atomic
+def link_issue(
+    *, participant: Participant, by: AbstractBaseUser | None, replace: bool = False
+) -> tuple[AccessLink, str]:
+    """Issue a personal link; returns it with its token, which is never stored.
+
+    Each e-mail carries a link of its own, so several may be active at once. ``replace``
+    (the caseworker's "renew") revokes the participant's other links first. Links issued by
+    staff are on the timeline; those issued for an e-mail are recorded with the e-mail.
+    """
+    if participant.case.status in {Case.Status.WITHDRAWN, Case.Status.CLOSED}:
+        raise WorkflowError("No personal link is issued on a withdrawn or closed case.")
+    now = timezone.now()
+    revoked = 0
+    if replace:
+        revoked = AccessLink.objects.filter(participant=participant, revoked_at__isnull=True).update(revoked_at=now)
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    link = AccessLink.objects.create(
+        participant=participant,
+        token_hash=token_hash(token),
+        issued_by=by,
+        created_at=now,
+        expires_at=now + timedelta(days=settings.ACCESS_LINK_DAYS),
+    )
+    if by is not None:
+        verb = "renewed" if revoked else "issued"
+        until = timezone.localtime(link.expires_at)
+        event_record(
+            case=participant.case,
+            kind=CaseEvent.Kind.LINK,
+            message=f"Personal link {verb} for {participant.name}, valid until {until:%Y-%m-%d}.",
+            by=by,
+        )
+    return link, token
+
+
+@transaction.atomic
+def links_revoke(*, participant: Participant, by: AbstractBaseUser) -> int:
+    """Revoke every usable link of the participant; returns how many there were."""
+    count = AccessLink.objects.filter(participant=participant, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    if not count:
+        raise WorkflowError(f"{participant.name} has no link to revoke.")
+    event_record(
+        case=participant.case,
+        kind=CaseEvent.Kind.LINK,
+        message=f"Personal links revoked for {participant.name}.",
+        by=by,
+    )
+    return count
+
+
+def link_resolve(token: str) -> AccessLink | None:
+    """The usable link for this token, or None for a wrong, expired or revoked one. Marks it used."""
+    if not token or len(token) > 100:
+        return None
+    link = (
+        AccessLink.objects.select_related("participant__case__incident__business", "participant__case__caseworker")
+        .filter(token_hash=token_hash(token))
+        .first()
+    )
+    if link is None or link.state != AccessLink.State.ACTIVE:
+        return None
+    now = timezone.now()
+    if link.last_used_at is None or now - link.last_used_at > timedelta(minutes=5):
+        AccessLink.objects.filter(pk=link.pk).update(last_used_at=now)
+        link.last_used_at = now
+    return link

@@ -1,0 +1,63 @@
+"""Personal links: random tokens, stored only as hashes, expiring and revocable."""
+
+import time_machine
+from django.utils import timezone
+
+from cases import links
+from cases.models import AccessLink, CaseEvent, Participant
+
+
+def customer_of(case) -> Participant:
+    return case.participants.get(role=Participant.Role.CUSTOMER)
+
+
+def test_a_link_resolves_to_its_participant_and_records_its_use(case, caseworker):
+    link, token = links.link_issue(participant=customer_of(case), by=caseworker)
+
+    resolved = links.link_resolve(token)
+
+    assert resolved == link
+    assert resolved.participant == customer_of(case)
+    assert AccessLink.objects.get(pk=link.pk).last_used_at is not None
+
+
+def test_the_token_is_long_random_and_never_stored_in_clear(case, caseworker):
+    link, token = links.link_issue(participant=customer_of(case), by=caseworker)
+    _other_link, other = links.link_issue(participant=customer_of(case), by=caseworker)
+
+    assert len(token) >= 43  # 32 bytes, url-safe base64
+    assert token != other
+    stored = AccessLink.objects.values_list("token_hash", flat=True)
+    assert token not in stored
+    assert link.token_hash == links.token_hash(token)
+
+
+def test_an_expired_link_no_longer_works(case, caseworker, settings):
+    settings.ACCESS_LINK_DAYS = 30
+    _link, token = links.link_issue(participant=customer_of(case), by=caseworker)
+
+    with time_machine.travel(timezone.now() + timezone.timedelta(days=31)):
+        assert links.link_resolve(token) is None
+
+
+def test_revoked_links_no_longer_work(case, caseworker):
+    _link, token = links.link_issue(participant=customer_of(case), by=caseworker)
+
+    links.links_revoke(participant=customer_of(case), by=caseworker)
+
+    assert links.link_resolve(token) is None
+
+
+def test_renewing_revokes_the_old_link(case, caseworker):
+    _old, old_token = links.link_issue(participant=customer_of(case), by=caseworker)
+    _new, new_token = links.link_issue(participant=customer_of(case), by=caseworker, replace=True)
+
+    assert links.link_resolve(old_token) is None
+    assert links.link_resolve(new_token) is not None
+    assert "renewed" in case.events.filter(kind=CaseEvent.Kind.LINK).first().message
+
+
+def test_wrong_tokens_resolve_to_nothing(db):
+    assert links.link_resolve("not-a-token") is None
+    assert links.link_resolve("") is None
+    assert links.link_resolve("x" * 5000) is None
