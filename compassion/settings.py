@@ -9,6 +9,7 @@ and e-mails written as files, all under ``var/``.
 HSTS, hashed static files, and a refusal to start without the settings production needs.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -206,7 +207,8 @@ LOGGING = {
 
 # The program's own knobs.
 CASE_LIST_PAGE_SIZE = env.int("CASE_LIST_PAGE_SIZE", default=25)
-# Check-ins follow the customer's commitments after these numbers of days.
-CHECKIN_DAYS = env.list("CHECKIN_DAYS", cast=int, default=[30, 90, 180])
+# Calendar files: event ids end in this domain; meetings last this long.
+CALENDAR_UID_DOMAIN = env.str("CALENDAR_UID_DOMAIN", default="compassion.pli.example")
+MEETING_DURATION = timedelta(minutes=env.int("MEETING_MINUTES", default=90))
 # How long a participant's personal link works before it must be renewed.
 ACCESS_LINK_DAYS = env.int("ACCESS_LINK_DAYS", default=30)
