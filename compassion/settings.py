@@ -212,3 +212,5 @@ CALENDAR_UID_DOMAIN = env.str("CALENDAR_UID_DOMAIN", default="compassion.pli.exa
 MEETING_DURATION = timedelta(minutes=env.int("MEETING_MINUTES", default=90))
 # How long a participant's personal link works before it must be renewed.
 ACCESS_LINK_DAYS = env.int("ACCESS_LINK_DAYS", default=30)
+# Check-ins follow the customer's commitments after these numbers of days.
+CHECKIN_DAYS = env.list("CHECKIN_DAYS", cast=int, default=[30, 90, 180])
