@@ -5,14 +5,12 @@ duplicate of an existing case, or declines it. Each decision records who and whe
 linked case gets a line on its timeline. A decided referral cannot be decided again.
 """
 
-import hashlib
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -20,6 +18,7 @@ from django.utils.translation import gettext
 from cases.models import Case, CaseEvent
 from cases.roles import is_supervisor
 from cases.services import IntakeDetails, WorkflowError, case_open, event_record
+from compassion import ratelimit
 
 from . import emails
 from .models import Referral
@@ -52,18 +51,6 @@ class ReferralDetails:
 # ---------------------------------------------------------------- submit
 
 
-def _rate_limit_hit(client_address: str) -> int:
-    """Count one submission from this address in the current window; returns the count so far."""
-    # Only a hash of the address is kept, and only for the window.
-    key = "referrals:submitted:" + hashlib.sha256(client_address.encode()).hexdigest()
-    cache.add(key, 0, timeout=RATE_LIMIT_WINDOW_SECONDS)
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between add() and incr()
-        cache.set(key, 1, timeout=RATE_LIMIT_WINDOW_SECONDS)
-        return 1
-
-
 @transaction.atomic
 def referral_submit(*, details: ReferralDetails, language: str, client_address: str) -> Referral:
     """Save a referral from the public form and e-mail the person a confirmation.
@@ -75,7 +62,10 @@ def referral_submit(*, details: ReferralDetails, language: str, client_address: 
         raise WorkflowError(gettext("We can only take your message if you agree to be contacted."))
     if not (details.email or details.phone):
         raise WorkflowError(gettext("Give an e-mail address or a phone number so that we can reach you."))
-    if _rate_limit_hit(client_address) > settings.REFERRAL_RATE_LIMIT_PER_HOUR:
+    if (
+        ratelimit.hit("referrals", client_address, window_seconds=RATE_LIMIT_WINDOW_SECONDS)
+        > settings.REFERRAL_RATE_LIMIT_PER_HOUR
+    ):
         raise ReferralRateLimited(
             gettext(
                 "We have received several messages from your connection in the last hour, so this one "

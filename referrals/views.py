@@ -1,6 +1,5 @@
 """The public referral form (no login) and the supervisors' triage pages (404 for anyone else)."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
@@ -13,6 +12,7 @@ from cases import services as case_services
 from cases.roles import is_supervisor
 from cases.selectors import cases_visible_to
 from cases.views import intake_details, intake_forms
+from compassion import ratelimit
 
 from . import selectors, services
 from .forms import DeclineForm, DuplicateForm, ReferralForm
@@ -22,15 +22,6 @@ TRIAGE_PAGE_SIZE = 50
 
 
 # ---------------------------------------------------------------- public
-
-
-def _client_address(request: HttpRequest) -> str:
-    """The visitor's address: behind NUM_PROXIES proxies, the one the outermost proxy saw."""
-    if settings.NUM_PROXIES:
-        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
-        if forwarded:
-            return forwarded[-min(settings.NUM_PROXIES, len(forwarded))]
-    return request.META.get("REMOTE_ADDR", "")
 
 
 @login_not_required
@@ -43,7 +34,7 @@ def refer(request: HttpRequest) -> HttpResponse:
             return redirect("referrals:thanks")
         try:
             services.referral_submit(
-                details=form.details(), language=get_language(), client_address=_client_address(request)
+                details=form.details(), language=get_language(), client_address=ratelimit.client_address(request)
             )
         except services.ReferralRateLimited as error:
             form.add_error(None, error)
