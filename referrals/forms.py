@@ -169,7 +169,6 @@ class DuplicateForm(forms.Form):
         label="Reference of the existing case",
         queryset=Case.objects.none(),
         to_field_name="reference",
-        widget=forms.TextInput(attrs={"placeholder": "CCP-2025-0001"}),
         error_messages={
             "required": "Give the reference of the case this referral is about.",
             "invalid_choice": "No case has the reference “%(value)s”.",
@@ -180,6 +179,7 @@ class DuplicateForm(forms.Form):
     def __init__(self, *args, cases, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["case"].queryset = cases
+        self.fields["case"].widget = forms.TextInput(attrs={"placeholder": f"CCP-{timezone.localdate().year}-0001"})
 
 
 class DeclineForm(forms.Form):

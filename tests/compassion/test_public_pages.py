@@ -20,6 +20,8 @@ PUBLIC_PAGES = {
     # The referral form: how a case reaches PLI
     "referrals:refer",
     "referrals:thanks",
+    # Load balancers, monitors and the smoke test: database and broker state, nothing else
+    "healthz",
 }
 
 
@@ -35,7 +37,9 @@ def _named_views(patterns=None, namespace=""):
 def test_the_pages_that_need_no_login_are_exactly_the_listed_ones():
     public = {name for name, view in _named_views() if getattr(view, "login_required", True) is False}
 
-    assert public == PUBLIC_PAGES
+    assert public == PUBLIC_PAGES, (
+        "A page that needs no login must be listed on purpose in PUBLIC_PAGES (tests/compassion/test_public_pages.py)"
+    )
 
 
 @pytest.mark.parametrize("name", ["referrals:refer", "referrals:thanks"])
