@@ -5,6 +5,8 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404
 
+from compassion.logging import bind_case_reference
+
 from .models import Case, CaseEvent, Participant
 from .roles import CASEWORKER_GROUP, SUPERVISOR_GROUP, is_caseworker, is_supervisor
 
@@ -30,6 +32,7 @@ def case_for_user(*, user: AbstractBaseUser | AnonymousUser, reference: str) -> 
     )
     if case is None:
         raise Http404("No case with that reference.")
+    bind_case_reference(case.reference)
     return case
 
 

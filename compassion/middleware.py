@@ -1,0 +1,46 @@
+"""Project-wide middleware."""
+
+import re
+import uuid
+from collections.abc import Callable
+
+from django.core.signals import request_finished
+from django.http import HttpRequest, HttpResponse
+
+from .logging import CASE_REFERENCE_ENVIRON_KEY, current_context, set_log_context
+
+REQUEST_ID_HEADER = "X-Request-ID"
+# What we accept from the proxy (nginx's $request_id is 32 hex digits); anything else is
+# replaced, so that a client cannot write arbitrary text into the logs.
+_VALID_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,128}")
+
+
+class RequestIdMiddleware:
+    """Give every request an id: the proxy's X-Request-ID, or a new one.
+
+    The id is on every log line written while the request is handled (and on the case
+    reference, once a view has looked a case up), and is sent back in the X-Request-ID
+    response header so that a person reporting a problem can quote it. The context lasts
+    until ``request_finished``: Django logs a 4xx or 5xx response after the middleware.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        offered = request.headers.get(REQUEST_ID_HEADER, "")
+        request_id = offered if _VALID_REQUEST_ID.fullmatch(offered) else uuid.uuid4().hex
+        request.request_id = request_id
+        set_log_context(request_id=request_id, case_reference=None)
+        response = self.get_response(request)
+        # gunicorn writes its access line from the WSGI environ and the response headers.
+        request.META[CASE_REFERENCE_ENVIRON_KEY] = current_context().get("case_reference", "-")
+        response[REQUEST_ID_HEADER] = request_id
+        return response
+
+
+def clear_request_context(**kwargs) -> None:
+    set_log_context(request_id=None, case_reference=None)
+
+
+request_finished.connect(clear_request_context, dispatch_uid="compassion.clear_request_context")
