@@ -13,9 +13,14 @@ import os
 
 from celery import Celery, signals
 
+from . import startup
 from .logging import current_context, set_log_context
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "compassion.settings")
+
+# `celery worker|beat` reads the settings while parsing its command line: a missing
+# production setting must show as one line there too.
+startup.install_excepthook()
 
 app = Celery("compassion")
 app.config_from_object("django.conf:settings", namespace="CELERY")
@@ -32,6 +37,12 @@ def use_django_logging(**kwargs) -> None:
 
     logging.config.dictConfig(settings.LOGGING)
     logging.captureWarnings(True)
+
+
+@signals.worker_init.connect
+@signals.beat_init.connect
+def check_database(**kwargs) -> None:
+    startup.database_or_exit()
 
 
 @signals.before_task_publish.connect

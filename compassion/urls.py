@@ -2,8 +2,8 @@
 
 Every page needs a login (LoginRequiredMiddleware) except those whose view is marked
 ``@login_not_required``: Django's login and password-reset pages, the language switch, the
-public referral form (``/refer/``) and, later, the portal. ``tests/compassion/test_public_pages.py``
-holds the list.
+public referral form (``/refer/``), ``/healthz`` and, later, the portal.
+``tests/compassion/test_public_pages.py`` holds the list.
 """
 
 from django.contrib import admin
@@ -12,6 +12,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from cases import views as case_views
+from compassion import health
 
 urlpatterns = [
     path("", case_views.home, name="home"),
@@ -21,4 +22,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("referrals.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("healthz", health.healthz, name="healthz"),
 ]
