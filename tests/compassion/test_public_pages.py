@@ -20,6 +20,8 @@ PUBLIC_PAGES = {
     # The referral form: how a case reaches PLI
     "referrals:refer",
     "referrals:thanks",
+    # Load balancers, monitors and the smoke test: database and broker state, nothing else
+    "healthz",
 }
 
 
