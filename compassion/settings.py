@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_filters",
+    "compassion",  # project-level commands: make_supervisor
     "cases",
     "reconciliation",
     "referrals",
