@@ -83,7 +83,10 @@ def links_revoke(*, participant: Participant, by: AbstractBaseUser) -> int:
 
 
 def link_resolve(token: str) -> AccessLink | None:
-    """The usable link for this token, or None for a wrong, expired or revoked one. Marks it used."""
+    """The usable link for this token, or None for a wrong, expired or revoked one.
+
+    Resolving writes nothing: mail scanners open links too, and a GET must change nothing.
+    """
     if not token or len(token) > 100:
         return None
     link = (
@@ -93,8 +96,11 @@ def link_resolve(token: str) -> AccessLink | None:
     )
     if link is None or link.state != AccessLink.State.ACTIVE:
         return None
-    now = timezone.now()
-    if link.last_used_at is None or now - link.last_used_at > timedelta(minutes=5):
-        AccessLink.objects.filter(pk=link.pk).update(last_used_at=now)
-        link.last_used_at = now
     return link
+
+
+def link_mark_used(link: AccessLink) -> None:
+    """Record that the participant acted through the link (called for POSTs only)."""
+    now = timezone.now()
+    AccessLink.objects.filter(pk=link.pk).update(last_used_at=now)
+    link.last_used_at = now

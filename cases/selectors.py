@@ -47,10 +47,6 @@ def case_list(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Case]:
     )
 
 
-def case_participants(case: Case) -> QuerySet[Participant]:
-    return case.participants.order_by("role", "id")
-
-
 def case_timeline(case: Case) -> QuerySet[CaseEvent]:
     """The case's events, newest first, with who did them."""
     return case.events.select_related("actor", "actor_participant").order_by("-created_at", "-id")
@@ -63,3 +59,24 @@ def staff_who_can_hold_cases() -> QuerySet:
         .distinct()
         .order_by("username")
     )
+
+
+def participant_link_rows(case: Case) -> list[dict]:
+    """Each participant with the state of their personal links, for the case page (two queries)."""
+    participants = case.participants.prefetch_related("access_links").order_by("role", "id")
+    rows = []
+    for participant in participants:
+        links = list(participant.access_links.all())  # newest first (model ordering)
+        active = [link for link in links if link.state == link.State.ACTIVE]
+        used = [link.last_used_at for link in links if link.last_used_at]
+        rows.append(
+            {
+                "participant": participant,
+                "latest": links[0] if links else None,
+                "active": active,
+                "expires_at": max((link.expires_at for link in active), default=None),
+                "last_used_at": max(used, default=None),
+                "emailed_at": max((link.emailed_at for link in links if link.emailed_at), default=None),
+            }
+        )
+    return rows

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_links
 
 app_name = "cases"
 
@@ -10,4 +10,9 @@ urlpatterns = [
     path("<str:reference>/", views.case_detail, name="detail"),
     path("<str:reference>/status/", views.case_change_status, name="status"),
     path("<str:reference>/reassign/", views.case_reassign, name="reassign"),
+    path(
+        "<str:reference>/participants/<int:participant_id>/link/<slug:action>/",
+        views_links.participant_link,
+        name="participant_link",
+    ),
 ]

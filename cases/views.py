@@ -23,6 +23,7 @@ from .forms import (
 )
 from .models import Case
 from .roles import is_caseworker, is_supervisor
+from .views_links import pop_issued_link
 
 
 def _staff_only(request: HttpRequest) -> None:
@@ -126,10 +127,11 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
 
 def detail_context(request: HttpRequest, case: Case, *, failed=None, **extra) -> dict:
     """Everything the case page shows; ``failed`` is an (action, bound form) to show again."""
+    link_rows = selectors.participant_link_rows(case)
     context = {
         "case": case,
         "steps": Case.Step.choices,
-        "participants": selectors.case_participants(case),
+        "from_participants": selectors.case_timeline(case).filter(actor_participant__isnull=False)[:5],
         "timeline": selectors.case_timeline(case)[:200],
         "status_actions": services.status_actions_allowed(case),
         "status_form": StatusChangeForm(),
@@ -137,6 +139,8 @@ def detail_context(request: HttpRequest, case: Case, *, failed=None, **extra) ->
         if is_supervisor(request.user)
         else None,
         "panels": panels.build(case, request.user, failed=failed),
+        "link_rows": link_rows,
+        "issued_link": pop_issued_link(request, [row["participant"].pk for row in link_rows]),
     }
     context.update(extra)
     return context

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "compassion",  # project-level commands: make_supervisor
     "cases",
     "reconciliation",
+    "portal",
     "referrals",
 ]
 
@@ -224,3 +225,8 @@ MEETING_DURATION = timedelta(minutes=env.int("MEETING_MINUTES", default=90))
 ACCESS_LINK_DAYS = env.int("ACCESS_LINK_DAYS", default=30)
 # Check-ins follow the customer's commitments after these numbers of days.
 CHECKIN_DAYS = env.list("CHECKIN_DAYS", cast=int, default=[30, 90, 180])
+# Wrong portal tokens allowed from one address per hour before the portal stops answering it.
+PORTAL_BAD_TOKENS_PER_HOUR = env.int("PORTAL_BAD_TOKENS_PER_HOUR", default=20)
+# Where PLI can be reached, shown to participants whose link no longer works.
+PLI_CONTACT_EMAIL = env.str("PLI_CONTACT_EMAIL", default="compassion@pli.example")
+PLI_CONTACT_PHONE = env.str("PLI_CONTACT_PHONE", default="555-0199")

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", case_views.home, name="home"),
     path("cases/", include("cases.urls")),
     path("cases/", include("reconciliation.urls")),
+    path("p/", include("portal.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("", include("referrals.urls")),

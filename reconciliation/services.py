@@ -685,3 +685,20 @@ def step_skip(*, case: Case, step: int, reason: str, by: AbstractBaseUser) -> St
     )
     _advance(case, by)
     return skip
+
+
+@transaction.atomic
+def meeting_agent_words(*, case: Case, participant: Participant, words: str) -> RestorativeMeeting:
+    """The staff member's optional words for the scheduled meeting."""
+    case = _lock(case)
+    workflow.check_case_active(case)
+    if participant.role != Participant.Role.AGENT or participant.consent != Participant.Consent.GIVEN:
+        raise WorkflowError("Only a staff member taking part can add words for the meeting.")
+    meeting = RestorativeMeeting.objects.select_for_update().filter(case=case).first()
+    if meeting is None or meeting.state != RestorativeMeeting.State.SCHEDULED:
+        raise WorkflowError("Words can be added once the meeting is scheduled, and until it takes place.")
+    meeting.agent_words = (words or "").strip()
+    meeting.updated_at = timezone.now()
+    meeting.save(update_fields=["agent_words", "updated_at"])
+    _record(case, CaseEvent.Kind.MEETING, f"{participant.name} added words for the meeting.", participant)
+    return meeting

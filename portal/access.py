@@ -1,0 +1,56 @@
+"""Who is at the portal: the personal link in the URL says which participant of which case.
+
+Every portal view is wrapped in ``participant_view``: a wrong, expired or revoked token
+gets the same friendly page (no hint whether a case exists); too many wrong tokens from
+one address are slowed down; a view meant for another role is a plain 404.
+"""
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import translation
+
+from cases import links
+from cases.models import Participant
+from compassion import ratelimit
+
+BAD_TOKEN_SCOPE = "portal-bad-token"  # noqa: S105 - a cache key prefix, not a secret
+
+
+def link_not_working(request: HttpRequest, *, status: int = 404) -> HttpResponse:
+    contact = {"PLI_CONTACT_EMAIL": settings.PLI_CONTACT_EMAIL, "PLI_CONTACT_PHONE": settings.PLI_CONTACT_PHONE}
+    return render(request, "portal/link_not_working.html", {"status": status, **contact}, status=status)
+
+
+def participant_view(*roles: str) -> Callable:
+    """Resolve the token into ``request.participant`` and ``request.link``; allow only ``roles`` (all if none)."""
+
+    def decorate(view: Callable) -> Callable:
+        @login_not_required
+        @wraps(view)
+        def wrapper(request: HttpRequest, token: str, *args, **kwargs) -> HttpResponse:
+            address = ratelimit.client_address(request)
+            if ratelimit.count(BAD_TOKEN_SCOPE, address) >= settings.PORTAL_BAD_TOKENS_PER_HOUR:
+                return link_not_working(request, status=429)
+            link = links.link_resolve(token)
+            if link is None:
+                ratelimit.hit(BAD_TOKEN_SCOPE, address, window_seconds=3600)
+                return link_not_working(request)
+            participant: Participant = link.participant
+            if roles and participant.role not in roles:
+                raise Http404("Not for this link.")
+            request.link, request.participant, request.token = link, participant, token
+            if request.method == "POST":
+                links.link_mark_used(link)
+            language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) or participant.preferred_language
+            with translation.override(language):
+                request.LANGUAGE_CODE = translation.get_language()
+                return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorate

@@ -1,0 +1,104 @@
+"""Forms of the portal, in the participant's language. Shape only; the rules are in the services."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from cases.models import Participant
+from reconciliation.models import MAX_ANSWER_LENGTH, PlanSignoff, ReconciliationPlan, Reflection, RoleSwapShift
+
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+TOO_LONG = _("Please keep this answer under %(limit_value)d characters (it has %(show_value)d).")
+
+
+def _answer(label, *, required: bool = False, rows: int = 5) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=MAX_ANSWER_LENGTH,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        error_messages={"max_length": TOO_LONG},
+    )
+
+
+class ReflectionForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, question in Reflection.QUESTIONS.items():
+            self.fields[name] = _answer(question)
+        self.fields["message_to_agent"].help_text = _("Optional.")
+        for field in self.fields.values():
+            field.help_text = field.help_text or _("Up to %(limit)d characters.") % {"limit": MAX_ANSWER_LENGTH}
+
+
+class SignoffForm(forms.Form):
+    plan = forms.ModelChoiceField(queryset=ReconciliationPlan.objects.all(), widget=forms.HiddenInput)
+    decision = forms.ChoiceField(
+        label=_("Your answer"),
+        choices=[
+            (PlanSignoff.Decision.AGREED, _("I agree to this plan")),
+            (PlanSignoff.Decision.CHANGES_REQUESTED, _("I would like changes")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    comment = _answer(_("Which changes? (needed if you would like changes)"), rows=3)
+
+    def __init__(self, *args, participant: Participant, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["plan"].queryset = participant.case.plans.all()
+
+
+class ConsentForm(forms.Form):
+    consent = forms.ChoiceField(label=_("Will you take part?"), widget=forms.RadioSelect)
+
+    def __init__(self, *args, participant: Participant, **kwargs):
+        super().__init__(*args, **kwargs)
+        if participant.consent == Participant.Consent.GIVEN:
+            self.fields["consent"].label = _("You are taking part. You can stop at any time.")
+            self.fields["consent"].choices = [(Participant.Consent.WITHDRAWN, _("I no longer wish to take part"))]
+        else:
+            self.fields["consent"].choices = [
+                (Participant.Consent.GIVEN, _("Yes, I would like to take part")),
+                (Participant.Consent.DECLINED, _("No, I would rather not")),
+            ]
+
+
+class ShiftForm(forms.Form):
+    """An action on one of the case's shifts."""
+
+    shift = forms.ModelChoiceField(queryset=RoleSwapShift.objects.none(), widget=forms.HiddenInput)
+
+    def __init__(self, *args, participant: Participant, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["shift"].queryset = participant.case.shifts.all()
+
+
+class ShiftDeclineForm(ShiftForm):
+    reason = forms.CharField(label=_("Why can this shift not go ahead?"), max_length=1000)
+
+
+class ShiftCounterForm(ShiftForm):
+    starts_at = forms.DateTimeField(label=_("Another time: starts"), widget=DATETIME)
+    ends_at = forms.DateTimeField(label=_("Another time: ends"), widget=DATETIME)
+
+
+class AttendanceForm(ShiftForm):
+    attended = forms.TypedChoiceField(
+        label=_("Did the customer come?"),
+        choices=[("yes", _("Yes, they worked the shift")), ("no", _("No, they did not come"))],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )
+    hours = forms.DecimalField(label=_("Hours worked"), max_digits=4, decimal_places=1, required=False, min_value=0)
+    feedback = _answer(_("How did it go? (optional)"), rows=3)
+
+
+class ShiftReflectionForm(ShiftForm):
+    text = _answer(_("How was the shift for you? What did you notice?"), required=True, rows=3)
+
+
+class AgentWordsForm(forms.Form):
+    words = _answer(_("Your words for the meeting (optional)"), rows=4)
+
+
+class CheckInForm(forms.Form):
+    answers = _answer(_("How are things going for you since the program?"), required=True)

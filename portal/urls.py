@@ -1,0 +1,19 @@
+"""The portal: every page here needs no login; the personal link in the URL is the key."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "portal"
+
+urlpatterns = [
+    path("<str:token>/", views.home, name="home"),
+    path("<str:token>/reflection/", views.reflection, name="reflection"),
+    path("<str:token>/plan/", views.plan, name="plan"),
+    path("<str:token>/shifts/", views.shifts, name="shifts"),
+    path("<str:token>/shifts/<int:shift_id>.ics", views.shift_ics, name="shift_ics"),
+    path("<str:token>/consent/", views.consent, name="consent"),
+    path("<str:token>/meeting/", views.meeting, name="meeting"),
+    path("<str:token>/commitments/", views.commitments, name="commitments"),
+    path("<str:token>/check-in/", views.checkin, name="checkin"),
+]

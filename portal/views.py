@@ -1,0 +1,349 @@
+"""The portal: pages for customers, staff members (agents) and businesses, reached by personal link.
+
+Each page shows only what its participant may see of their case: a business never sees the
+customer's reflection; no external participant ever sees another's contact details. Every
+change goes through the same services as the caseworker's pages, with the participant as the
+actor. GET never changes anything; POSTs are CSRF-protected.
+"""
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.models import Participant
+from reconciliation import calendar, services, workflow
+from reconciliation.models import CheckIn, PlanSignoff, Reflection, RestorativeMeeting, RoleSwapShift
+from reconciliation.workflow import WorkflowError
+
+from . import forms
+from .access import participant_view
+
+CUSTOMER, AGENT, BUSINESS = Participant.Role.CUSTOMER, Participant.Role.AGENT, Participant.Role.BUSINESS
+
+
+def _go(request: HttpRequest, name: str) -> HttpResponse:
+    return redirect(f"portal:{name}", token=request.token)
+
+
+def _refused(form, error: WorkflowError) -> None:
+    for message in error.messages:
+        form.add_error(None, message)
+
+
+def _page(request: HttpRequest, template: str, context: dict | None = None, *, status: int = 200) -> HttpResponse:
+    participant = request.participant
+    base = {"participant": participant, "case": participant.case, "token": request.token}
+    return render(request, f"portal/{template}", {**base, **(context or {})}, status=status)
+
+
+# ---------------------------------------------------------------- everyone
+
+
+@participant_view()
+def home(request: HttpRequest) -> HttpResponse:
+    participant = request.participant
+    snap = workflow.snapshot(participant.case)
+    return _page(request, "home.html", {"todo": _todo(participant, snap)})
+
+
+def _todo(participant: Participant, snap: workflow.CaseSnapshot) -> list[tuple[str, str]]:
+    """What the participant could do now: (message, portal page name)."""
+    case, todo = participant.case, []
+    if (
+        participant.role == CUSTOMER
+        and case.step == 1
+        and (snap.reflection is None or snap.reflection.state == Reflection.State.DRAFT)
+    ):
+        todo.append((_("Write your reflection."), "reflection"))
+    if participant.role == AGENT and participant.consent == Participant.Consent.PENDING:
+        todo.append((_("Tell us whether you would like to take part."), "consent"))
+    signer = participant in workflow.required_signers(snap.participants)
+    if case.step == 2 and snap.plan and signer:
+        signoff = snap.signoffs.get(participant.pk)
+        if signoff is None or signoff.decision != PlanSignoff.Decision.AGREED:
+            todo.append((_("Read the plan and tell us whether you agree."), "plan"))
+    if participant.role == BUSINESS and case.shifts.filter(state=RoleSwapShift.State.PROPOSED).exists():
+        todo.append((_("Confirm or answer the proposed shifts."), "shifts"))
+    if participant.role == CUSTOMER and snap.commitment and not snap.commitment.agreed_at:
+        todo.append((_("Read and agree to your commitments."), "commitments"))
+    if (
+        participant.role == CUSTOMER
+        and case.checkins.filter(state=CheckIn.State.DUE, due_on__lte=timezone.localdate()).exists()
+    ):
+        todo.append((_("Answer your check-in."), "checkin"))
+    return todo
+
+
+@participant_view()
+def plan(request: HttpRequest) -> HttpResponse:
+    participant = request.participant
+    snap = workflow.snapshot(participant.case)
+    signer = participant in workflow.required_signers(snap.participants)
+    if snap.plan is None or not signer:
+        raise Http404("No plan to show.")
+    form = forms.SignoffForm(request.POST or None, participant=participant, initial={"plan": snap.plan.pk})
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_signoff(
+                plan=form.cleaned_data["plan"],
+                participant=participant,
+                decision=form.cleaned_data["decision"],
+                comment=form.cleaned_data["comment"],
+                by=participant,
+            )
+        except WorkflowError as error:
+            # Answering an old version: show the current one, keeping what was typed.
+            data = request.POST.copy()
+            data["plan"] = str(snap.plan.pk)
+            form = forms.SignoffForm(data, participant=participant)
+            form.is_valid()
+            _refused(form, error)
+        else:
+            messages.success(request, _("Thank you. Your answer is recorded and your caseworker has been told."))
+            return _go(request, "plan")
+    if request.method == "POST":
+        status = 400
+    return _page(
+        request,
+        "plan.html",
+        {"plan": snap.plan, "signoff": snap.signoffs.get(participant.pk), "form": form},
+        status=status,
+    )
+
+
+# ---------------------------------------------------------------- customer
+
+
+@participant_view(CUSTOMER)
+def reflection(request: HttpRequest) -> HttpResponse:
+    participant, case = request.participant, request.participant.case
+    current = Reflection.objects.filter(case=case).first()
+    editable = case.step == 1 and (current is None or current.state == Reflection.State.DRAFT)
+    if request.method == "POST" and not editable:
+        # A second click on "Submit" lands here: nothing to do, nothing lost.
+        messages.info(request, _("Your reflection was already submitted. Thank you."))
+        return _go(request, "reflection")
+    initial = {name: getattr(current, name) for name in Reflection.QUESTIONS} if current else {}
+    form = forms.ReflectionForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        autosave = request.headers.get("X-Autosave") == "1"
+        if not form.is_valid():
+            if autosave:
+                return JsonResponse({"saved": False, "errors": form.errors}, status=400)
+            return _page(
+                request, "reflection.html", {"form": form, "reflection": current, "editable": True}, status=400
+            )
+        submit = "submit" in request.POST and not autosave
+        try:
+            if submit:
+                services.reflection_submit(case=case, answers=form.cleaned_data, by=participant)
+            else:
+                saved = services.reflection_save_draft(case=case, answers=form.cleaned_data, by=participant)
+        except WorkflowError as error:
+            if autosave:
+                return JsonResponse({"saved": False, "errors": {"__all__": error.messages}}, status=400)
+            _refused(form, error)
+            # The answers are kept as a draft even when submitting is refused.
+            services.reflection_save_draft(case=case, answers=form.cleaned_data, by=participant)
+            return _page(
+                request, "reflection.html", {"form": form, "reflection": current, "editable": True}, status=400
+            )
+        if autosave:
+            return JsonResponse({"saved": True, "at": timezone.localtime(saved.updated_at).strftime("%H:%M")})
+        if submit:
+            messages.success(request, _("Your reflection is submitted. Your caseworker will read it. Thank you."))
+        else:
+            messages.success(request, _("Your draft is saved. You can come back to it with the same link."))
+        return _go(request, "reflection")
+    return _page(request, "reflection.html", {"form": form, "reflection": current, "editable": editable})
+
+
+@participant_view(CUSTOMER)
+def commitments(request: HttpRequest) -> HttpResponse:
+    participant, case = request.participant, request.participant.case
+    commitment = getattr(case, "commitment", None)
+    if commitment is None:
+        raise Http404("No commitments yet.")
+    error = None
+    if request.method == "POST":
+        if commitment.agreed_at:
+            messages.info(request, _("You already agreed. Thank you."))
+            return _go(request, "commitments")
+        try:
+            services.commitments_agree(case=case, by=participant)
+        except WorkflowError as refused:
+            error = " ".join(refused.messages)
+        else:
+            messages.success(request, _("Thank you. You have completed the program."))
+            return _go(request, "commitments")
+    return _page(request, "commitments.html", {"commitment": commitment, "error": error}, status=400 if error else 200)
+
+
+@participant_view(CUSTOMER)
+def checkin(request: HttpRequest) -> HttpResponse:
+    participant, case = request.participant, request.participant.case
+    due = case.checkins.filter(state=CheckIn.State.DUE, due_on__lte=timezone.localdate()).order_by("due_on").first()
+    form = forms.CheckInForm(request.POST or None)
+    if request.method == "POST":
+        if due is None:
+            messages.info(request, _("There is no check-in to answer right now. Thank you."))
+            return _go(request, "home")
+        if form.is_valid():
+            try:
+                services.checkin_record(checkin=due, answers=form.cleaned_data["answers"], by=participant)
+            except WorkflowError as error:
+                _refused(form, error)
+            else:
+                messages.success(request, _("Thank you for checking in."))
+                return _go(request, "home")
+    status = 400 if request.method == "POST" else 200
+    return _page(request, "checkin.html", {"checkin": due, "form": form}, status=status)
+
+
+# ---------------------------------------------------------------- shifts: customer and business
+
+
+SHIFT_ACTIONS = {
+    # action: (form, service call, message, roles)
+    "confirm": (
+        forms.ShiftForm,
+        lambda shift, data, by: services.shift_confirm(shift=shift, by=by),
+        _("Thank you: the shift is confirmed."),
+        {BUSINESS},
+    ),
+    "decline": (
+        forms.ShiftDeclineForm,
+        lambda shift, data, by: services.shift_decline(shift=shift, reason=data["reason"], by=by),
+        _("The shift is declined. The caseworker will be in touch."),
+        {BUSINESS},
+    ),
+    "counter": (
+        forms.ShiftCounterForm,
+        lambda shift, data, by: services.shift_counter_propose(
+            shift=shift, starts_at=data["starts_at"], ends_at=data["ends_at"], by=by
+        ),
+        _("Thank you: the caseworker will look at the time you proposed."),
+        {BUSINESS},
+    ),
+    "attendance": (
+        forms.AttendanceForm,
+        lambda shift, data, by: services.shift_record_attendance(
+            shift=shift, attended=data["attended"], hours=data["hours"], feedback=data["feedback"], by=by
+        ),
+        _("Thank you: attendance is recorded."),
+        {BUSINESS},
+    ),
+    "reflection": (
+        forms.ShiftReflectionForm,
+        lambda shift, data, by: services.shift_customer_reflection(shift=shift, text=data["text"], by=by),
+        _("Thank you for your reflection on the shift."),
+        {CUSTOMER},
+    ),
+}
+
+
+@participant_view(CUSTOMER, BUSINESS)
+def shifts(request: HttpRequest) -> HttpResponse:
+    participant = request.participant
+    failed = None
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        if action not in SHIFT_ACTIONS or participant.role not in SHIFT_ACTIONS[action][3]:
+            raise Http404("No such action.")
+        form_class, perform, done, _roles = SHIFT_ACTIONS[action]
+        form = form_class(request.POST, participant=participant)
+        if form.is_valid():
+            try:
+                perform(form.cleaned_data["shift"], form.cleaned_data, participant)
+            except WorkflowError as error:
+                _refused(form, error)
+            else:
+                messages.success(request, done)
+                return _go(request, "shifts")
+        failed = (action, form)
+    rows = [_shift_row(shift, participant, failed) for shift in participant.case.shifts.order_by("starts_at")]
+    if failed and not any(failed[1] in row["forms"].values() for row in rows):
+        # The shift no longer offers that action (it was cancelled, say): say why at the top.
+        for error in failed[1].non_field_errors() or [_("That is no longer possible for this shift.")]:
+            messages.error(request, error)
+    return _page(request, "shifts.html", {"rows": rows, "now": timezone.now()}, status=400 if failed else 200)
+
+
+def _shift_row(shift: RoleSwapShift, participant: Participant, failed) -> dict:
+    """A shift with the forms its participant may use on it now."""
+    State = RoleSwapShift.State
+    offered = []
+    if participant.role == BUSINESS:
+        if shift.state == State.PROPOSED:
+            offered = ["confirm", "decline", "counter"]
+        elif shift.state == State.CONFIRMED and shift.starts_at <= timezone.now():
+            offered = ["attendance"]
+    elif shift.state == State.ATTENDED and not shift.customer_reflection:
+        offered = ["reflection"]
+    row_forms = {}
+    for action in offered:
+        if failed and failed[0] == action and str(failed[1].data.get("shift")) == str(shift.pk):
+            row_forms[action] = failed[1]
+        else:
+            row_forms[action] = SHIFT_ACTIONS[action][0](participant=participant, initial={"shift": shift.pk})
+    return {"shift": shift, "forms": row_forms}
+
+
+@participant_view(CUSTOMER, BUSINESS)
+def shift_ics(request: HttpRequest, shift_id: int) -> HttpResponse:
+    shift = request.participant.case.shifts.filter(pk=shift_id).first()
+    if shift is None or shift.state not in {RoleSwapShift.State.CONFIRMED, RoleSwapShift.State.PROPOSED}:
+        raise Http404("No such shift.")
+    response = HttpResponse(calendar.calendar_bytes([calendar.shift_event(shift)]), content_type="text/calendar")
+    response["Content-Disposition"] = f'attachment; filename="shift-{shift.pk}.ics"'
+    return response
+
+
+# ---------------------------------------------------------------- agent (and the meeting)
+
+
+@participant_view(AGENT, BUSINESS)
+def consent(request: HttpRequest) -> HttpResponse:
+    participant = request.participant
+    form = forms.ConsentForm(request.POST or None, participant=participant)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.consent_record(participant=participant, consent=form.cleaned_data["consent"], by=participant)
+        except WorkflowError as error:
+            _refused(form, error)
+        else:
+            messages.success(request, _("Thank you. Your answer is recorded; you can change your mind at any time."))
+            return _go(request, "home")
+    status = 400 if request.method == "POST" else 200
+    return _page(request, "consent.html", {"form": form}, status=status)
+
+
+@participant_view(CUSTOMER, AGENT)
+def meeting(request: HttpRequest) -> HttpResponse:
+    participant = request.participant
+    meeting = RestorativeMeeting.objects.filter(case=participant.case).first()
+    taking_part = participant.role == CUSTOMER or (
+        participant.consent == Participant.Consent.GIVEN and not participant.no_contact
+    )
+    if meeting is None or not taking_part:
+        raise Http404("No meeting to show.")
+    form = None
+    if participant.role == AGENT and meeting.state == RestorativeMeeting.State.SCHEDULED:
+        form = forms.AgentWordsForm(request.POST or None, initial={"words": meeting.agent_words})
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.meeting_agent_words(
+                    case=participant.case, participant=participant, words=form.cleaned_data["words"]
+                )
+            except WorkflowError as error:
+                _refused(form, error)
+            else:
+                messages.success(request, _("Thank you. Your words are saved for the meeting."))
+                return _go(request, "meeting")
+    elif request.method == "POST":
+        raise Http404("Nothing to change here.")
+    status = 400 if request.method == "POST" else 200
+    return _page(request, "meeting.html", {"meeting": meeting, "form": form}, status=status)
