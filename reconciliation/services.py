@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cases.models import Case, CaseEvent, Participant
 from cases.roles import is_supervisor
@@ -55,21 +56,22 @@ def _advance(case: Case, by: Actor) -> Case:
     return workflow.advance(case, by=None if isinstance(by, Participant) else by)
 
 
-def _text(value: str, what: str) -> str:
+def _text(value: str, missing: str) -> str:
+    """The value without surrounding blanks; ``missing`` is the message when there is nothing."""
     value = (value or "").strip()
     if not value:
-        raise WorkflowError(f"Please write {what}.")
+        raise WorkflowError(missing)
     return value
 
 
-def _in_future(moment: datetime, what: str) -> None:
+def _in_future(moment: datetime, message: str) -> None:
     if moment <= timezone.now():
-        raise WorkflowError(f"The {what} must be in the future.")
+        raise WorkflowError(message)
 
 
-def _check_period(starts_at: datetime, ends_at: datetime, what: str) -> None:
+def _check_period(starts_at: datetime, ends_at: datetime, message: str) -> None:
     if ends_at <= starts_at:
-        raise WorkflowError(f"The {what} must end after it starts.")
+        raise WorkflowError(message)
 
 
 # ---------------------------------------------------------------- step 1: reflection
@@ -83,7 +85,7 @@ def reflection_save_draft(*, case: Case, answers: dict[str, str], by: Actor) -> 
     workflow.check_step(case, Case.Step.REFLECTION)
     reflection, _created = Reflection.objects.get_or_create(case=case)
     if reflection.state != Reflection.State.DRAFT:
-        raise WorkflowError("The reflection was already submitted; it can no longer be changed.")
+        raise WorkflowError(_("The reflection was already submitted; it can no longer be changed."))
     for name in Reflection.QUESTIONS:
         if name in answers:
             setattr(reflection, name, answers[name] or "")
@@ -101,12 +103,14 @@ def reflection_submit(*, case: Case, answers: dict[str, str] | None = None, by: 
     workflow.check_step(case, Case.Step.REFLECTION)
     reflection = reflection or Reflection.objects.filter(case=case).first()
     if reflection is None or reflection.state != Reflection.State.DRAFT:
-        raise WorkflowError("There is no draft reflection to submit.")
+        raise WorkflowError(_("There is no draft reflection to submit."))
     unanswered = [
         str(Reflection.QUESTIONS[name]) for name in REQUIRED_REFLECTION_ANSWERS if not getattr(reflection, name).strip()
     ]
     if unanswered:
-        raise WorkflowError("Please answer every question before submitting: " + " ".join(unanswered))
+        raise WorkflowError(
+            _("Please answer every question before submitting: %(questions)s") % {"questions": " ".join(unanswered)}
+        )
     reflection.state = Reflection.State.SUBMITTED
     reflection.submitted_at = timezone.now()
     reflection.save(update_fields=["state", "submitted_at"])
@@ -121,7 +125,7 @@ def reflection_review(*, case: Case, note: str, by: AbstractBaseUser) -> Reflect
     workflow.check_case_active(case)
     reflection = Reflection.objects.filter(case=case).first()
     if reflection is None or reflection.state != Reflection.State.SUBMITTED:
-        raise WorkflowError("Only a submitted reflection can be reviewed.")
+        raise WorkflowError(_("Only a submitted reflection can be reviewed."))
     reflection.state = Reflection.State.REVIEWED
     reflection.reviewed_at = timezone.now()
     reflection.reviewed_by = by
@@ -141,9 +145,9 @@ def reflection_return(*, case: Case, note: str, by: AbstractBaseUser) -> Reflect
     workflow.check_case_active(case)
     reflection = Reflection.objects.filter(case=case).first()
     if reflection is None or reflection.state != Reflection.State.SUBMITTED:
-        raise WorkflowError("Only a submitted reflection can be sent back.")
+        raise WorkflowError(_("Only a submitted reflection can be sent back."))
     reflection.state = Reflection.State.DRAFT
-    reflection.review_note = _text(note, "what the customer should add")
+    reflection.review_note = _text(note, _("Please write what the customer should add."))
     reflection.save(update_fields=["state", "review_note"])
     _record(case, CaseEvent.Kind.REFLECTION, "The reflection was sent back to the customer.", by, to_value="draft")
     return reflection
@@ -158,9 +162,9 @@ def consent_record(*, participant: Participant, consent: str, by: Actor) -> Part
     case = _lock(participant.case)
     participant = Participant.objects.select_for_update().get(pk=participant.pk)
     if consent not in Participant.Consent.values or consent == Participant.Consent.PENDING:
-        raise WorkflowError("Choose whether they agree, decline or withdraw.")
+        raise WorkflowError(_("Choose whether they agree, decline or withdraw."))
     if consent == Participant.Consent.WITHDRAWN and participant.consent != Participant.Consent.GIVEN:
-        raise WorkflowError("Only someone who agreed to take part can withdraw.")
+        raise WorkflowError(_("Only someone who agreed to take part can withdraw."))
     if participant.consent == consent:
         return participant
     previous = participant.consent
@@ -183,14 +187,14 @@ def consent_record(*, participant: Participant, consent: str, by: Actor) -> Part
 def safety_approve(*, case: Case, note: str, by: AbstractBaseUser) -> SafetyApproval:
     """A supervisor approves scheduling shifts and the meeting on a high-risk case."""
     if not is_supervisor(by):
-        raise WorkflowError("Only a supervisor can give the safety approval.")
+        raise WorkflowError(_("Only a supervisor can give the safety approval."))
     case = _lock(case)
     if case.risk != Case.Risk.HIGH:
-        raise WorkflowError("Only high-risk cases need a safety approval.")
+        raise WorkflowError(_("Only high-risk cases need a safety approval."))
     if SafetyApproval.objects.filter(case=case).exists():
-        raise WorkflowError("This case already has its safety approval.")
+        raise WorkflowError(_("This case already has its safety approval."))
     approval = SafetyApproval.objects.create(
-        case=case, approved_by=by, note=_text(note, "a note on the safety approval")
+        case=case, approved_by=by, note=_text(note, _("Please write a note on the safety approval."))
     )
     _record(case, CaseEvent.Kind.SAFETY, f"Safety approval given: {approval.note}", by, to_value="approved")
     return approval
@@ -216,14 +220,14 @@ def plan_create_version(
     workflow.check_case_active(case)
     workflow.check_step(case, Case.Step.PLAN)
     if not (Decimal(0) < role_swap_hours <= Decimal(200)):
-        raise WorkflowError("Role-swap hours must be more than 0 and at most 200.")
+        raise WorkflowError(_("Role-swap hours must be more than 0 and at most 200."))
     latest = case.plans.order_by("-version").first()
     plan = ReconciliationPlan.objects.create(
         case=case,
         version=(latest.version + 1) if latest else 1,
-        goals_redemption=_text(goals_redemption, "the goals for redemption"),
-        goals_empathy=_text(goals_empathy, "the goals for empathy"),
-        goals_reconciliation=_text(goals_reconciliation, "the goals for reconciliation"),
+        goals_redemption=_text(goals_redemption, _("Please write the goals for redemption.")),
+        goals_empathy=_text(goals_empathy, _("Please write the goals for empathy.")),
+        goals_reconciliation=_text(goals_reconciliation, _("Please write the goals for reconciliation.")),
         role_swap_hours=role_swap_hours,
         personal_time_with_agent=personal_time_with_agent,
         meeting_format=meeting_format,
@@ -247,18 +251,21 @@ def plan_signoff(
     current = case.plans.order_by("-version").first()
     if current is None or current.pk != plan.pk:
         raise WorkflowError(
-            f"This is version {plan.version} of the plan, but the plan is now at version {current.version}. "
-            "Please read the new version before signing."
+            _(
+                "This is version %(old)s of the plan, but the plan is now at version %(new)s. "
+                "Please read the new version before signing."
+            )
+            % {"old": plan.version, "new": current.version}
         )
     if participant.case_id != case.pk:
-        raise WorkflowError("That person is not part of this case.")
+        raise WorkflowError(_("That person is not part of this case."))
     if participant not in workflow.required_signers(list(case.participants.all())):
-        raise WorkflowError(f"{participant.name} is not asked to sign the plan.")
+        raise WorkflowError(_("%(name)s is not asked to sign the plan.") % {"name": participant.name})
     if decision not in PlanSignoff.Decision.values:
-        raise WorkflowError("Choose whether to agree or to ask for changes.")
+        raise WorkflowError(_("Choose whether to agree or to ask for changes."))
     comment = (comment or "").strip()
     if decision == PlanSignoff.Decision.CHANGES_REQUESTED and not comment:
-        raise WorkflowError("Please say which changes are wanted.")
+        raise WorkflowError(_("Please say which changes are wanted."))
     signoff, _created = PlanSignoff.objects.update_or_create(
         plan=plan,
         participant=participant,
@@ -286,10 +293,10 @@ def _check_slot(
     agent_ends_at: datetime | None,
     exclude: RoleSwapShift | None = None,
 ) -> None:
-    _check_period(starts_at, ends_at, "shift")
-    _in_future(starts_at, "shift")
+    _check_period(starts_at, ends_at, _("The shift must end after it starts."))
+    _in_future(starts_at, _("The shift must be in the future."))
     if (ends_at - starts_at).total_seconds() > MAX_SHIFT_HOURS * 3600:
-        raise WorkflowError(f"A shift can last at most {MAX_SHIFT_HOURS} hours.")
+        raise WorkflowError(_("A shift can last at most %(hours)d hours.") % {"hours": MAX_SHIFT_HOURS})
     overlapping = RoleSwapShift.objects.filter(
         case=case, state__in=RoleSwapShift.ACTIVE_STATES, starts_at__lt=ends_at, ends_at__gt=starts_at
     )
@@ -297,17 +304,23 @@ def _check_slot(
         overlapping = overlapping.exclude(pk=exclude.pk)
     if clash := overlapping.first():
         raise WorkflowError(
-            f"The customer already has a shift from {timezone.localtime(clash.starts_at):%Y-%m-%d %H:%M} "
-            f"to {timezone.localtime(clash.ends_at):%H:%M} at that time."
+            _("The customer already has a shift from %(start)s to %(end)s at that time.")
+            % {
+                "start": f"{timezone.localtime(clash.starts_at):%Y-%m-%d %H:%M}",
+                "end": f"{timezone.localtime(clash.ends_at):%H:%M}",
+            }
         )
     if agent is not None and agent.no_contact:
         if agent_starts_at is None or agent_ends_at is None:
             raise WorkflowError(
-                f"{agent.name} asked for no contact: give their hours that day so the shift never overlaps them."
+                _("%(name)s asked for no contact: give their hours that day so the shift never overlaps them.")
+                % {"name": agent.name}
             )
-        _check_period(agent_starts_at, agent_ends_at, "staff member's hours")
+        _check_period(agent_starts_at, agent_ends_at, _("The staff member's hours must end after they start."))
         if agent_starts_at < ends_at and agent_ends_at > starts_at:
-            raise WorkflowError(f"{agent.name} asked for no contact: the shift must not overlap their hours.")
+            raise WorkflowError(
+                _("%(name)s asked for no contact: the shift must not overlap their hours.") % {"name": agent.name}
+            )
 
 
 @transaction.atomic
@@ -328,18 +341,21 @@ def shift_propose(
     case = _lock(case)
     workflow.check_case_active(case)
     workflow.check_step(case, Case.Step.ROLE_SWAP)
-    workflow.check_safety(workflow.snapshot(case), "shift")
+    workflow.check_safety(
+        workflow.snapshot(case),
+        _("This is a high-risk case: a supervisor must approve it before any shift is scheduled."),
+    )
     if agent is not None and (agent.case_id != case.pk or agent.role != Participant.Role.AGENT):
-        raise WorkflowError("Choose a staff member of this case.")
+        raise WorkflowError(_("Choose a staff member of this case."))
     _check_slot(case, starts_at, ends_at, agent=agent, agent_starts_at=agent_starts_at, agent_ends_at=agent_ends_at)
     shift = RoleSwapShift.objects.create(
         case=case,
         business=case.incident.business,
         starts_at=starts_at,
         ends_at=ends_at,
-        role=_text(role, "the role the customer takes"),
-        location=_text(location, "where the shift is"),
-        supervisor_on_site=_text(supervisor_on_site, "who supervises on site"),
+        role=_text(role, _("Please write the role the customer takes.")),
+        location=_text(location, _("Please write where the shift is.")),
+        supervisor_on_site=_text(supervisor_on_site, _("Please write who supervises on site.")),
         agent=agent,
         agent_starts_at=agent_starts_at,
         agent_ends_at=agent_ends_at,
@@ -357,7 +373,10 @@ def _lock_shift(shift: RoleSwapShift, *allowed: str, doing: str) -> tuple[Case, 
     shift = RoleSwapShift.objects.select_for_update().get(pk=shift.pk)
     workflow.check_case_active(case)
     if shift.state not in allowed:
-        raise WorkflowError(f"A shift that is {shift.get_state_display().lower()} cannot be {doing}.")
+        raise WorkflowError(
+            _("A shift that is %(state)s cannot be %(doing)s.")
+            % {"state": shift.get_state_display().lower(), "doing": doing}
+        )
     return case, shift
 
 
@@ -372,7 +391,7 @@ def _shift_changed(case: Case, shift: RoleSwapShift, previous: str, message: str
 @transaction.atomic
 def shift_confirm(*, shift: RoleSwapShift, by: Actor) -> RoleSwapShift:
     """The business confirms a proposed shift."""
-    case, shift = _lock_shift(shift, RoleSwapShift.State.PROPOSED, doing="confirmed")
+    case, shift = _lock_shift(shift, RoleSwapShift.State.PROPOSED, doing=_("confirmed"))
     shift.state = RoleSwapShift.State.CONFIRMED
     return _shift_changed(case, shift, RoleSwapShift.State.PROPOSED, "confirmed by the business.", by)
 
@@ -380,8 +399,8 @@ def shift_confirm(*, shift: RoleSwapShift, by: Actor) -> RoleSwapShift:
 @transaction.atomic
 def shift_decline(*, shift: RoleSwapShift, reason: str, by: Actor) -> RoleSwapShift:
     """The business declines a proposed shift, saying why."""
-    case, shift = _lock_shift(shift, RoleSwapShift.State.PROPOSED, doing="declined")
-    shift.decline_reason = _text(reason, "why the shift is declined")
+    case, shift = _lock_shift(shift, RoleSwapShift.State.PROPOSED, doing=_("declined"))
+    shift.decline_reason = _text(reason, _("Please write why the shift is declined."))
     shift.state = RoleSwapShift.State.DECLINED
     return _shift_changed(case, shift, RoleSwapShift.State.PROPOSED, f"declined. “{shift.decline_reason}”", by)
 
@@ -389,7 +408,7 @@ def shift_decline(*, shift: RoleSwapShift, reason: str, by: Actor) -> RoleSwapSh
 @transaction.atomic
 def shift_counter_propose(*, shift: RoleSwapShift, starts_at: datetime, ends_at: datetime, by: Actor) -> RoleSwapShift:
     """The business answers a proposed shift with another time."""
-    case, shift = _lock_shift(shift, RoleSwapShift.State.PROPOSED, doing="answered with another time")
+    case, shift = _lock_shift(shift, RoleSwapShift.State.PROPOSED, doing=_("answered with another time"))
     _check_slot(
         case,
         starts_at,
@@ -408,7 +427,7 @@ def shift_counter_propose(*, shift: RoleSwapShift, starts_at: datetime, ends_at:
 @transaction.atomic
 def shift_accept_counter(*, shift: RoleSwapShift, by: AbstractBaseUser) -> RoleSwapShift:
     """The caseworker accepts the business's other time; the shift is then confirmed at that time."""
-    case, shift = _lock_shift(shift, RoleSwapShift.State.COUNTER_PROPOSED, doing="moved to the business's time")
+    case, shift = _lock_shift(shift, RoleSwapShift.State.COUNTER_PROPOSED, doing=_("moved to the business's time"))
     _check_slot(
         case,
         shift.counter_starts_at,
@@ -433,10 +452,10 @@ def shift_cancel(*, shift: RoleSwapShift, reason: str, by: Actor) -> RoleSwapShi
         RoleSwapShift.State.PROPOSED,
         RoleSwapShift.State.CONFIRMED,
         RoleSwapShift.State.COUNTER_PROPOSED,
-        doing="cancelled",
+        doing=_("cancelled"),
     )
     previous = shift.state
-    shift.decline_reason = _text(reason, "why the shift is cancelled")
+    shift.decline_reason = _text(reason, _("Please write why the shift is cancelled."))
     shift.state = RoleSwapShift.State.CANCELLED
     return _shift_changed(case, shift, previous, f"cancelled. “{shift.decline_reason}”", by)
 
@@ -446,13 +465,16 @@ def shift_record_attendance(
     *, shift: RoleSwapShift, attended: bool, hours: Decimal | None = None, feedback: str = "", by: Actor
 ) -> RoleSwapShift:
     """After a confirmed shift, the business records attendance, hours and feedback."""
-    case, shift = _lock_shift(shift, RoleSwapShift.State.CONFIRMED, doing="marked attended or no-show")
+    case, shift = _lock_shift(shift, RoleSwapShift.State.CONFIRMED, doing=_("marked attended or no-show"))
     if timezone.now() < shift.starts_at:
-        raise WorkflowError("Attendance can be recorded only once the shift has started.")
+        raise WorkflowError(_("Attendance can be recorded only once the shift has started."))
     shift.business_feedback = (feedback or "").strip()
     if attended:
         if hours is None or not (Decimal(0) < hours <= shift.hours):
-            raise WorkflowError(f"Hours attended must be more than 0 and at most the shift's {shift.hours} hours.")
+            raise WorkflowError(
+                _("Hours attended must be more than 0 and at most the shift's %(hours)s hours.")
+                % {"hours": shift.hours}
+            )
         shift.hours_attended = hours
         shift.state = RoleSwapShift.State.ATTENDED
         message = f"attended, {hours} hours."
@@ -468,8 +490,8 @@ def shift_record_attendance(
 @transaction.atomic
 def shift_customer_reflection(*, shift: RoleSwapShift, text: str, by: Actor) -> RoleSwapShift:
     """The customer's short reflection after a shift they attended."""
-    case, shift = _lock_shift(shift, RoleSwapShift.State.ATTENDED, doing="reflected on before it is attended")
-    shift.customer_reflection = _text(text, "a few words about the shift")
+    case, shift = _lock_shift(shift, RoleSwapShift.State.ATTENDED, doing=_("reflected on before it is attended"))
+    shift.customer_reflection = _text(text, _("Please write a few words about the shift."))
     shift.save(update_fields=["customer_reflection"])
     _record(case, CaseEvent.Kind.SHIFT, f"Shift {_when(shift)}: the customer wrote a reflection.", by)
     return shift
@@ -493,22 +515,26 @@ def meeting_schedule(
     case = _lock(case)
     workflow.check_case_active(case)
     workflow.check_step(case, Case.Step.MEETING)
-    workflow.check_safety(workflow.snapshot(case), "meeting")
-    _in_future(scheduled_at, "meeting")
+    workflow.check_safety(
+        workflow.snapshot(case),
+        _("This is a high-risk case: a supervisor must approve it before the meeting is scheduled."),
+    )
+    _in_future(scheduled_at, _("The meeting must be in the future."))
     safety_plan = (safety_plan or "").strip()
     if case.risk != Case.Risk.LOW and not safety_plan:
         raise WorkflowError(
-            f"This case's risk is {case.get_risk_display().lower()}: write a safety plan for the meeting."
+            _("This case's risk is %(risk)s: write a safety plan for the meeting.")
+            % {"risk": case.get_risk_display().lower()}
         )
     meeting = RestorativeMeeting.objects.select_for_update().filter(case=case).first()
     if meeting and meeting.state != RestorativeMeeting.State.SCHEDULED:
-        raise WorkflowError(f"The meeting was already {meeting.get_state_display().lower()}.")
+        raise WorkflowError(_("The meeting was already %(state)s.") % {"state": meeting.get_state_display().lower()})
     rescheduled = meeting is not None
     meeting = meeting or RestorativeMeeting(case=case)
     meeting.scheduled_at = scheduled_at
     meeting.format = format
-    meeting.location = _text(location, "where the meeting is, or its video link")
-    meeting.facilitator = _text(facilitator, "who facilitates the meeting")
+    meeting.location = _text(location, _("Please write where the meeting is, or its video link."))
+    meeting.facilitator = _text(facilitator, _("Please write who facilitates the meeting."))
     meeting.safety_plan = safety_plan
     meeting.updated_at = timezone.now()
     meeting.save()
@@ -540,13 +566,13 @@ def meeting_record_outcome(
     workflow.check_step(case, Case.Step.MEETING)
     meeting = RestorativeMeeting.objects.select_for_update().filter(case=case).first()
     if meeting is None or meeting.state != RestorativeMeeting.State.SCHEDULED:
-        raise WorkflowError("Only a scheduled meeting can have its outcome recorded.")
+        raise WorkflowError(_("Only a scheduled meeting can have its outcome recorded."))
     if timezone.now() < meeting.scheduled_at:
-        raise WorkflowError("The outcome can be recorded only once the meeting has taken place.")
+        raise WorkflowError(_("The outcome can be recorded only once the meeting has taken place."))
     meeting.gratitude_expressed = gratitude_expressed
     meeting.acknowledgment_expressed = acknowledgment_expressed
     meeting.ownership_expressed = ownership_expressed
-    meeting.outcome_notes = _text(notes, "notes on how the meeting went")
+    meeting.outcome_notes = _text(notes, _("Please write notes on how the meeting went."))
     meeting.state = RestorativeMeeting.State.HELD
     meeting.updated_at = timezone.now()
     meeting.save()
@@ -581,13 +607,15 @@ def meeting_skip(*, case: Case, reason: str, by: AbstractBaseUser) -> Restorativ
     agents = list(case.participants.filter(role=Participant.Role.AGENT))
     if any(a.consent == Participant.Consent.GIVEN and not a.no_contact for a in agents):
         raise WorkflowError(
-            "A staff member agreed to take part: the meeting can be skipped only if they decline, "
-            "or by a supervisor skipping the step."
+            _(
+                "A staff member agreed to take part: the meeting can be skipped only if they decline, "
+                "or by a supervisor skipping the step."
+            )
         )
     meeting = RestorativeMeeting.objects.select_for_update().filter(case=case).first() or RestorativeMeeting(case=case)
     if meeting.state != RestorativeMeeting.State.SCHEDULED:
-        raise WorkflowError(f"The meeting was already {meeting.get_state_display().lower()}.")
-    meeting.skip_reason = _text(reason, "why the meeting is skipped")
+        raise WorkflowError(_("The meeting was already %(state)s.") % {"state": meeting.get_state_display().lower()})
+    meeting.skip_reason = _text(reason, _("Please write why the meeting is skipped."))
     meeting.state = RestorativeMeeting.State.SKIPPED
     meeting.updated_at = timezone.now()
     meeting.save()
@@ -607,10 +635,10 @@ def commitments_draft(*, case: Case, commitments: str, off_limits: str, by: Abst
     workflow.check_step(case, Case.Step.COMMITMENTS)
     commitment = Commitment.objects.select_for_update().filter(case=case).first()
     if commitment and commitment.agreed_at:
-        raise WorkflowError("The customer already agreed to the commitments; they can no longer change.")
+        raise WorkflowError(_("The customer already agreed to the commitments; they can no longer change."))
     commitment = commitment or Commitment(case=case)
-    commitment.commitments = _text(commitments, "what the customer commits to")
-    commitment.off_limits = _text(off_limits, "which behaviour is off limits")
+    commitment.commitments = _text(commitments, _("Please write what the customer commits to."))
+    commitment.off_limits = _text(off_limits, _("Please write which behaviour is off limits."))
     commitment.drafted_at = timezone.now()
     commitment.save()
     _record(case, CaseEvent.Kind.COMMITMENT, "Commitments written for the customer to agree to.", by)
@@ -625,9 +653,9 @@ def commitments_agree(*, case: Case, by: Actor) -> Commitment:
     workflow.check_step(case, Case.Step.COMMITMENTS)
     commitment = Commitment.objects.select_for_update().filter(case=case).first()
     if commitment is None:
-        raise WorkflowError("There are no commitments to agree to yet.")
+        raise WorkflowError(_("There are no commitments to agree to yet."))
     if commitment.agreed_at:
-        raise WorkflowError("The customer already agreed to the commitments.")
+        raise WorkflowError(_("The customer already agreed to the commitments."))
     commitment.agreed_at = timezone.now()
     commitment.save(update_fields=["agreed_at"])
     _record(case, CaseEvent.Kind.COMMITMENT, "The customer agreed to the commitments.", by, to_value="agreed")
@@ -641,8 +669,8 @@ def checkin_record(*, checkin: CheckIn, answers: str, by: Actor) -> CheckIn:
     case = _lock(checkin.case)
     checkin = CheckIn.objects.select_for_update().get(pk=checkin.pk)
     if checkin.state != CheckIn.State.DUE:
-        raise WorkflowError(f"This check-in is already {checkin.get_state_display().lower()}.")
-    checkin.answers = _text(answers, "the check-in's answers")
+        raise WorkflowError(_("This check-in is already %(state)s.") % {"state": checkin.get_state_display().lower()})
+    checkin.answers = _text(answers, _("Please write the check-in's answers."))
     checkin.state = CheckIn.State.DONE
     checkin.recorded_at = timezone.now()
     checkin.save(update_fields=["answers", "state", "recorded_at"])
@@ -655,7 +683,7 @@ def checkin_miss(*, checkin: CheckIn, by: AbstractBaseUser) -> CheckIn:
     case = _lock(checkin.case)
     checkin = CheckIn.objects.select_for_update().get(pk=checkin.pk)
     if checkin.state != CheckIn.State.DUE:
-        raise WorkflowError(f"This check-in is already {checkin.get_state_display().lower()}.")
+        raise WorkflowError(_("This check-in is already %(state)s.") % {"state": checkin.get_state_display().lower()})
     checkin.state = CheckIn.State.MISSED
     checkin.recorded_at = timezone.now()
     checkin.save(update_fields=["state", "recorded_at"])
@@ -670,12 +698,17 @@ def checkin_miss(*, checkin: CheckIn, by: AbstractBaseUser) -> CheckIn:
 def step_skip(*, case: Case, step: int, reason: str, by: AbstractBaseUser) -> StepSkip:
     """A supervisor skips the case's current step, with a reason."""
     if not is_supervisor(by):
-        raise WorkflowError("Only a supervisor can skip a step.")
+        raise WorkflowError(_("Only a supervisor can skip a step."))
     case = _lock(case)
     workflow.check_case_active(case)
     if step != case.step:
-        raise WorkflowError(f"Only the current step ({case.step}: {case.get_step_display().lower()}) can be skipped.")
-    skip = StepSkip.objects.create(case=case, step=step, reason=_text(reason, "why the step is skipped"), skipped_by=by)
+        raise WorkflowError(
+            _("Only the current step (%(step)s: %(label)s) can be skipped.")
+            % {"step": case.step, "label": case.get_step_display().lower()}
+        )
+    skip = StepSkip.objects.create(
+        case=case, step=step, reason=_text(reason, _("Please write why the step is skipped.")), skipped_by=by
+    )
     _record(
         case,
         CaseEvent.Kind.STEP,
@@ -693,10 +726,10 @@ def meeting_agent_words(*, case: Case, participant: Participant, words: str) -> 
     case = _lock(case)
     workflow.check_case_active(case)
     if participant.role != Participant.Role.AGENT or participant.consent != Participant.Consent.GIVEN:
-        raise WorkflowError("Only a staff member taking part can add words for the meeting.")
+        raise WorkflowError(_("Only a staff member taking part can add words for the meeting."))
     meeting = RestorativeMeeting.objects.select_for_update().filter(case=case).first()
     if meeting is None or meeting.state != RestorativeMeeting.State.SCHEDULED:
-        raise WorkflowError("Words can be added once the meeting is scheduled, and until it takes place.")
+        raise WorkflowError(_("Words can be added once the meeting is scheduled, and until it takes place."))
     meeting.agent_words = (words or "").strip()
     meeting.updated_at = timezone.now()
     meeting.save(update_fields=["agent_words", "updated_at"])

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cases.models import Case, CaseEvent, Participant
 from cases.services import WorkflowError, event_record
@@ -197,22 +198,24 @@ def check_case_active(case: Case) -> None:
     """Steps move only on an open case."""
     if case.status != Case.Status.OPEN:
         raise WorkflowError(
-            f"The case is {case.get_status_display().lower()}: nothing in the program can change until it is open."
+            _("The case is %(status)s: nothing in the program can change until it is open.")
+            % {"status": case.get_status_display().lower()}
         )
 
 
 def check_step(case: Case, *steps: int) -> None:
     """The action belongs to a step the case is not at."""
     if case.step not in steps:
-        wanted = " or ".join(Case.Step(step).label.lower() for step in steps)
+        wanted = _(" or ").join(str(Case.Step(step).label).lower() for step in steps)
         raise WorkflowError(
-            f"The case is at step {case.step} ({case.get_step_display().lower()}); this belongs to {wanted}."
+            _("The case is at step %(step)s (%(label)s); this belongs to %(wanted)s.")
+            % {"step": case.step, "label": case.get_step_display().lower(), "wanted": wanted}
         )
 
 
-def check_safety(snap: CaseSnapshot, what: str) -> None:
+def check_safety(snap: CaseSnapshot, message: str) -> None:
     if snap.needs_safety_approval:
-        raise WorkflowError(f"This is a high-risk case: a supervisor must approve it before any {what} is scheduled.")
+        raise WorkflowError(message)
 
 
 def advance(case: Case, *, by: AbstractBaseUser | None) -> Case:

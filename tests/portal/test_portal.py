@@ -418,3 +418,11 @@ def test_the_caseworker_sees_on_the_case_page_what_participants_did(client, case
 
     assert "Latest from participants" in body
     assert "The reflection was submitted for review." in body
+
+
+def test_a_refusal_is_explained_in_the_participants_language(client, case):
+    Participant.objects.filter(case=case, role="customer").update(preferred_language="es")
+
+    response = client.post(url(case, "customer", "reflection"), {"what_happened": "Solo esto", "submit": "1"})
+
+    assert "Por favor, responde a todas las preguntas antes de enviar" in response.content.decode()
