@@ -8,7 +8,7 @@ PORT   ?= 8000
 PYTEST_ARGS ?= -n auto
 
 .DEFAULT_GOAL := help
-.PHONY: help run test check lint migrate seed clean
+.PHONY: help run test smoke check lint migrate seed clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -46,6 +46,12 @@ run: migrate var/.demo-seeded ## Start web, Celery worker and beat on the embedd
 
 test: $(VENV)/.installed ## Run the whole test suite (DATABASE_URL picks the database; SQLite by default)
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Production mode for real: gunicorn, two Celery workers and beat with DJANGO_ENV=production on a
+# database of its own (PostgreSQL on 127.0.0.1:5432), a redis-server of its own and an SMTP sink,
+# driven over HTTP. Every process it starts is stopped at the end; timings are printed.
+smoke: $(VENV)/.installed ## Production smoke test: real processes on PostgreSQL, Redis and SMTP
+	$(BIN)/pytest -m smoke tests/smoke -p no:xdist -v
 
 check: $(VENV)/.installed ## Lint and check that migrations are complete
 	$(BIN)/ruff check .
