@@ -262,3 +262,19 @@ class AccessLink(models.Model):
 
     def get_state_display(self) -> str:
         return self.State(self.state).label
+
+
+class CalendarFeed(models.Model):
+    """A staff member's secret calendar feed (.ics) of their upcoming shifts and meetings.
+
+    Like a personal link, only a hash of its token is stored; resetting it makes the old
+    address stop working.
+    """
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Calendar feed of {self.user}"

@@ -1,12 +1,19 @@
 from django.urls import path
 
-from . import views, views_links
+from . import views, views_dashboard, views_links
 
 app_name = "cases"
 
 urlpatterns = [
     path("", views.case_list, name="list"),
     path("new/", views.case_intake, name="intake"),
+    path("dashboard/", views_dashboard.dashboard_page, name="dashboard"),
+    path("dashboard/calendar/reset/", views_dashboard.calendar_feed_reset, name="calendar_feed_reset"),
+    path("dashboard/calendar/stop/", views_dashboard.calendar_feed_stop, name="calendar_feed_stop"),
+    path("calendar/<str:token>.ics", views_dashboard.calendar_feed_ics, name="calendar_feed"),
+    path("reports/", views_dashboard.reports_page, name="reports"),
+    path("reports/research.csv", views_dashboard.export_research, name="export_research"),
+    path("export.csv", views_dashboard.export_case_list, name="export_csv"),
     path("<str:reference>/", views.case_detail, name="detail"),
     path("<str:reference>/status/", views.case_change_status, name="status"),
     path("<str:reference>/reassign/", views.case_reassign, name="reassign"),

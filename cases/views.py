@@ -33,7 +33,8 @@ def _staff_only(request: HttpRequest) -> None:
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return redirect("cases:list")
+    """The page after login: the dashboard for staff."""
+    return redirect("cases:dashboard")
 
 
 def case_list(request: HttpRequest) -> HttpResponse:

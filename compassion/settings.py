@@ -230,3 +230,6 @@ PORTAL_BAD_TOKENS_PER_HOUR = env.int("PORTAL_BAD_TOKENS_PER_HOUR", default=20)
 # Where PLI can be reached, shown to participants whose link no longer works.
 PLI_CONTACT_EMAIL = env.str("PLI_CONTACT_EMAIL", default="compassion@pli.example")
 PLI_CONTACT_PHONE = env.str("PLI_CONTACT_PHONE", default="555-0199")
+# Key of the research export's case pseudonyms (an HMAC of the case id). Set it to keep the
+# pseudonyms stable when SECRET_KEY is rotated; by default they derive from SECRET_KEY.
+RESEARCH_PSEUDONYM_KEY = env.str("RESEARCH_PSEUDONYM_KEY", default=SECRET_KEY)

@@ -9,11 +9,11 @@ from django.urls import reverse
 User = get_user_model()
 
 
-def test_a_caseworker_logs_in_and_lands_on_the_case_list(client, caseworker):
+def test_a_caseworker_logs_in_and_lands_on_the_dashboard(client, caseworker):
     response = client.post(reverse("login"), {"username": "casey", "password": "a-good-long-password"}, follow=True)
 
-    assert response.redirect_chain[-1][0] == reverse("cases:list")
-    assert "My cases" in response.content.decode()
+    assert response.redirect_chain[-1][0] == reverse("cases:dashboard")
+    assert "Needs action today" in response.content.decode()
 
 
 def test_a_wrong_password_is_refused(client, caseworker):

@@ -30,6 +30,8 @@ PUBLIC_PAGES = {
     "portal:meeting",
     "portal:commitments",
     "portal:checkin",
+    # A caseworker's calendar feed: the secret token in the URL is the key (cases/calendar_feed.py)
+    "cases:calendar_feed",
     # Load balancers, monitors and the smoke test: database and broker state, nothing else
     "healthz",
 }

@@ -1,0 +1,174 @@
+"""Staff pages for the day's work and the program's figures: dashboard, reports, exports, calendar feed."""
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from . import calendar_feed, dashboard, exports, reports, selectors
+from .filters import CaseFilter
+from .models import CalendarFeed, Case
+from .report_forms import DashboardFilterForm, ReportFilterForm
+from .roles import is_supervisor
+from .views import _staff_only
+
+FILTERS_NOT_UNDERSTOOD = "Some filters were not understood and were ignored; see the marked fields."
+AGENDA_LENGTH = 25
+
+
+def _list_url(**query) -> str:
+    return f"{reverse('cases:list')}?{urlencode(query)}"
+
+
+def dashboard_page(request: HttpRequest) -> HttpResponse:
+    _staff_only(request)
+    supervisor = is_supervisor(request.user)
+    form = DashboardFilterForm(request.GET) if supervisor else None
+    caseworker = form.chosen_caseworker() if form else None
+    scope = dashboard.scope_for(request.user, caseworker=caseworker)
+    now, today = timezone.now(), timezone.localdate()
+
+    counts = dashboard.pipeline(scope)
+    narrow = {"caseworker": caseworker.pk} if caseworker else {}
+    steps = [
+        {
+            "step": step,
+            "label": label,
+            "count": counts[f"step_{step}"],
+            "url": _list_url(status=Case.Status.OPEN, step=step, **narrow),
+        }
+        for step, label in Case.Step.choices
+    ]
+    statuses = [
+        {"label": label, "count": counts[status], "url": _list_url(status=status, **narrow)}
+        for status, label in Case.Status.choices
+        if status != Case.Status.OPEN
+    ]
+    shifts = dashboard.upcoming_shifts(scope, now=now)
+    meetings = dashboard.upcoming_meetings(scope, now=now)
+    agenda = sorted(
+        [{"when": shift.starts_at, "shift": shift} for shift in shifts[:AGENDA_LENGTH]]
+        + [{"when": meeting.scheduled_at, "meeting": meeting} for meeting in meetings[:AGENDA_LENGTH]],
+        key=lambda item: item["when"],
+    )[:AGENDA_LENGTH]
+    checkins = dashboard.checkins_due(scope, today=today)
+    context = {
+        "filter_form": form,
+        "chosen": caseworker,
+        "open_cases": sum(step["count"] for step in steps),
+        "steps": steps,
+        "statuses": statuses,
+        "tiles": dashboard.action_tiles(scope, now=now),
+        "agenda": agenda,
+        "shift_count": shifts.count(),
+        "meeting_count": meetings.count(),
+        "checkins": list(checkins[:AGENDA_LENGTH]),
+        "checkin_count": checkins.count(),
+        "today": today,
+        "upcoming_days": dashboard.UPCOMING_DAYS,
+        "caseloads": list(dashboard.caseloads(now=now)) if supervisor and caseworker is None else None,
+        "calendar_feed": CalendarFeed.objects.filter(user=request.user).first(),
+    }
+    if form is not None and form.errors:
+        context["filters_not_understood"] = FILTERS_NOT_UNDERSTOOD
+    return render(request, "cases/dashboard.html", context)
+
+
+@require_POST
+def calendar_feed_reset(request: HttpRequest) -> HttpResponse:
+    """Issue (or re-issue) the user's calendar address; it is shown on this page only, once."""
+    _staff_only(request)
+    token = calendar_feed.calendar_feed_reset(user=request.user)
+    feed_url = request.build_absolute_uri(calendar_feed.feed_path(token))
+    return render(request, "cases/calendar_feed.html", {"feed_url": feed_url})
+
+
+@require_POST
+def calendar_feed_stop(request: HttpRequest) -> HttpResponse:
+    _staff_only(request)
+    if calendar_feed.calendar_feed_stop(user=request.user):
+        messages.success(request, "Your calendar feed is turned off: its address no longer works.")
+    return redirect("cases:dashboard")
+
+
+@login_not_required
+@require_GET
+def calendar_feed_ics(request: HttpRequest, token: str) -> HttpResponse:
+    """The secret calendar address: no login, since calendar apps cannot log in."""
+    user = calendar_feed.calendar_feed_owner(token)
+    if user is None:
+        raise Http404("No calendar here.")
+    body = exports.calendar_ics(user=user, now=timezone.now(), site=request.build_absolute_uri("/"))
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="pli-calendar.ics"'
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def _supervisors_only(request: HttpRequest) -> None:
+    if not is_supervisor(request.user):
+        raise Http404("Not found.")
+
+
+def reports_page(request: HttpRequest) -> HttpResponse:
+    _supervisors_only(request)
+    form = ReportFilterForm(request.GET)
+    today = timezone.localdate()
+    period = form.period(today)
+    scope = dashboard.scope_for(request.user, caseworker=form.chosen_caseworker())
+    result = reports.report(scope, period, today=today)
+    research_query = urlencode({"start": period.start.isoformat(), "end": period.end.isoformat()})
+    return render(
+        request,
+        "cases/reports.html",
+        {
+            "form": form,
+            "report": result,
+            "period": period,
+            "research_query": research_query,
+            "filters_not_understood": FILTERS_NOT_UNDERSTOOD if form.errors else None,
+        },
+    )
+
+
+def export_case_list(request: HttpRequest) -> HttpResponse:
+    """The case list, with the list's filters, as a streamed CSV file."""
+    _staff_only(request)
+    case_filter = CaseFilter(
+        request.GET, queryset=selectors.case_list(user=request.user), show_caseworker=is_supervisor(request.user)
+    )
+    if not case_filter.is_valid():
+        messages.error(request, "Nothing was exported: some filters were not understood.")
+        return redirect(f"{reverse('cases:list')}?{request.GET.urlencode()}")
+    response = StreamingHttpResponse(
+        exports.csv_lines(exports.CASE_LIST_HEADER, exports.case_list_rows(case_filter.qs), excel_bom=True),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="cases-{timezone.localdate():%Y-%m-%d}.csv"'
+    return response
+
+
+def export_research(request: HttpRequest) -> HttpResponse:
+    """The de-identified research CSV of the cases opened in the reports' date range. Supervisors only."""
+    _supervisors_only(request)
+    form = ReportFilterForm(request.GET)
+    if form.errors:
+        messages.error(request, "Nothing was exported: the date range was not understood.")
+        return redirect(f"{reverse('cases:reports')}?{request.GET.urlencode()}")
+    period = form.period(timezone.localdate())
+    scope = dashboard.scope_for(request.user, caseworker=form.chosen_caseworker())
+    cases = scope.cases().filter(period.between("opened_at"))
+    response = StreamingHttpResponse(
+        exports.csv_lines(exports.research_header(), exports.research_rows(cases)),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="compassion-research-{period.start:%Y-%m-%d}-to-{period.end:%Y-%m-%d}.csv"'
+    )
+    return response

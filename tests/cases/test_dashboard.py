@@ -1,0 +1,207 @@
+"""The dashboard: what needs a caseworker today, and across everyone for a supervisor."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from cases.models import Case, Participant
+from reconciliation.models import CheckIn, Reflection, RestorativeMeeting, RoleSwapShift, SafetyApproval
+from tests.factories import CaseFactory, CaseworkerFactory, UserFactory
+
+from .program_data import case_with_people, checkin, meeting, plan, reflection, shift, signoff
+
+DASHBOARD = reverse("cases:dashboard")
+
+
+def _person(case, role):
+    return case.participants.get(role=role)
+
+
+@pytest.fixture
+def known_day(caseworker, outsider_caseworker, supervisor):
+    """Casey's cases, each placed to count (or on purpose not to count) on one tile."""
+    now = timezone.now()
+    today = timezone.localdate()
+    cases = {}
+
+    def make(name, caseworker=caseworker, **fields):
+        cases[name] = case_with_people(caseworker=caseworker, **fields)
+        return cases[name]
+
+    reflection(make("submitted"))  # counts: reflection to review
+    reflection(make("draft"), state=Reflection.State.DRAFT)
+    reflection(make("paused_submitted", status=Case.Status.PAUSED))  # a paused case waits
+
+    waiting = make("plan_waiting", step=Case.Step.PLAN)  # counts: sign-off missing
+    plan(waiting, version=1)
+    current = plan(waiting, version=2)
+    signoff(current, _person(waiting, "customer"))
+    signoff(current, _person(waiting, "agent"))
+    signoff(waiting.plans.get(version=1), _person(waiting, "business"))  # an old version does not count
+
+    signed = make("plan_signed", step=Case.Step.PLAN)
+    declined = _person(signed, "business")
+    declined.consent = Participant.Consent.DECLINED  # a business that declined is not asked to sign
+    declined.save()
+    signed_plan = plan(signed)
+    signoff(signed_plan, _person(signed, "customer"))
+    signoff(signed_plan, _person(signed, "agent"))
+
+    swap = make("role_swap_high_risk", step=Case.Step.ROLE_SWAP, risk=Case.Risk.HIGH)  # counts: approval
+    shift(swap, now + timedelta(days=2))  # counts: waiting, upcoming
+    shift(swap, now + timedelta(days=3), state=RoleSwapShift.State.COUNTER_PROPOSED)  # counts: waiting, upcoming
+    shift(swap, now + timedelta(days=5), state=RoleSwapShift.State.CONFIRMED)  # counts: upcoming
+    shift(swap, now + timedelta(days=9), state=RoleSwapShift.State.CONFIRMED)  # beyond the week
+    shift(swap, now + timedelta(days=1), state=RoleSwapShift.State.DECLINED)
+
+    approved = make("role_swap_approved", step=Case.Step.ROLE_SWAP, risk=Case.Risk.HIGH)
+    SafetyApproval.objects.create(case=approved, approved_by=supervisor, note="ok")
+    make("high_risk_at_step_1", risk=Case.Risk.HIGH)  # nothing to schedule yet
+
+    quiet = make("meeting_soon", step=Case.Step.MEETING, last_activity_at=now - timedelta(days=20))  # counts: quiet
+    meeting(quiet, now + timedelta(days=2))  # counts: upcoming meeting
+    make("paused_quiet", status=Case.Status.PAUSED, last_activity_at=now - timedelta(days=30))
+
+    done = make("completed", status=Case.Status.COMPLETED, step=Case.Step.COMMITMENTS)
+    checkin(done, 30, today - timedelta(days=1))  # counts: overdue
+    checkin(done, 90, today + timedelta(days=5))  # counts: due this week
+    checkin(done, 180, today + timedelta(days=95))
+    checkin(done, 14, today - timedelta(days=3), state=CheckIn.State.DONE)
+
+    theirs = make("outsiders", caseworker=outsider_caseworker, last_activity_at=now - timedelta(days=15))
+    reflection(theirs)  # another caseworker's: only the supervisor sees it
+    return cases
+
+
+def _tiles(response) -> dict[str, int]:
+    return {tile.key: tile.count for tile in response.context["tiles"]}
+
+
+def test_each_tile_counts_what_it_says(caseworker_client, known_day):
+    response = caseworker_client.get(DASHBOARD)
+
+    assert response.status_code == 200
+    assert _tiles(response) == {"reflections": 1, "signoffs": 1, "shifts": 2, "approvals": 1, "quiet": 1}
+    assert response.context["shift_count"] == 3
+    assert response.context["meeting_count"] == 1
+    assert response.context["checkin_count"] == 2
+
+
+def test_the_tiles_list_the_cases_to_act_on(caseworker_client, known_day):
+    page = caseworker_client.get(DASHBOARD).content.decode()
+
+    for name in ["submitted", "plan_waiting", "role_swap_high_risk", "meeting_soon", "completed"]:
+        assert known_day[name].reference in page, name
+    for name in ["draft", "plan_signed", "role_swap_approved", "paused_quiet", "outsiders"]:
+        assert known_day[name].reference not in page, name
+    assert "other time proposed" in page
+    assert "overdue since" in page
+
+
+def test_the_pipeline_counts_open_cases_per_step_and_links_to_the_same_list(caseworker_client, known_day):
+    response = caseworker_client.get(DASHBOARD)
+    steps = {step["step"]: step for step in response.context["steps"]}
+
+    assert {number: step["count"] for number, step in steps.items()} == {1: 3, 2: 2, 3: 2, 4: 1, 5: 0}
+    for step in steps.values():
+        listed = caseworker_client.get(step["url"]).content.decode()
+        assert listed.count('href="/cases/CCP-') == step["count"], step["url"]
+    statuses = {status["label"]: status["count"] for status in response.context["statuses"]}
+    assert statuses == {"Paused": 2, "Completed": 1, "Withdrawn": 0, "Closed": 0}
+
+
+def test_a_supervisor_sees_every_caseworker_and_their_case_loads(supervisor_client, known_day, caseworker):
+    response = supervisor_client.get(DASHBOARD)
+
+    assert _tiles(response) == {"reflections": 2, "signoffs": 1, "shifts": 2, "approvals": 1, "quiet": 2}
+    loads = {person.username: person for person in response.context["caseloads"]}
+    casey = loads["casey"]
+    assert (casey.step_1, casey.step_2, casey.step_3, casey.step_4, casey.step_5) == (3, 2, 2, 1, 0)
+    assert (casey.open_cases, casey.paused_cases, casey.high_risk, casey.quiet) == (8, 2, 3, 1)
+    assert (loads["outsider"].open_cases, loads["outsider"].quiet) == (1, 1)
+    assert loads["sam"].open_cases == 0
+
+
+def test_a_supervisor_looks_at_one_caseworkers_dashboard(supervisor_client, known_day, outsider_caseworker):
+    response = supervisor_client.get(DASHBOARD, {"caseworker": outsider_caseworker.pk})
+
+    assert _tiles(response) == {"reflections": 1, "signoffs": 0, "shifts": 0, "approvals": 0, "quiet": 1}
+    assert response.context["caseloads"] is None
+    assert f"caseworker={outsider_caseworker.pk}" in response.context["steps"][0]["url"]
+
+
+def test_an_unknown_caseworker_is_not_understood_and_everyone_is_shown(supervisor_client, known_day):
+    response = supervisor_client.get(DASHBOARD, {"caseworker": "99999"})
+
+    assert "Some filters were not understood" in response.content.decode()
+    assert _tiles(response)["reflections"] == 2
+
+
+def test_a_caseworker_cannot_look_at_someone_elses_dashboard(caseworker_client, known_day, outsider_caseworker):
+    response = caseworker_client.get(DASHBOARD, {"caseworker": outsider_caseworker.pk})
+
+    assert _tiles(response)["reflections"] == 1
+    assert known_day["outsiders"].reference not in response.content.decode()
+
+
+def test_the_home_page_is_the_dashboard(caseworker_client):
+    assert caseworker_client.get(reverse("home"))["Location"] == DASHBOARD
+
+
+def test_an_account_without_a_staff_role_gets_a_404(client, db):
+    client.force_login(UserFactory(username="nobody"))
+
+    assert client.get(DASHBOARD).status_code == 404
+
+
+# ---------------------------------------------------------------- query counts
+
+
+def _busy_case(caseworker, index: int) -> Case:
+    """A case that shows on every tile and list of the dashboard."""
+    now = timezone.now()
+    case = case_with_people(
+        caseworker=caseworker,
+        step=Case.Step.ROLE_SWAP,
+        risk=Case.Risk.HIGH,
+        last_activity_at=now - timedelta(days=20),
+    )
+    reflection(case)
+    shift(case, now + timedelta(days=1, hours=index % 12))
+    other = case_with_people(caseworker=caseworker, step=Case.Step.PLAN)
+    signoff(plan(other), _person(other, "customer"))
+    meeting(other, now + timedelta(days=2), state=RestorativeMeeting.State.SCHEDULED)
+    checkin(other, 30, timezone.localdate())
+    return case
+
+
+def _queries(client, url=DASHBOARD, **params) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url, params).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("persona", ["caseworker", "supervisor"])
+def test_the_dashboards_query_count_does_not_grow_with_the_number_of_cases(client, caseworker, supervisor, persona):
+    client.force_login(caseworker if persona == "caseworker" else supervisor)
+    _busy_case(caseworker, 0)
+    with_one = _queries(client)
+
+    for index in range(1, 50):
+        _busy_case(caseworker if index % 2 else CaseworkerFactory(), index)
+    with_fifty = _queries(client)
+
+    assert with_one == with_fifty
+
+
+def test_a_new_case_shows_in_the_pipeline(caseworker_client, caseworker):
+    CaseFactory(caseworker=caseworker)
+
+    response = caseworker_client.get(DASHBOARD)
+
+    assert response.context["steps"][0]["count"] == 1
+    assert response.context["open_cases"] == 1
