@@ -8,7 +8,7 @@ PORT   ?= 8000
 PYTEST_ARGS ?= -n auto
 
 .DEFAULT_GOAL := help
-.PHONY: help run test smoke check lint migrate seed clean
+.PHONY: help run test e2e smoke check lint migrate seed clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -46,6 +46,11 @@ run: migrate var/.demo-seeded ## Start web, Celery worker and beat on the embedd
 
 test: $(VENV)/.installed ## Run the whole test suite (DATABASE_URL picks the database; SQLite by default)
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Browser tests: Debian's Chromium (apt-get install -y chromium) driven by Playwright against
+# Django's live server; screenshots land in var/e2e-screenshots/.
+e2e: $(VENV)/.installed ## Browser tests: the whole journey, sad paths and accessibility (axe-core)
+	$(BIN)/pytest -m e2e tests/e2e -n 2
 
 # Production mode for real: gunicorn, two Celery workers and beat with DJANGO_ENV=production on a
 # database of its own (PostgreSQL on 127.0.0.1:5432), a redis-server of its own and an SMTP sink,

@@ -45,7 +45,27 @@ def _page(request: HttpRequest, template: str, context: dict | None = None, *, s
 def home(request: HttpRequest) -> HttpResponse:
     participant = request.participant
     snap = workflow.snapshot(participant.case)
-    return _page(request, "home.html", {"todo": _todo(participant, snap)})
+    return _page(request, "home.html", {"todo": _todo(participant, snap), "pages": _pages(participant, snap)})
+
+
+def _pages(participant: Participant, snap: workflow.CaseSnapshot) -> list[tuple[str, str]]:
+    """The participant's pages that have something to show now: (title, portal page name)."""
+    role, case = participant.role, participant.case
+    pages = []
+    if role == CUSTOMER:
+        pages.append((_("Your reflection"), "reflection"))
+    if role in {AGENT, BUSINESS}:
+        pages.append((_("Taking part"), "consent"))
+    if snap.plan and participant in workflow.required_signers(snap.participants):
+        pages.append((_("The plan"), "plan"))
+    if role in {CUSTOMER, BUSINESS} and case.shifts.exists():
+        pages.append((_("Role-swap shifts"), "shifts"))
+    taking_part = role == CUSTOMER or (participant.consent == Participant.Consent.GIVEN and not participant.no_contact)
+    if snap.meeting and role != BUSINESS and taking_part:
+        pages.append((_("The meeting"), "meeting"))
+    if role == CUSTOMER and snap.commitment:
+        pages.append((_("Your commitments"), "commitments"))
+    return pages
 
 
 def _todo(participant: Participant, snap: workflow.CaseSnapshot) -> list[tuple[str, str]]:

@@ -477,7 +477,7 @@ def shift_record_attendance(
             )
         shift.hours_attended = hours
         shift.state = RoleSwapShift.State.ATTENDED
-        message = f"attended, {hours} hours."
+        message = f"attended, {hours:.1f} hours."
     else:
         shift.hours_attended = None
         shift.state = RoleSwapShift.State.NO_SHOW

@@ -426,3 +426,11 @@ def test_a_refusal_is_explained_in_the_participants_language(client, case):
     response = client.post(url(case, "customer", "reflection"), {"what_happened": "Solo esto", "submit": "1"})
 
     assert "Por favor, responde a todas las preguntas antes de enviar" in response.content.decode()
+
+
+def test_the_welcome_page_links_only_to_pages_with_something_to_show(client, case):
+    body = client.get(url(case, "customer")).content.decode()
+
+    assert "/reflection/" in body
+    for page in ("plan", "shifts", "meeting", "commitments"):
+        assert f"/{page}/" not in body, page

@@ -1,0 +1,36 @@
+"""What the browser tests do again and again: log in, take screenshots, run axe-core."""
+
+import json
+import os
+from pathlib import Path
+
+AXE = Path(__file__).parent / "vendor" / "axe-core-4.14.1" / "axe.min.js"
+SHOTS = Path(os.environ.get("E2E_SCREENSHOTS", "var/e2e-screenshots"))
+PASSWORD = "a-good-long-password"  # noqa: S105 - the factories' test password
+
+
+def login(page, username: str, password: str = PASSWORD) -> None:
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+
+
+def screenshot(page, name: str) -> None:
+    """Saved by every run; the best ones are copied to docs/screenshots/ for the README."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SHOTS / f"{name}.png", full_page=True)
+
+
+def axe_violations(page, *, impacts=("serious", "critical")) -> list[dict]:
+    """Run axe-core in the page; return the violations of the given impacts."""
+    page.evaluate(AXE.read_text())
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    found = [v for v in result["violations"] if v["impact"] in impacts]
+    return [{"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]} for v in found]
+
+
+def assert_accessible(page, name: str) -> None:
+    violations = axe_violations(page)
+    assert violations == [], f"{name}: {json.dumps(violations, indent=1)}"

@@ -1,0 +1,63 @@
+"""End-to-end tests: Debian's Chromium driven by Playwright against Django's live server.
+
+Run with `make e2e` (they are left out of `make test`). Playwright's own browser download is
+not used: the tests launch /usr/bin/chromium (Debian's package `chromium`).
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+DESKTOP = {"viewport": {"width": 1280, "height": 900}}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "/e2e/" in str(item.fspath):
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _orm_beside_playwright():
+    """Playwright's sync API keeps an event loop in the test thread; the ORM calls the tests
+    make between browser steps are still plain synchronous code. Only for these tests."""
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    yield
+    del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium).")
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }
+
+
+@pytest.fixture
+def open_page(browser, live_server):
+    """Open a fresh browser context (its own cookies), on a desktop or phone-sized screen."""
+    contexts = []
+
+    def make(*, phone: bool = False):
+        context = browser.new_context(base_url=live_server.url, **(PHONE if phone else DESKTOP))
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
