@@ -50,6 +50,13 @@ def event_record(
     return event
 
 
+def _reminders_follow(case: Case) -> None:
+    """Reminders follow the case: a new case's first ones, none left on a closed one (reconciliation/reminders.py)."""
+    from reconciliation.reminders import sync_case  # the program's reminders build on cases, not the reverse
+
+    sync_case(case)
+
+
 # ---------------------------------------------------------------- references
 
 
@@ -140,6 +147,7 @@ def case_open(*, intake: IntakeDetails, by: AbstractBaseUser) -> Case:
         by=by,
         to_value=case.status,
     )
+    _reminders_follow(case)
     return case
 
 
@@ -207,6 +215,7 @@ def case_change_status(*, case: Case, action: str, by: AbstractBaseUser, reason:
     event_record(
         case=locked, kind=CaseEvent.Kind.STATUS, message=message, by=by, from_value=previous, to_value=target
     )
+    _reminders_follow(locked)
     return locked
 
 
@@ -231,4 +240,5 @@ def case_reassign(*, case: Case, caseworker: AbstractBaseUser, by: AbstractBaseU
         from_value=previous,
         to_value=caseworker.get_username(),
     )
+    _reminders_follow(locked)
     return locked

@@ -171,8 +171,10 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_out": str(_broker_dir / "queue"),
         "data_folder_processed": str(_broker_dir / "processed"),
         "store_processed": False,
+        # Broadcast exchanges (worker remote control); kombu's default is ./control.
+        "control_folder": str(_broker_dir / "control"),
     }
-    for _folder in ("queue", "processed"):
+    for _folder in ("queue", "processed", "control"):
         (_broker_dir / _folder).mkdir(parents=True, exist_ok=True)
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
@@ -180,7 +182,16 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE: dict = {}
+# Beat asks a worker to send the due reminders (reconciliation/tasks.py) every minute; a
+# message not picked up before the next one is dropped rather than piling up.
+REMINDER_DISPATCH_SECONDS = env.int("REMINDER_DISPATCH_SECONDS", default=60)
+CELERY_BEAT_SCHEDULE: dict = {
+    "dispatch-due-reminders": {
+        "task": "reconciliation.dispatch_due_reminders",
+        "schedule": REMINDER_DISPATCH_SECONDS,
+        "options": {"expires": REMINDER_DISPATCH_SECONDS},
+    },
+}
 
 # Cache: short-lived counters such as the referral form's rate limit. The default lives in
 # each process's memory; with several web processes, point CACHE_URL at Redis
@@ -230,6 +241,23 @@ PORTAL_BAD_TOKENS_PER_HOUR = env.int("PORTAL_BAD_TOKENS_PER_HOUR", default=20)
 # Where PLI can be reached, shown to participants whose link no longer works.
 PLI_CONTACT_EMAIL = env.str("PLI_CONTACT_EMAIL", default="compassion@pli.example")
 PLI_CONTACT_PHONE = env.str("PLI_CONTACT_PHONE", default="555-0199")
+# The address of this app as participants reach it: personal links in e-mails start with it.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Reminders (reconciliation/reminders.py), in days: the reflection not submitted after each
+# of these days; a plan version waiting for a sign-off; a proposed shift not confirmed by the
+# business; a shift or meeting (reminded this long before); a case without activity. They are
+# the program's rules, so they live here rather than in the environment.
+REMINDER_DELAYS = {"reflection": [3, 7], "signoff": 3, "shift_unconfirmed": 2, "before_event": 1, "idle": 14}
+# A check-in reminder goes out at this hour (local time) of the day it is due.
+REMINDER_CHECKIN_HOUR = 9
+# A failed send is tried again after these minutes (the last one repeats), and marked failed,
+# for the caseworker to see, after this many attempts in all.
+REMINDER_BACKOFF_MINUTES = env.list("REMINDER_BACKOFF_MINUTES", cast=int, default=[1, 5, 30])
+REMINDER_MAX_ATTEMPTS = env.int("REMINDER_MAX_ATTEMPTS", default=4)
+# One dispatch pass sends at most this many e-mails, and takes no new one after this many
+# seconds (a slow mail server then delays the rest to the next pass, a minute later).
+REMINDER_BATCH_SIZE = 200
+REMINDER_PASS_SECONDS = 50
 # Key of the research export's case pseudonyms (an HMAC of the case id). Set it to keep the
 # pseudonyms stable when SECRET_KEY is rotated; by default they derive from SECRET_KEY.
 RESEARCH_PSEUDONYM_KEY = env.str("RESEARCH_PSEUDONYM_KEY", default=SECRET_KEY)

@@ -20,7 +20,7 @@ from cases.models import Case, CaseEvent, Participant
 from cases.roles import is_supervisor
 from cases.services import event_record
 
-from . import workflow
+from . import reminders, workflow
 from .models import (
     CheckIn,
     Commitment,
@@ -47,13 +47,18 @@ def _lock(case: Case) -> Case:
 
 
 def _record(case: Case, kind: str, message: str, by: Actor, **values) -> CaseEvent:
-    if isinstance(by, Participant):
-        return event_record(case=case, kind=kind, message=message, by_participant=by, **values)
-    return event_record(case=case, kind=kind, message=message, by=by, **values)
+    actor = {"by_participant": by} if isinstance(by, Participant) else {"by": by}
+    event = event_record(case=case, kind=kind, message=message, **actor, **values)
+    reminders.sync_case(case)  # reminders follow every change of the case
+    return event
 
 
 def _advance(case: Case, by: Actor) -> Case:
-    return workflow.advance(case, by=None if isinstance(by, Participant) else by)
+    before = (case.step, case.status)
+    workflow.advance(case, by=None if isinstance(by, Participant) else by)
+    if (case.step, case.status) != before:
+        reminders.sync_case(case)  # a new step, or the check-ins of a completed case
+    return case
 
 
 def _text(value: str, missing: str) -> str:

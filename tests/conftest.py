@@ -17,6 +17,16 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _celery_tasks_run_in_the_test():
+    """A task queued by the code under test (on commit) runs at once, in the test: never through a broker."""
+    from compassion.celery import app
+
+    before, app.conf.task_always_eager = app.conf.task_always_eager, True
+    yield
+    app.conf.task_always_eager = before
+
+
 @pytest.fixture
 def caseworker(db):
     return CaseworkerFactory(username="casey")
