@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from reconciliation import panels
+from reconciliation import selectors as reminder_selectors
 
 from . import selectors, services
 from .filters import CaseFilter
@@ -49,7 +50,12 @@ def case_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "cases/case_list.html",
-        {"filter": case_filter, "page": page, "query": query.urlencode()},
+        {
+            "filter": case_filter,
+            "page": page,
+            "query": query.urlencode(),
+            "failed_reminders": reminder_selectors.failed_reminders_for(request.user),
+        },
     )
 
 
@@ -140,6 +146,7 @@ def detail_context(request: HttpRequest, case: Case, *, failed=None, **extra) ->
         if is_supervisor(request.user)
         else None,
         "panels": panels.build(case, request.user, failed=failed),
+        "reminders": reminder_selectors.case_reminders(case),
         "link_rows": link_rows,
         "issued_link": pop_issued_link(request, [row["participant"].pk for row in link_rows]),
     }

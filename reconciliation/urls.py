@@ -6,4 +6,5 @@ app_name = "reconciliation"
 
 urlpatterns = [
     path("<str:reference>/act/<slug:action>/", views.step_action, name="act"),
+    path("<str:reference>/reminders/<int:pk>/<slug:action>/", views.reminder_action, name="reminder"),
 ]

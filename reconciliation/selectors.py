@@ -1,0 +1,52 @@
+"""Reads for the pages about reminders."""
+
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import QuerySet
+
+from cases.models import Case
+from cases.selectors import cases_visible_to
+
+from .models import Reminder
+
+SENT_SHOWN = 10
+
+
+@dataclass
+class CaseReminders:
+    """What the case page shows: every failed and scheduled reminder, and the latest sent."""
+
+    failed: list[Reminder] = field(default_factory=list)
+    scheduled: list[Reminder] = field(default_factory=list)
+    sent: list[Reminder] = field(default_factory=list)
+    cancelled: int = 0
+
+    def __bool__(self) -> bool:
+        return bool(self.failed or self.scheduled or self.sent)
+
+
+def case_reminders(case: Case) -> CaseReminders:
+    """The case's reminders, sorted for the page, in one query."""
+    out = CaseReminders()
+    rows = case.reminders.select_related("participant", "user").order_by("next_attempt_at", "id")
+    for reminder in rows:
+        if reminder.state == Reminder.State.FAILED:
+            out.failed.append(reminder)
+        elif reminder.state == Reminder.State.SCHEDULED:
+            out.scheduled.append(reminder)
+        elif reminder.state == Reminder.State.SENT:
+            out.sent.append(reminder)
+        else:
+            out.cancelled += 1
+    out.sent = sorted(out.sent, key=lambda r: r.sent_at, reverse=True)[:SENT_SHOWN]
+    return out
+
+
+def failed_reminders_for(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Reminder]:
+    """Failed reminders on the cases the user sees (a supervisor: all), newest first, with their case."""
+    return (
+        Reminder.objects.filter(state=Reminder.State.FAILED, case__in=cases_visible_to(user))
+        .select_related("case", "participant", "user")
+        .order_by("-next_attempt_at", "-id")
+    )
