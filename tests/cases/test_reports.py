@@ -260,3 +260,26 @@ def test_the_reports_query_count_does_not_grow_with_the_number_of_cases(supervis
 
     assert with_one == with_fifty
     assert supervisor_client.get(REPORTS, RANGE).context["report"].completion["completed"] == 50
+
+
+def test_generated_demo_cases_give_every_figure_something_to_show(supervisor_client, db):
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    call_command("seed_demo", "--cases", "400", stdout=StringIO())
+    report = supervisor_client.get(REPORTS).context["report"]
+
+    assert not Case.objects.filter(opened_at__gt=timezone.now()).exists()
+    assert all(row["count"] and row["median_days"] > 1 for row in report.steps), report.steps
+    assert report.completion["completed"]
+    assert report.completion["rate"]
+    assert report.withdrawals["total"]
+    assert report.withdrawals["reasons"]
+    assert report.role_swap["hours"] > 0
+    assert report.meetings["held"]
+    assert report.meetings["skipped"]
+    assert any(row["done"] for row in report.checkins)
+    tiles = {tile.key: tile.count for tile in supervisor_client.get(reverse("cases:dashboard")).context["tiles"]}
+    assert all(tiles.values()), tiles

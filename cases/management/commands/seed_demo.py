@@ -13,6 +13,7 @@ from cases import services
 from cases.models import Business, Case, CaseEvent, Incident, Participant
 from cases.roles import CASEWORKER_GROUP, SUPERVISOR_GROUP
 from reconciliation.demo import seed_demo_progress
+from reconciliation.demo_bulk import Timeline, bulk_history, timeline
 from referrals.demo import seed_demo_referrals
 
 User = get_user_model()
@@ -179,7 +180,7 @@ class Command(BaseCommand):
             self._stories(users, businesses)
         seed_demo_referrals()
         if cases:
-            created = bulk_cases(total=cases, caseworkers=users[1:], rng=random.Random(seed))
+            created = bulk_cases(total=cases, caseworkers=users[1:], rng=random.Random(seed), supervisor=users[0])
             self.stdout.write(f"Generated {created} cases ({Case.objects.count()} in all).")
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Demo logins (demo only):"))
         for username, *_rest in DEMO_USERS:
@@ -238,10 +239,12 @@ class Command(BaseCommand):
         seed_demo_progress(cases, supervisor=supervisor)
 
 
-def bulk_cases(*, total: int, caseworkers: list, rng: random.Random, batch_size: int = 5000) -> int:
+def bulk_cases(*, total: int, caseworkers: list, rng: random.Random, batch_size: int = 5000, supervisor=None) -> int:
     """Add generated cases until ``total`` exist; returns how many were added.
 
-    Bulk inserts in batches keep 100,000 cases within a few minutes and bounded memory.
+    Bulk inserts in batches keep 100,000 cases within a few minutes and bounded memory. Each
+    case gets a plausible history (``reconciliation.demo_bulk``), so that the dashboard and
+    the reports have something to show.
     """
     missing = total - Case.objects.count()
     if missing <= 0:
@@ -266,10 +269,11 @@ def bulk_cases(*, total: int, caseworkers: list, rng: random.Random, batch_size:
                 )
                 for _ in range(count)
             )
-            new_cases = Case.objects.bulk_create(
-                _generated_case(reference, incident, rng.choice(caseworkers), rng)
+            generated = [
+                _generated_case(reference, incident, rng.choice(caseworkers), rng, now=now)
                 for reference, incident in zip(references, incidents, strict=True)
-            )
+            ]
+            new_cases = Case.objects.bulk_create(case for case, _timeline in generated)
             Participant.objects.bulk_create(
                 participant for case in new_cases for participant in _generated_people(case, rng)
             )
@@ -283,25 +287,36 @@ def bulk_cases(*, total: int, caseworkers: list, rng: random.Random, batch_size:
                 )
                 for case in new_cases
             )
+            bulk_history(
+                new_cases,
+                [line for _case, line in generated],
+                supervisor=supervisor or caseworkers[0],
+                rng=rng,
+            )
         done += count
     return done
 
 
-def _generated_case(reference: str, incident: Incident, caseworker, rng: random.Random) -> Case:
-    opened = incident.occurred_at + timedelta(days=rng.randint(1, 30))
-    status = rng.choices(Case.Status.values, weights=[60, 8, 20, 7, 5])[0]
-    step = 5 if status == Case.Status.COMPLETED else rng.randint(1, 5)
-    return Case(
+def _generated_case(
+    reference: str, incident: Incident, caseworker, rng: random.Random, *, now
+) -> tuple[Case, Timeline]:
+    # Opened after the incident, and never in the future.
+    opened = min(incident.occurred_at + timedelta(days=rng.randint(1, 30)), now - timedelta(hours=rng.randint(2, 72)))
+    line = timeline(opened_at=opened, now=now, rng=rng)
+    case = Case(
         reference=reference,
         incident=incident,
         caseworker=caseworker,
-        status=status,
-        step=step,
+        status=line.status,
+        step=line.step,
         risk=services.risk_default(severity=incident.severity, police_involved=incident.police_involved),
+        status_reason=line.withdraw_reason or ("Program over." if line.closed_at else ""),
         opened_at=opened,
-        last_activity_at=opened + timedelta(days=rng.randint(0, 60)),
-        completed_at=opened + timedelta(days=90) if status == Case.Status.COMPLETED else None,
+        last_activity_at=line.last_activity_at,
+        completed_at=line.completed_at,
+        closed_at=line.closed_at,
     )
+    return case, line
 
 
 def _generated_people(case: Case, rng: random.Random) -> list[Participant]:
