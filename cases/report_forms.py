@@ -7,6 +7,9 @@ from django import forms
 from .reports import Period
 from .selectors import staff_who_can_hold_cases
 
+# The browser's date picker sends and expects ISO dates.
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
 
 class CaseworkerChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj) -> str:
@@ -37,8 +40,8 @@ class DashboardFilterForm(forms.Form):
 class ReportFilterForm(forms.Form):
     """The reports' date range (both days included) and, optionally, one caseworker."""
 
-    start = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label="From", required=False, widget=DATE_INPUT)
+    end = forms.DateField(label="To", required=False, widget=DATE_INPUT)
     caseworker = _caseworker_field("Every caseworker")
 
     def __init__(self, *args, **kwargs):

@@ -57,6 +57,7 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
         key=lambda item: item["when"],
     )[:AGENDA_LENGTH]
     checkins = dashboard.checkins_due(scope, today=today)
+    shift_count, meeting_count, checkin_count = shifts.count(), meetings.count(), checkins.count()
     context = {
         "filter_form": form,
         "chosen": caseworker,
@@ -65,10 +66,12 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
         "statuses": statuses,
         "tiles": dashboard.action_tiles(scope, now=now),
         "agenda": agenda,
-        "shift_count": shifts.count(),
-        "meeting_count": meetings.count(),
+        "agenda_more": max(shift_count + meeting_count - len(agenda), 0),
+        "shift_count": shift_count,
+        "meeting_count": meeting_count,
         "checkins": list(checkins[:AGENDA_LENGTH]),
-        "checkin_count": checkins.count(),
+        "checkin_count": checkin_count,
+        "checkin_more": max(checkin_count - AGENDA_LENGTH, 0),
         "today": today,
         "upcoming_days": dashboard.UPCOMING_DAYS,
         "caseloads": list(dashboard.caseloads(now=now)) if supervisor and caseworker is None else None,
@@ -118,8 +121,13 @@ def _supervisors_only(request: HttpRequest) -> None:
 
 def reports_page(request: HttpRequest) -> HttpResponse:
     _supervisors_only(request)
-    form = ReportFilterForm(request.GET)
     today = timezone.localdate()
+    query = request.GET.copy()
+    if not query.get("start") and not query.get("end"):
+        # Show the range in effect in the date fields.
+        default = reports.Period.default(today)
+        query["start"], query["end"] = default.start.isoformat(), default.end.isoformat()
+    form = ReportFilterForm(query)
     period = form.period(today)
     scope = dashboard.scope_for(request.user, caseworker=form.chosen_caseworker())
     result = reports.report(scope, period, today=today)

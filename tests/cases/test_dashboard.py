@@ -99,7 +99,7 @@ def test_the_tiles_list_the_cases_to_act_on(caseworker_client, known_day):
     for name in ["draft", "plan_signed", "role_swap_approved", "paused_quiet", "outsiders"]:
         assert known_day[name].reference not in page, name
     assert "other time proposed" in page
-    assert "overdue since" in page
+    assert "overdue</span>" in page
 
 
 def test_the_pipeline_counts_open_cases_per_step_and_links_to_the_same_list(caseworker_client, known_day):
