@@ -249,3 +249,15 @@ def test_a_broker_that_cannot_be_reached_leaves_the_e_mail_to_the_beat_pass(case
     reminders._enqueue_dispatch()
 
     assert "next beat pass" in caplog.text
+
+
+def test_one_transaction_queues_one_dispatch_however_many_reminders_are_due(
+    caseworker, django_capture_on_commit_callbacks
+):
+    case = full_case(caseworker=caseworker)
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        for participant in case.participants.all():
+            reminders.notify(case=case, kind=Kind.LINK, participant=participant)
+
+    assert len(callbacks) == 1
