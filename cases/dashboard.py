@@ -18,10 +18,12 @@ from reconciliation.models import (
     PlanSignoff,
     ReconciliationPlan,
     Reflection,
+    Reminder,
     RestorativeMeeting,
     RoleSwapShift,
     SafetyApproval,
 )
+from reconciliation.selectors import failed_reminders_for
 
 from .models import Case, Participant
 from .roles import is_caseworker, is_supervisor
@@ -145,6 +147,11 @@ def approvals_waiting(scope: Scope) -> QuerySet[Case]:
     )
 
 
+def failed_reminders(scope: Scope, *, user: AbstractBaseUser) -> QuerySet[Reminder]:
+    """Reminders that could not be sent after every retry, on the cases in scope; the newest first."""
+    return scope.filter(failed_reminders_for(user))
+
+
 def quiet_cases(scope: Scope, *, now: datetime) -> QuerySet[Case]:
     """Open cases where nothing happened for ``QUIET_DAYS`` days; the quietest first."""
     return (
@@ -247,7 +254,7 @@ def _tile(key: str, title: str, hint: str, queryset: QuerySet) -> Tile:
     return Tile(key=key, title=title, hint=hint, count=queryset.count(), items=list(queryset[:ITEMS_PER_TILE]))
 
 
-def action_tiles(scope: Scope, *, now: datetime) -> list[Tile]:
+def action_tiles(scope: Scope, *, user: AbstractBaseUser, now: datetime) -> list[Tile]:
     """The "needs action today" tiles, in the order a caseworker works through them."""
     return [
         _tile(
@@ -273,6 +280,12 @@ def action_tiles(scope: Scope, *, now: datetime) -> list[Tile]:
             "High-risk cases waiting for approval",
             "Nothing can be scheduled until a supervisor approves.",
             approvals_waiting(scope),
+        ),
+        _tile(
+            "reminders",
+            "Failed reminders",
+            "E-mails that could not be sent after every retry: check the address, then send again or cancel.",
+            failed_reminders(scope, user=user),
         ),
         _tile(
             "quiet",

@@ -64,7 +64,7 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
         "open_cases": sum(step["count"] for step in steps),
         "steps": steps,
         "statuses": statuses,
-        "tiles": dashboard.action_tiles(scope, now=now),
+        "tiles": dashboard.action_tiles(scope, user=request.user, now=now),
         "agenda": agenda,
         "agenda_more": max(shift_count + meeting_count - len(agenda), 0),
         "shift_count": shift_count,

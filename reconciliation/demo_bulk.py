@@ -25,6 +25,7 @@ from .models import (
     PlanSignoff,
     ReconciliationPlan,
     Reflection,
+    Reminder,
     RestorativeMeeting,
     RoleSwapShift,
     SafetyApproval,
@@ -114,12 +115,40 @@ def bulk_history(
         _shifts(case, line, add, rng, plan, now)
         _meeting(case, line, add, rng, now)
         _commitments_and_checkins(case, line, add, rng, now)
+        if line.status == Case.Status.OPEN and line.step <= Case.Step.ROLE_SWAP and rng.random() < 0.03:
+            add(_failed_reminder(case, line, people.get(case.pk, {})))
     # Plans first: sign-offs point at them.
     for model in (ReconciliationPlan, *[m for m in rows if m is not ReconciliationPlan and m is not PlanSignoff]):
         model.objects.bulk_create(rows.get(model, []), batch_size=2000)
     for signoff in rows.get(PlanSignoff, []):
         signoff.plan_id = signoff.plan.pk
     PlanSignoff.objects.bulk_create(rows.get(PlanSignoff, []), batch_size=2000)
+
+
+# What a failed reminder of a generated case was about, at each step: (kind, recipient's role).
+FAILED_REMINDERS = {
+    Case.Step.REFLECTION: (Reminder.Kind.REFLECTION, Participant.Role.CUSTOMER),
+    Case.Step.PLAN: (Reminder.Kind.SIGNOFF, Participant.Role.BUSINESS),
+    Case.Step.ROLE_SWAP: (Reminder.Kind.SHIFT_UNCONFIRMED, Participant.Role.BUSINESS),
+}
+
+
+def _failed_reminder(case: Case, line: Timeline, people: dict) -> Reminder:
+    """A reminder whose e-mail kept bouncing: the dashboard shows these."""
+    kind, role = FAILED_REMINDERS[line.step]
+    due = min(line.last_activity_at + timedelta(days=2), timezone.now() - timedelta(hours=2))
+    return Reminder(
+        case=case,
+        kind=kind,
+        participant=people[role],
+        key=f"{kind}:demo",
+        due_at=due,
+        next_attempt_at=due + timedelta(hours=1),
+        state=Reminder.State.FAILED,
+        attempts=settings.REMINDER_MAX_ATTEMPTS,
+        last_error="550 5.1.1 Mailbox unavailable (generated)",
+        created_at=line.last_activity_at,
+    )
 
 
 def _events(case: Case, line: Timeline, add) -> None:

@@ -14,6 +14,7 @@ from reconciliation.models import (
     PlanSignoff,
     ReconciliationPlan,
     Reflection,
+    Reminder,
     RestorativeMeeting,
     RoleSwapShift,
 )
@@ -99,3 +100,18 @@ def meeting(case: Case, scheduled_at: datetime, state: str = RestorativeMeeting.
 
 def checkin(case: Case, days_after: int, due_on, state: str = CheckIn.State.DUE, **fields) -> CheckIn:
     return CheckIn.objects.create(case=case, days_after=days_after, due_on=due_on, state=state, **fields)
+
+
+def reminder(case: Case, state: str = Reminder.State.FAILED, kind: str = Reminder.Kind.REFLECTION) -> Reminder:
+    """A reminder to the case's customer, in the given state."""
+    now = timezone.now()
+    return Reminder.objects.create(
+        case=case,
+        kind=kind,
+        participant=case.participants.get(role=Participant.Role.CUSTOMER),
+        key=f"{kind}:{state}:{Reminder.objects.count()}",
+        due_at=now - timedelta(hours=2),
+        next_attempt_at=now - timedelta(hours=1),
+        state=state,
+        attempts=4 if state == Reminder.State.FAILED else 0,
+    )

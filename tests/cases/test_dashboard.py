@@ -9,10 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import Case, Participant
-from reconciliation.models import CheckIn, Reflection, RestorativeMeeting, RoleSwapShift, SafetyApproval
+from reconciliation.models import CheckIn, Reflection, Reminder, RestorativeMeeting, RoleSwapShift, SafetyApproval
 from tests.factories import CaseFactory, CaseworkerFactory, UserFactory
 
-from .program_data import case_with_people, checkin, meeting, plan, reflection, shift, signoff
+from .program_data import case_with_people, checkin, meeting, plan, reflection, reminder, shift, signoff
 
 DASHBOARD = reverse("cases:dashboard")
 
@@ -72,8 +72,14 @@ def known_day(caseworker, outsider_caseworker, supervisor):
     checkin(done, 180, today + timedelta(days=95))
     checkin(done, 14, today - timedelta(days=3), state=CheckIn.State.DONE)
 
+    failing = make("reminder_failed")
+    reminder(failing)  # counts: failed reminder
+    reminder(failing, state=Reminder.State.SENT)
+    reminder(failing, state=Reminder.State.SCHEDULED, kind=Reminder.Kind.IDLE)
+
     theirs = make("outsiders", caseworker=outsider_caseworker, last_activity_at=now - timedelta(days=15))
     reflection(theirs)  # another caseworker's: only the supervisor sees it
+    reminder(theirs)
     return cases
 
 
@@ -85,7 +91,14 @@ def test_each_tile_counts_what_it_says(caseworker_client, known_day):
     response = caseworker_client.get(DASHBOARD)
 
     assert response.status_code == 200
-    assert _tiles(response) == {"reflections": 1, "signoffs": 1, "shifts": 2, "approvals": 1, "quiet": 1}
+    assert _tiles(response) == {
+        "reflections": 1,
+        "signoffs": 1,
+        "shifts": 2,
+        "approvals": 1,
+        "reminders": 1,
+        "quiet": 1,
+    }
     assert response.context["shift_count"] == 3
     assert response.context["meeting_count"] == 1
     assert response.context["checkin_count"] == 2
@@ -94,22 +107,23 @@ def test_each_tile_counts_what_it_says(caseworker_client, known_day):
 def test_the_tiles_list_the_cases_to_act_on(caseworker_client, known_day):
     page = caseworker_client.get(DASHBOARD).content.decode()
 
-    for name in ["submitted", "plan_waiting", "role_swap_high_risk", "meeting_soon", "completed"]:
+    for name in ["submitted", "plan_waiting", "role_swap_high_risk", "meeting_soon", "completed", "reminder_failed"]:
         assert known_day[name].reference in page, name
     for name in ["draft", "plan_signed", "role_swap_approved", "paused_quiet", "outsiders"]:
         assert known_day[name].reference not in page, name
     assert "other time proposed" in page
     assert "overdue</span>" in page
+    assert "reflection not submitted to " in page
 
 
 def test_the_pipeline_counts_open_cases_per_step_and_links_to_the_same_list(caseworker_client, known_day):
     response = caseworker_client.get(DASHBOARD)
     steps = {step["step"]: step for step in response.context["steps"]}
 
-    assert {number: step["count"] for number, step in steps.items()} == {1: 3, 2: 2, 3: 2, 4: 1, 5: 0}
+    assert {number: step["count"] for number, step in steps.items()} == {1: 4, 2: 2, 3: 2, 4: 1, 5: 0}
     for step in steps.values():
         listed = caseworker_client.get(step["url"]).content.decode()
-        assert listed.count('href="/cases/CCP-') == step["count"], step["url"]
+        assert listed.count('<td><a href="/cases/CCP-') == step["count"], step["url"]
     statuses = {status["label"]: status["count"] for status in response.context["statuses"]}
     assert statuses == {"Paused": 2, "Completed": 1, "Withdrawn": 0, "Closed": 0}
 
@@ -117,11 +131,18 @@ def test_the_pipeline_counts_open_cases_per_step_and_links_to_the_same_list(case
 def test_a_supervisor_sees_every_caseworker_and_their_case_loads(supervisor_client, known_day, caseworker):
     response = supervisor_client.get(DASHBOARD)
 
-    assert _tiles(response) == {"reflections": 2, "signoffs": 1, "shifts": 2, "approvals": 1, "quiet": 2}
+    assert _tiles(response) == {
+        "reflections": 2,
+        "signoffs": 1,
+        "shifts": 2,
+        "approvals": 1,
+        "reminders": 2,
+        "quiet": 2,
+    }
     loads = {person.username: person for person in response.context["caseloads"]}
     casey = loads["casey"]
-    assert (casey.step_1, casey.step_2, casey.step_3, casey.step_4, casey.step_5) == (3, 2, 2, 1, 0)
-    assert (casey.open_cases, casey.paused_cases, casey.high_risk, casey.quiet) == (8, 2, 3, 1)
+    assert (casey.step_1, casey.step_2, casey.step_3, casey.step_4, casey.step_5) == (4, 2, 2, 1, 0)
+    assert (casey.open_cases, casey.paused_cases, casey.high_risk, casey.quiet) == (9, 2, 3, 1)
     assert (loads["outsider"].open_cases, loads["outsider"].quiet) == (1, 1)
     assert loads["sam"].open_cases == 0
 
@@ -129,7 +150,14 @@ def test_a_supervisor_sees_every_caseworker_and_their_case_loads(supervisor_clie
 def test_a_supervisor_looks_at_one_caseworkers_dashboard(supervisor_client, known_day, outsider_caseworker):
     response = supervisor_client.get(DASHBOARD, {"caseworker": outsider_caseworker.pk})
 
-    assert _tiles(response) == {"reflections": 1, "signoffs": 0, "shifts": 0, "approvals": 0, "quiet": 1}
+    assert _tiles(response) == {
+        "reflections": 1,
+        "signoffs": 0,
+        "shifts": 0,
+        "approvals": 0,
+        "reminders": 1,
+        "quiet": 1,
+    }
     assert response.context["caseloads"] is None
     assert f"caseworker={outsider_caseworker.pk}" in response.context["steps"][0]["url"]
 
@@ -171,6 +199,7 @@ def _busy_case(caseworker, index: int) -> Case:
         last_activity_at=now - timedelta(days=20),
     )
     reflection(case)
+    reminder(case)
     shift(case, now + timedelta(days=1, hours=index % 12))
     other = case_with_people(caseworker=caseworker, step=Case.Step.PLAN)
     signoff(plan(other), _person(other, "customer"))
