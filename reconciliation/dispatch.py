@@ -39,12 +39,12 @@ from .models import Reminder
 
 logger = logging.getLogger(__name__)
 
-SENT, RETRY, FAILED, CANCELLED = "sent", "retry", "failed", "cancelled"
+SENT, RETRY, FAILED, CANCELLED, ERROR = "sent", "retry", "failed", "cancelled", "error"
 
 
 @dataclass
 class PassResult:
-    outcomes: dict[str, int] = field(default_factory=lambda: {SENT: 0, RETRY: 0, FAILED: 0, CANCELLED: 0})
+    outcomes: dict[str, int] = field(default_factory=lambda: {SENT: 0, RETRY: 0, FAILED: 0, CANCELLED: 0, ERROR: 0})
 
     def count(self, outcome: str) -> None:
         self.outcomes[outcome] += 1
@@ -54,7 +54,9 @@ class PassResult:
         return sum(self.outcomes.values())
 
     def __str__(self) -> str:
-        return ", ".join(f"{number} {outcome}" for outcome, number in self.outcomes.items())
+        return ", ".join(
+            f"{number} {outcome}" for outcome, number in self.outcomes.items() if number or outcome == SENT
+        )
 
 
 def due(now: datetime) -> QuerySet[Reminder]:
@@ -85,7 +87,13 @@ def reminders_dispatch(*, now: datetime | None = None) -> PassResult:
             if reminder is None:
                 break
             seen.add(reminder.pk)
-            result.count(_deliver(reminder))
+            try:
+                with transaction.atomic():
+                    outcome = _deliver(reminder)
+            except Exception:  # a bug with this one reminder must not stop the others
+                logger.exception("Reminder %s could not be handled; it stays scheduled.", reminder.pk)
+                outcome = ERROR
+            result.count(outcome)
     if result.total:
         logger.info("Reminder dispatch: %s.", result)
     return result

@@ -423,12 +423,9 @@ def dispatch_soon() -> None:
     """Once the current transaction commits, ask a worker to send what is due.
 
     Only a nudge: if the broker cannot be reached, the beat pass sends it within a minute.
-    One nudge per transaction is enough (seeding the demo would otherwise queue dozens).
+    A transaction that made many reminders due queues as many nudges; a pass that finds
+    nothing left to send costs a query or two.
     """
-    connection = transaction.get_connection()
-    pending = getattr(connection, "run_on_commit", [])
-    if connection.in_atomic_block and any(entry[1] is _enqueue_dispatch for entry in pending):
-        return
     transaction.on_commit(_enqueue_dispatch)
 
 

@@ -251,13 +251,23 @@ def test_a_broker_that_cannot_be_reached_leaves_the_e_mail_to_the_beat_pass(case
     assert "next beat pass" in caplog.text
 
 
-def test_one_transaction_queues_one_dispatch_however_many_reminders_are_due(
-    caseworker, django_capture_on_commit_callbacks
-):
-    case = full_case(caseworker=caseworker)
+def test_a_reminder_that_breaks_the_dispatcher_does_not_stop_the_others(caseworker, monkeypatch):
+    from reconciliation import dispatch
 
-    with django_capture_on_commit_callbacks() as callbacks:
-        for participant in case.participants.all():
-            reminders.notify(case=case, kind=Kind.LINK, participant=participant)
+    cases = [full_case(caseworker=caseworker) for _ in range(2)]
+    for case in cases:
+        reminders.notify(case=case, kind=Kind.LINK, participant=person(case, "customer"))
+    broken = cases[0].reminders.get(kind=Kind.LINK)
+    deliver = dispatch._deliver
 
-    assert len(callbacks) == 1
+    def buggy(reminder):
+        if reminder.pk == broken.pk:
+            raise KeyError("a bug")
+        return deliver(reminder)
+
+    monkeypatch.setattr(dispatch, "_deliver", buggy)
+    result = dispatch_at(timezone.now())
+
+    assert result.outcomes == {"sent": 1, "retry": 0, "failed": 0, "cancelled": 0, "error": 1}
+    broken.refresh_from_db()
+    assert broken.state == Reminder.State.SCHEDULED
