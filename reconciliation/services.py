@@ -740,3 +740,18 @@ def meeting_agent_words(*, case: Case, participant: Participant, words: str) -> 
     meeting.save(update_fields=["agent_words", "updated_at"])
     _record(case, CaseEvent.Kind.MEETING, f"{participant.name} added words for the meeting.", participant)
     return meeting
+
+
+@transaction.atomic
+def link_email(*, participant: Participant, by: AbstractBaseUser) -> None:
+    """E-mail the participant a fresh personal link, within seconds, through the reminders' path."""
+    case = _lock(participant.case)
+    if not participant.email:
+        raise WorkflowError(
+            _("%(name)s has no e-mail address: renew the link and give it to them another way.")
+            % {"name": participant.name}
+        )
+    reminders.notify(case=case, kind="link", participant=participant)
+    event_record(
+        case=case, kind=CaseEvent.Kind.LINK, message=f"Personal link e-mailed to {participant.name}.", by=by
+    )
