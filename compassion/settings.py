@@ -59,22 +59,35 @@ INSTALLED_APPS = [
     "reconciliation",
     "portal",
     "referrals",
+    # Staff sign-in: lock-out after wrong passwords (axes), two-factor with an app (django-otp).
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "accounts",
 ]
 
 MIDDLEWARE = [
     # First, so that every log line of the request carries its id (X-Request-ID).
     "compassion.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every response (CONTENT_SECURITY_POLICY below).
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): this session passed two-factor.
+    "django_otp.middleware.OTPMiddleware",
     # Every page needs a login unless its view is marked @login_not_required: the list
     # of public pages is explicit and short.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Then a code from the authenticator app, for staff who have one or must (accounts/).
+    "accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the "too many tries" page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 if PRODUCTION:
@@ -121,6 +134,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# django-axes first: it refuses a locked-out username and address before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "accounts.backends.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -219,6 +237,39 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+# Content-Security-Policy (django-csp): scripts, styles, fonts and fetches from this site only;
+# no inline script or style, no plugins, no framing, forms post only here. Images may also be
+# data: URIs (Bootstrap's icons, the two-factor QR code). Templates keep to it: JavaScript
+# lives in static/js, data for it in json_script blocks, styles in static/css.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    },
+}
+# Lock-out (django-axes): after LOGIN_FAILURE_LIMIT wrong passwords in a row for one username
+# from one address, that pair is refused for LOGIN_LOCKOUT_MINUTES ("too many tries" page,
+# 429). Username and address together, so that one person guessing cannot lock a whole
+# office out, nor one account out everywhere. A successful login clears the count.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+LOGIN_LOCKOUT_MINUTES = env.int("LOGIN_LOCKOUT_MINUTES", default=30)
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "compassion.ratelimit.client_address"  # honours NUM_PROXIES
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.locked_out"
+AXES_CLIENT_STR_CALLABLE = "accounts.lockout.client_str"  # no username or address in the logs
+AXES_VERBOSE = False
+# Two-factor (django-otp, TOTP): the name staff see in their authenticator app.
+OTP_TOTP_ISSUER = "PLI Compassion"
 
 # Logs: one line per event on stdout, JSON in production (compassion/logging.py). Web,
 # Celery worker and beat, and gunicorn's master all use this LOGGING.
@@ -226,6 +277,8 @@ LOG_FORMAT = env.str("LOG_FORMAT", default="json" if PRODUCTION else "plain")
 if LOG_FORMAT not in LOG_FORMATS:
     raise ImproperlyConfigured(f"LOG_FORMAT must be one of {', '.join(LOG_FORMATS)}, not {LOG_FORMAT!r}.")
 LOGGING = logging_config(log_format=LOG_FORMAT, level=env.str("LOG_LEVEL", default="INFO"))
+# django-axes tells of every login at INFO; lock-outs and repeated failures are warnings.
+LOGGING["loggers"]["axes"] = {"level": "WARNING"}
 
 # The program's own knobs.
 CASE_LIST_PAGE_SIZE = env.int("CASE_LIST_PAGE_SIZE", default=25)

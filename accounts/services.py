@@ -1,0 +1,115 @@
+"""Two-factor sign-in for staff (TOTP, an authenticator app) and the supervisors' switch that requires it.
+
+A staff member sets up an authenticator app from their account page: the app is added as an
+unconfirmed TOTP device, and becomes theirs once they type a code it shows. From then on,
+every login asks for a code (``accounts.middleware.TwoFactorMiddleware``). Supervisors can
+require two-factor for every staff account; those without an app are then sent to set one up.
+"""
+
+import logging
+from base64 import b32encode
+
+import django_otp
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from cases.roles import is_supervisor
+from cases.services import WorkflowError
+
+from . import selectors
+from .models import SecurityPolicy
+
+logger = logging.getLogger(__name__)
+
+DEVICE_NAME = "Authenticator app"
+
+
+def device_secret(device: TOTPDevice) -> str:
+    """The key as an authenticator app asks for it when typed by hand: base32, in groups of four."""
+    secret = b32encode(device.bin_key).decode().rstrip("=")
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+
+
+@transaction.atomic
+def two_factor_device_start(*, user: AbstractBaseUser) -> TOTPDevice:
+    """The unconfirmed device a staff member is setting up (the same one while they try)."""
+    if selectors.has_confirmed_device(user):
+        raise WorkflowError("Two-factor is already on for your account. Turn it off first to move to another app.")
+    device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).order_by("pk").first()
+    return device or TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
+
+
+def _check(device_pk: int, token: str) -> TOTPDevice:
+    """The device, locked, if ``token`` is its current code; a refusal otherwise.
+
+    A wrong code counts against the device (django-otp then makes each next try wait longer),
+    so the check commits before it refuses.
+    """
+    with transaction.atomic():
+        device = TOTPDevice.objects.select_for_update().get(pk=device_pk)
+        allowed, _why = device.verify_is_allowed()
+        verified = allowed and device.verify_token((token or "").replace(" ", ""))
+    if not allowed:
+        raise WorkflowError("Too many wrong codes. Wait a minute, then type the newest code your app shows.")
+    if not verified:
+        raise WorkflowError("That code is not right. Type the six digits your app shows now.")
+    return device
+
+
+def two_factor_confirm(*, request: HttpRequest, device: TOTPDevice, token: str) -> TOTPDevice:
+    """Confirm the app with a code it shows; this session counts as verified from now on."""
+    if device.user_id != request.user.pk or device.confirmed:
+        raise WorkflowError("Start the set-up again.")
+    device = _check(device.pk, token)
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    TOTPDevice.objects.filter(user=request.user, confirmed=False).delete()
+    django_otp.login(request, device)
+    logger.info("two-factor turned on for user %s", request.user.pk)
+    return device
+
+
+def two_factor_verify(*, request: HttpRequest, token: str) -> TOTPDevice:
+    """The second step of logging in: a code from the staff member's app."""
+    device = selectors.confirmed_device(request.user)
+    if device is None:
+        raise WorkflowError("Two-factor is not set up for your account.")
+    try:
+        device = _check(device.pk, token)
+    except WorkflowError:
+        logger.warning("wrong two-factor code for user %s", request.user.pk)
+        raise
+    django_otp.login(request, device)
+    return device
+
+
+def two_factor_disable(*, request: HttpRequest, token: str) -> None:
+    """Turn two-factor off for one's own account, proving with a current code that one holds the app."""
+    two_factor_verify(request=request, token=token)
+    TOTPDevice.objects.filter(user=request.user).delete()
+    request.session.pop(django_otp.DEVICE_ID_SESSION_KEY, None)
+    request.user.otp_device = None
+    logger.info("two-factor turned off for user %s", request.user.pk)
+
+
+@transaction.atomic
+def two_factor_policy_set(*, required: bool, by: AbstractBaseUser) -> SecurityPolicy:
+    """A supervisor requires two-factor for every staff account, or stops requiring it.
+
+    Requiring it needs the supervisor's own app set up first, so that nobody requires what
+    they have not tried.
+    """
+    if not is_supervisor(by):
+        raise WorkflowError("Only a supervisor can change this.")
+    if required and not selectors.has_confirmed_device(by):
+        raise WorkflowError("Set up two-factor for your own account first, then require it for everyone.")
+    policy, _created = SecurityPolicy.objects.select_for_update().get_or_create(pk=1)
+    policy.staff_two_factor_required = required
+    policy.changed_by = by
+    policy.changed_at = timezone.now()
+    policy.save()
+    logger.info("two-factor %s for all staff by user %s", "required" if required else "made optional", by.pk)
+    return policy
