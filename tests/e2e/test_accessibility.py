@@ -65,3 +65,17 @@ def test_staff_pages_have_no_serious_accessibility_problems(open_page, demo):
         page.goto(path)
         screenshot(page, f"{name}-desktop")
         assert_accessible(page, name)
+
+
+def test_supervisor_pages_have_no_serious_accessibility_problems(open_page, demo):
+    page = open_page()
+    login(page, "supervisor", "compassion-demo")
+    for name, path in {
+        "dashboard-supervisor": "/cases/dashboard/",
+        "reports": "/cases/reports/",
+        "referral-triage": "/referrals/",
+    }.items():
+        page.goto(path)
+        page.wait_for_load_state("networkidle")
+        screenshot(page, f"{name}-desktop")
+        assert_accessible(page, name)

@@ -50,7 +50,7 @@ def open_case_through_intake(page) -> str:
 def personal_link(page, mailoutbox, reference: str, name: str, email: str) -> str:
     """The caseworker e-mails the participant a link; the link is read from that e-mail."""
     page.goto(f"/cases/{reference}/")
-    page.locator("#links tr", has_text=name).get_by_role("button", name="E-mail a link").click()
+    page.locator("#links li", has_text=name).get_by_role("button", name="E-mail a link").click()
     expect(page.locator(".alert-success").first).to_contain_text(f"on its way to {email}")
     message = next(m for m in reversed(mailoutbox) if email in m.to[0])
     path = re.search(r"https?://[^/\s]+(/p/[\w-]+/)", message.body).group(1)
