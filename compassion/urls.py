@@ -26,3 +26,6 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("healthz", health.healthz, name="healthz"),
 ]
+
+# An unhandled error: a 503 "back in a few minutes" when the database is away, else a 500.
+handler500 = "compassion.faults.server_error"
