@@ -182,6 +182,17 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 # Celery: Redis in production (CELERY_BROKER_URL=redis://...), and by default kombu's
 # filesystem transport, which needs no server: producers and workers share a folder.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
+# A web request that queues a task while Redis is down must not wait for it (kombu's default
+# is about six seconds of retries): one quick retry, then the caller logs it and goes on; the
+# reminder rows are the record and beat's next pass sends them. Workers reconnect on their
+# own schedule (broker_connection_max_retries), not this one.
+BROKER_FAIL_FAST_OPTIONS = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+    "socket_connect_timeout": 2,
+}
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _broker_dir = VAR_DIR / "celery"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -194,6 +205,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     }
     for _folder in ("queue", "processed", "control"):
         (_broker_dir / _folder).mkdir(parents=True, exist_ok=True)
+else:
+    CELERY_BROKER_TRANSPORT_OPTIONS = BROKER_FAIL_FAST_OPTIONS
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True

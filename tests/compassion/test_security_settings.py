@@ -11,7 +11,7 @@ print(json.dumps({name: getattr(s, name) for name in [
     "SESSION_COOKIE_SECURE", "SESSION_COOKIE_HTTPONLY", "SESSION_COOKIE_SAMESITE", "CSRF_COOKIE_SECURE",
     "SECURE_HSTS_SECONDS", "SECURE_HSTS_INCLUDE_SUBDOMAINS", "SECURE_SSL_REDIRECT", "SECURE_REFERRER_POLICY",
     "X_FRAME_OPTIONS", "DEBUG", "AXES_FAILURE_LIMIT", "LOGIN_LOCKOUT_MINUTES", "AUTHENTICATION_BACKENDS",
-    "MIDDLEWARE", "AUTH_PASSWORD_VALIDATORS",
+    "MIDDLEWARE", "AUTH_PASSWORD_VALIDATORS", "CELERY_BROKER_TRANSPORT_OPTIONS", "BROKER_FAIL_FAST_OPTIONS",
 ]}))
 """
 
@@ -62,3 +62,10 @@ def test_the_lock_out_limits_come_from_the_environment():
     settings = production_settings(LOGIN_FAILURE_LIMIT="8", LOGIN_LOCKOUT_MINUTES="60")
 
     assert (settings["AXES_FAILURE_LIMIT"], settings["LOGIN_LOCKOUT_MINUTES"]) == (8, 60)
+
+
+def test_a_web_request_does_not_wait_for_a_redis_that_is_down():
+    settings = production_settings()
+
+    assert settings["CELERY_BROKER_TRANSPORT_OPTIONS"] == settings["BROKER_FAIL_FAST_OPTIONS"]
+    assert settings["CELERY_BROKER_TRANSPORT_OPTIONS"]["max_retries"] == 1
