@@ -102,27 +102,39 @@ def intake_details(forms: dict, agents: AgentFormSet, *, user) -> services.Intak
     )
 
 
+def intake_open(request: HttpRequest, forms: dict, agents, *, open_case, success: str) -> HttpResponse | None:
+    """Open a case from a posted intake form with ``open_case(intake)``; a redirect to it, or None
+    when the form has errors or the rules refuse (the reasons are shown with the form)."""
+    intake = intake_details(forms, agents, user=request.user)
+    if intake is None:
+        messages.error(request, "The case was not opened. Please correct the fields marked below.")
+        return None
+    others = services.open_cases_for_customer_email(intake.customer.email)
+    try:
+        case = open_case(intake)
+    except services.WorkflowError as error:
+        messages.error(request, " ".join(error.messages))
+        return None
+    messages.success(request, success.format(reference=case.reference))
+    if others:
+        messages.warning(request, f"Note: this customer's e-mail already has an open case: {', '.join(others)}.")
+    return redirect(case)
+
+
 def case_intake(request: HttpRequest) -> HttpResponse:
     _staff_only(request)
     data = request.POST if request.method == "POST" else None
     forms, agents = intake_forms(data, user=request.user)
     if request.method == "POST":
-        intake = intake_details(forms, agents, user=request.user)
-        if intake is not None:
-            others = services.open_cases_for_customer_email(intake.customer.email)
-            try:
-                case = services.case_open(intake=intake, by=request.user)
-            except services.WorkflowError as error:
-                messages.error(request, " ".join(error.messages))
-            else:
-                messages.success(request, f"Case {case.reference} opened.")
-                if others:
-                    messages.warning(
-                        request, f"Note: this customer's e-mail already has an open case: {', '.join(others)}."
-                    )
-                return redirect(case)
-        else:
-            messages.error(request, "The case was not opened. Please correct the fields marked below.")
+        opened = intake_open(
+            request,
+            forms,
+            agents,
+            open_case=lambda intake: services.case_open(intake=intake, by=request.user),
+            success="Case {reference} opened.",
+        )
+        if opened:
+            return opened
     return render(request, "cases/case_intake.html", {**forms, "agents": agents})
 
 

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from cases import services as case_services
 from cases.roles import is_supervisor
 from cases.selectors import cases_visible_to
-from cases.views import intake_details, intake_forms
+from cases.views import intake_forms, intake_open
 from compassion import ratelimit
 
 from . import selectors, services
@@ -104,22 +104,15 @@ def referral_accept(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(referral)
     if request.method == "POST":
         forms, agents = intake_forms(request.POST, user=request.user)
-        intake = intake_details(forms, agents, user=request.user)
-        if intake is None:
-            messages.error(request, "The case was not opened. Please correct the fields marked below.")
-        else:
-            others = case_services.open_cases_for_customer_email(intake.customer.email)
-            try:
-                case = services.referral_accept(referral=referral, intake=intake, by=request.user)
-            except case_services.WorkflowError as error:
-                messages.error(request, " ".join(error.messages))
-            else:
-                messages.success(request, f"Referral accepted: case {case.reference} opened.")
-                if others:
-                    messages.warning(
-                        request, f"Note: this customer's e-mail already has an open case: {', '.join(others)}."
-                    )
-                return redirect(case)
+        opened = intake_open(
+            request,
+            forms,
+            agents,
+            open_case=lambda intake: services.referral_accept(referral=referral, intake=intake, by=request.user),
+            success="Referral accepted: case {reference} opened.",
+        )
+        if opened:
+            return opened
     else:
         forms, agents = intake_forms(user=request.user, initial=selectors.referral_intake_initial(referral))
     return render(request, "referrals/referral_accept.html", {**forms, "agents": agents, "referral": referral})

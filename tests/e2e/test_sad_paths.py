@@ -9,10 +9,9 @@ from playwright.sync_api import expect
 
 from cases import links
 from cases.models import Participant
-from reconciliation import services
 from reconciliation.models import RoleSwapShift
 from tests.factories import CaseworkerFactory, full_case
-from tests.reconciliation.journey import soon, walk_to_role_swap
+from tests.reconciliation.journey import propose_shift, soon, walk_to_role_swap
 
 from .browser import login, screenshot
 
@@ -44,15 +43,7 @@ def test_the_business_declines_one_shift_and_proposes_another_time_for_the_next(
     case = full_case(caseworker=caseworker)
     walk_to_role_swap(case, caseworker)
     first, second = (
-        services.shift_propose(
-            case=case,
-            by=caseworker,
-            starts_at=soon(h),
-            ends_at=soon(h + 4),
-            role="Cashier",
-            location="Front",
-            supervisor_on_site="Dana",
-        )
+        propose_shift(case, caseworker, start=h, end=h + 4, role="Cashier", location="Front", supervisor_on_site="Dana")
         for h in (48, 96)
     )
     page = open_page()

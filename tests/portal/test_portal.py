@@ -13,7 +13,7 @@ from cases.models import CaseEvent, Participant
 from reconciliation import services
 from reconciliation.models import MAX_ANSWER_LENGTH, PlanSignoff, Reflection, RoleSwapShift
 from tests.factories import full_case
-from tests.reconciliation.journey import ANSWERS, PLAN, soon, walk_to_plan, walk_to_role_swap
+from tests.reconciliation.journey import ANSWERS, PLAN, propose_shift, soon, walk_to_plan, walk_to_role_swap
 
 
 @pytest.fixture
@@ -136,14 +136,8 @@ def test_an_answer_to_an_old_plan_version_is_refused_and_the_new_version_shown(c
 
 def test_the_customer_sees_upcoming_shifts_with_a_calendar_file(client, case, caseworker):
     walk_to_role_swap(case, caseworker)
-    shift = services.shift_propose(
-        case=case,
-        by=caseworker,
-        starts_at=soon(24),
-        ends_at=soon(28),
-        role="Cashier",
-        location="Main St store",
-        supervisor_on_site="Dana",
+    shift = propose_shift(
+        case, caseworker, start=24, end=28, role="Cashier", location="Main St store", supervisor_on_site="Dana"
     )
     page = url(case, "customer", "shifts")
 
@@ -177,15 +171,7 @@ def test_the_customer_agrees_to_the_commitments_and_completes_the_case(client, c
 def test_the_business_confirms_declines_and_answers_shifts_with_another_time(client, case, caseworker):
     walk_to_role_swap(case, caseworker)
     confirm, decline, counter = (
-        services.shift_propose(
-            case=case,
-            by=caseworker,
-            starts_at=soon(h),
-            ends_at=soon(h + 4),
-            role="Cook",
-            location="Kitchen",
-            supervisor_on_site="Dana",
-        )
+        propose_shift(case, caseworker, start=h, end=h + 4, role="Cook", location="Kitchen", supervisor_on_site="Dana")
         for h in (24, 48, 72)
     )
     page = url(case, "business", "shifts")
@@ -210,15 +196,7 @@ def test_the_business_confirms_declines_and_answers_shifts_with_another_time(cli
 
 def test_the_business_records_attendance_after_the_shift(client, case, caseworker):
     walk_to_role_swap(case, caseworker, role_swap_hours=Decimal(4))
-    shift = services.shift_propose(
-        case=case,
-        by=caseworker,
-        starts_at=soon(24),
-        ends_at=soon(28),
-        role="Cook",
-        location="K",
-        supervisor_on_site="D",
-    )
+    shift = propose_shift(case, caseworker, start=24, end=28, role="Cook", location="K", supervisor_on_site="D")
     services.shift_confirm(shift=shift, by=caseworker)
     page = url(case, "business", "shifts")
 
@@ -236,15 +214,7 @@ def test_the_business_records_attendance_after_the_shift(client, case, caseworke
 
 def test_a_cancelled_shift_cannot_be_confirmed_through_the_portal(client, case, caseworker):
     walk_to_role_swap(case, caseworker)
-    shift = services.shift_propose(
-        case=case,
-        by=caseworker,
-        starts_at=soon(24),
-        ends_at=soon(28),
-        role="Cook",
-        location="K",
-        supervisor_on_site="D",
-    )
+    shift = propose_shift(case, caseworker, start=24, end=28, role="Cook", location="K", supervisor_on_site="D")
     services.shift_cancel(shift=shift, reason="Closed", by=caseworker)
 
     response = client.post(url(case, "business", "shifts"), {"action": "confirm", "shift": shift.pk})
@@ -310,15 +280,7 @@ def test_the_agent_adds_words_once_the_meeting_is_scheduled(client, case, casewo
 def test_a_link_of_one_case_cannot_read_or_change_another_case(client, case, caseworker):
     other = full_case(caseworker=caseworker)
     walk_to_role_swap(other, caseworker)
-    shift = services.shift_propose(
-        case=other,
-        by=caseworker,
-        starts_at=soon(24),
-        ends_at=soon(28),
-        role="Cook",
-        location="K",
-        supervisor_on_site="D",
-    )
+    shift = propose_shift(other, caseworker, start=24, end=28, role="Cook", location="K", supervisor_on_site="D")
     walk_to_role_swap(case, caseworker)
     page = url(case, "business", "shifts")
 
@@ -334,15 +296,7 @@ def test_a_link_of_one_case_cannot_read_or_change_another_case(client, case, cas
 
 def test_a_link_cannot_act_as_another_participant_of_the_same_case(client, case, caseworker):
     walk_to_role_swap(case, caseworker)
-    shift = services.shift_propose(
-        case=case,
-        by=caseworker,
-        starts_at=soon(24),
-        ends_at=soon(28),
-        role="Cook",
-        location="K",
-        supervisor_on_site="D",
-    )
+    shift = propose_shift(case, caseworker, start=24, end=28, role="Cook", location="K", supervisor_on_site="D")
     customer_page = url(case, "customer", "shifts")
 
     response = client.post(customer_page, {"action": "confirm", "shift": shift.pk})

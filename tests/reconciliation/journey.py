@@ -48,3 +48,10 @@ def walk_to_role_swap(case, by, **plan_overrides):
         services.plan_signoff(plan=plan, participant=participant, decision="agreed", by=by)
     case.refresh_from_db()
     return case
+
+
+def propose_shift(case, by, start: float = 24, end: float | None = None, **fields):
+    """Propose a shift ``start`` hours from now, ending at ``end`` (four hours later by default)."""
+    fields = {"role": "Cashier", "location": "Main St", "supervisor_on_site": "Dana"} | fields
+    end = start + 4 if end is None else end
+    return services.shift_propose(case=case, by=by, starts_at=soon(start), ends_at=soon(end), **fields)

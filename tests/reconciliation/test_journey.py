@@ -9,7 +9,7 @@ from cases.models import Case, CaseEvent
 from reconciliation import services, workflow
 from reconciliation.models import CheckIn
 
-from .journey import ANSWERS, PLAN, person, soon
+from .journey import ANSWERS, PLAN, person, propose_shift, soon
 
 
 def test_a_case_goes_from_intake_to_completed_through_all_five_steps(open_case, caseworker):
@@ -32,14 +32,8 @@ def test_a_case_goes_from_intake_to_completed_through_all_five_steps(open_case, 
 
     # 3. Role swap: two four-hour shifts attended reach the plan's eight hours.
     shifts = [
-        services.shift_propose(
-            case=case,
-            by=caseworker,
-            starts_at=soon(h),
-            ends_at=soon(h + 4),
-            role="Cashier",
-            location="Main St store",
-            supervisor_on_site="Dana",
+        propose_shift(
+            case, caseworker, start=h, end=h + 4, role="Cashier", location="Main St store", supervisor_on_site="Dana"
         )
         for h in (24, 48)
     ]

@@ -13,7 +13,7 @@ from reconciliation import services
 from reconciliation.models import Reflection, RoleSwapShift
 from tests.factories import CaseEventFactory, full_case
 
-from .journey import ANSWERS, PLAN, person, soon, walk_to_plan, walk_to_role_swap
+from .journey import ANSWERS, PLAN, person, propose_shift, soon, walk_to_plan, walk_to_role_swap
 
 
 def act(client, case, action, data=None, **kwargs):
@@ -91,15 +91,7 @@ def test_a_shift_of_another_case_cannot_be_reached_through_this_case(caseworker_
     mine, theirs = full_case(caseworker=caseworker), full_case()
     for case in (mine, theirs):
         walk_to_role_swap(case, caseworker)
-    shift = services.shift_propose(
-        case=theirs,
-        by=caseworker,
-        starts_at=soon(24),
-        ends_at=soon(28),
-        role="Cook",
-        location="x",
-        supervisor_on_site="y",
-    )
+    shift = propose_shift(theirs, caseworker, start=24, end=28, role="Cook", location="x", supervisor_on_site="y")
 
     response = act(caseworker_client, mine, "shift-confirm", {"shift": shift.pk})
 
@@ -175,15 +167,7 @@ def _case_at(stage: int, caseworker) -> Case:
         services.plan_create_version(case=case, by=caseworker, **PLAN)
     elif stage == 3:
         walk_to_role_swap(case, caseworker)
-        services.shift_propose(
-            case=case,
-            by=caseworker,
-            starts_at=soon(24),
-            ends_at=soon(28),
-            role="Cook",
-            location="x",
-            supervisor_on_site="y",
-        )
+        propose_shift(case, caseworker, start=24, end=28, role="Cook", location="x", supervisor_on_site="y")
     elif stage >= 4:
         walk_to_meeting(case, caseworker)
         schedule(case, caseworker, hours=2)

@@ -10,7 +10,7 @@ from reconciliation import services, workflow
 from reconciliation.models import PlanSignoff, RestorativeMeeting, RoleSwapShift
 from tests.factories import full_case
 
-from .journey import ANSWERS, PLAN, person, soon, walk_to_plan, walk_to_role_swap
+from .journey import ANSWERS, PLAN, person, propose_shift, soon, walk_to_plan, walk_to_role_swap
 
 
 def db_state(case: Case) -> tuple:
@@ -36,8 +36,7 @@ def assert_refused(case, call, match):
 
 
 def propose(case, by, start=24, length=4, **extra):
-    fields = {"role": "Cashier", "location": "Main St", "supervisor_on_site": "Dana"} | extra
-    return services.shift_propose(case=case, by=by, starts_at=soon(start), ends_at=soon(start + length), **fields)
+    return propose_shift(case, by, start=start, end=start + length, **extra)
 
 
 # ---------------------------------------------------------------- step 1
