@@ -1,0 +1,277 @@
+"""The access matrix: every URL of the project, for every persona, answers what it should.
+
+The personas are an anonymous visitor, a caseworker who does not hold the case, the caseworker
+who does, a supervisor, a personal link of another case, and a personal link of another
+participant of the same case. A URL added to the project without a row here fails
+``test_every_url_of_the_project_is_in_the_matrix``.
+
+Staff pages never answer 403: a page about a case someone may not see is a 404, so that
+nobody learns whether a case exists. Personal links are no login: for staff pages they are
+anonymous visitors.
+"""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import pytest
+from django.db import transaction
+from django.test import Client
+from django.urls import URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from cases import links
+from cases.models import Case
+from reconciliation import services
+from reconciliation.models import Reminder, RoleSwapShift
+from referrals.models import Referral
+from tests.factories import CaseworkerFactory, ReferralFactory, SupervisorFactory, full_case
+from tests.reconciliation.journey import walk_to_role_swap
+
+ANON, OTHER, HOLDER, SUPERVISOR, OTHER_CASE_LINK, OTHER_PARTICIPANT_LINK = PERSONAS = (
+    "anonymous",
+    "another caseworker",
+    "the assigned caseworker",
+    "supervisor",
+    "a link of another case",
+    "a link of another participant of the case",
+)
+LOGIN = 302  # a redirect to the login page
+STAFF = {ANON: LOGIN, OTHER_CASE_LINK: LOGIN, OTHER_PARTICIPANT_LINK: LOGIN}
+
+
+def staff_page(other: int, holder: int, supervisor: int) -> dict:
+    return {**STAFF, OTHER: other, HOLDER: holder, SUPERVISOR: supervisor}
+
+
+def everyone(status: int) -> dict:
+    return dict.fromkeys(PERSONAS, status)
+
+
+@dataclass
+class Row:
+    expected: dict[str, int]
+    method: str = "get"
+    kwargs: dict = field(default_factory=dict)  # values are names of World attributes, or literals
+    data: dict = field(default_factory=dict)
+    role: str | None = None  # portal pages: the role whose own link the page is for
+
+
+# The portal: `role` is the participant the page is for; "another participant" is one it is not for.
+def portal(role: str, *, other_participant: int = 404, **kwargs) -> Row:
+    expected = {
+        ANON: 404,
+        OTHER: 404,
+        HOLDER: 404,
+        SUPERVISOR: 404,
+        OTHER_CASE_LINK: 200,  # that link's own case: checked below to show nothing of this one
+        OTHER_PARTICIPANT_LINK: other_participant,
+    }
+    return Row(expected, kwargs=kwargs, role=role)
+
+
+MATRIX: dict[str, Row] = {
+    # Staff pages
+    "home": Row(everyone(LOGIN) | {OTHER: 302, HOLDER: 302, SUPERVISOR: 302}),
+    "cases:dashboard": Row(staff_page(200, 200, 200)),
+    "cases:list": Row(staff_page(200, 200, 200)),
+    "cases:intake": Row(staff_page(200, 200, 200)),
+    "cases:export_csv": Row(staff_page(200, 200, 200)),
+    "cases:reports": Row(staff_page(404, 404, 200)),
+    "cases:export_research": Row(staff_page(404, 404, 200)),
+    "cases:calendar_feed_reset": Row(staff_page(200, 200, 200), method="post"),  # shows the new address once
+    "cases:calendar_feed_stop": Row(staff_page(302, 302, 302), method="post"),
+    "cases:calendar_feed": Row(everyone(404), kwargs={"token": "not-a-feed"}),
+    "cases:detail": Row(staff_page(404, 200, 200), kwargs={"reference": "reference"}),
+    "cases:status": Row(staff_page(404, 400, 400), method="post", kwargs={"reference": "reference"}),
+    "cases:reassign": Row(staff_page(404, 404, 302), method="post", kwargs={"reference": "reference"}),
+    "cases:participant_link": Row(
+        staff_page(404, 302, 302),
+        method="post",
+        kwargs={"reference": "reference", "participant_id": "customer_id", "action": "issue"},
+    ),
+    "reconciliation:act": Row(
+        staff_page(404, 400, 400), method="post", kwargs={"reference": "reference", "action": "consent"}
+    ),
+    "reconciliation:reminder": Row(
+        staff_page(404, 302, 302),
+        method="post",
+        kwargs={"reference": "reference", "pk": "reminder_id", "action": "cancel"},
+    ),
+    # Referrals: the public form, and triage for supervisors
+    "referrals:refer": Row(everyone(200)),
+    "referrals:thanks": Row(everyone(200)),
+    "referrals:triage": Row(staff_page(404, 404, 200)),
+    "referrals:detail": Row(staff_page(404, 404, 200), kwargs={"pk": "referral_id"}),
+    "referrals:accept": Row(staff_page(404, 404, 200), kwargs={"pk": "referral_id"}),
+    "referrals:duplicate": Row(staff_page(404, 404, 400), method="post", kwargs={"pk": "referral_id"}),
+    "referrals:decline": Row(staff_page(404, 404, 400), method="post", kwargs={"pk": "referral_id"}),
+    # The portal
+    "portal:home": portal("customer", other_participant=200),
+    "portal:reflection": portal("customer"),
+    "portal:plan": portal("customer", other_participant=200),  # every signer reads the plan
+    "portal:shifts": portal("business", other_participant=404),
+    "portal:shift_ics": Row(
+        {ANON: 404, OTHER: 404, HOLDER: 404, SUPERVISOR: 404, OTHER_CASE_LINK: 404, OTHER_PARTICIPANT_LINK: 404},
+        kwargs={"shift_id": "shift_id"},
+        role="business",
+    ),
+    "portal:consent": portal("agent"),
+    "portal:meeting": portal("customer", other_participant=404),
+    "portal:commitments": portal("customer"),
+    "portal:checkin": portal("customer"),
+    # Accounts
+    "login": Row(everyone(200) | {OTHER: 200, HOLDER: 200, SUPERVISOR: 200}),
+    "logout": Row(everyone(302), method="post"),
+    "password_change": Row(staff_page(200, 200, 200)),
+    "password_change_done": Row(staff_page(200, 200, 200)),
+    "password_reset": Row(everyone(200)),
+    "password_reset_done": Row(everyone(200)),
+    "password_reset_confirm": Row(everyone(200), kwargs={"uidb64": "MQ", "token": "set-password"}),
+    "password_reset_complete": Row(everyone(200)),
+    "accounts:security": Row(staff_page(200, 200, 200)),
+    "accounts:two_factor_setup": Row(staff_page(200, 200, 200)),
+    "accounts:two_factor_verify": Row(staff_page(302, 302, 302)),  # nothing to verify without an app set up
+    "accounts:two_factor_disable": Row(staff_page(302, 302, 302), method="post"),
+    "accounts:two_factor_policy": Row(staff_page(404, 404, 302), method="post"),
+    "set_language": Row(everyone(302), method="post", data={"language": "es", "next": "/refer/"}),
+    "healthz": Row(everyone(200)),
+}
+
+# Whose link is "another participant" for a page meant for the customer, the business, the agent.
+OTHER_PARTICIPANT_ROLE = {"customer": "business", "business": "agent", "agent": "customer"}
+
+
+def _named_patterns(patterns=None, namespace=""):
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _named_patterns(
+                pattern.url_patterns, namespace + (f"{pattern.namespace}:" if pattern.namespace else "")
+            )
+        elif pattern.name:
+            yield namespace + pattern.name
+
+
+def test_every_url_of_the_project_is_in_the_matrix():
+    # The admin's own pages are guarded by the admin (staff accounts only); one is checked below.
+    ours = {name for name in _named_patterns() if not name.startswith("admin:")}
+
+    assert ours == set(MATRIX), "Add the new URL to MATRIX in tests/compassion/test_access_matrix.py"
+
+
+class World:
+    """The case every URL is about, at step 5 with a plan, a shift, a scheduled meeting and
+    commitments, so that each page has something to show; its people; and another case in
+    the same state, held by another caseworker."""
+
+    def __init__(self):
+        self.holder = CaseworkerFactory(username="casey")
+        self.other = CaseworkerFactory(username="outsider")
+        self.supervisor = SupervisorFactory(username="sam")
+        self.case = self._case_at_step_five(self.holder)
+        self.other_case = self._case_at_step_five(self.other)
+        self.reference = self.case.reference
+        self.customer_id = self.case.participants.get(role="customer").pk
+        self.shift_id = self.case.shifts.get().pk
+        self.reminder_id = Reminder.objects.filter(case=self.case, state="scheduled").values_list("pk", flat=True)[0]
+        self.referral_id = ReferralFactory(state=Referral.State.NEW).pk
+
+    def _case_at_step_five(self, caseworker) -> Case:
+        case = full_case(caseworker=caseworker)
+        walk_to_role_swap(case, caseworker)
+        start = timezone.now() + timedelta(days=1)
+        RoleSwapShift.objects.create(
+            case=case,
+            business=case.incident.business,
+            starts_at=start,
+            ends_at=start + timedelta(hours=4),
+            role="Cashier",
+            location="Front",
+            supervisor_on_site="Dana",
+            state=RoleSwapShift.State.CONFIRMED,
+        )
+        services.step_skip(case=case, step=3, reason="Access matrix", by=self.supervisor)
+        services.meeting_schedule(
+            case=case,
+            by=caseworker,
+            scheduled_at=timezone.now() + timedelta(days=2),
+            format="video",
+            location="https://meet.example/1",
+            facilitator="Sam",
+            safety_plan="Facilitator present.",
+        )
+        services.step_skip(case=case, step=4, reason="Access matrix", by=self.supervisor)
+        services.commitments_draft(case=case, commitments="Calm", off_limits="Threats", by=caseworker)
+        case.refresh_from_db()
+        assert case.step == Case.Step.COMMITMENTS
+        return case
+
+    def token(self, case: Case, role: str) -> str:
+        return links.link_issue(participant=case.participants.get(role=role), by=None)[1]
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """Built once for the module (it walks two cases through four steps), rolled back after it."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield World()
+        transaction.set_rollback(True)
+
+
+def _request(client, world: World, name: str, row: Row, persona: str):
+    kwargs = {key: getattr(world, value, value) for key, value in row.kwargs.items()}
+    if row.role:  # a portal page: the persona's token
+        if persona == OTHER_CASE_LINK:
+            kwargs["token"] = world.token(world.other_case, row.role)
+        elif persona == OTHER_PARTICIPANT_LINK:
+            kwargs["token"] = world.token(world.case, OTHER_PARTICIPANT_ROLE[row.role])
+        else:
+            kwargs["token"] = "no-link-" + persona.replace(" ", "-")
+    user = {OTHER: world.other, HOLDER: world.holder, SUPERVISOR: world.supervisor}.get(persona)
+    if user:
+        client.force_login(user)
+    return getattr(client, row.method)(reverse(name, kwargs=kwargs), row.data)
+
+
+def _answer(client, world: World, name: str, persona: str) -> str | None:
+    """What is wrong with the answer of ``name`` to ``persona``, or None."""
+    row = MATRIX[name]
+    response = _request(client, world, name, row, persona)
+    expected = row.expected[persona]
+    if response.status_code != expected:
+        return f"{persona}: {response.status_code}, expected {expected}"
+    if expected == LOGIN and persona in (ANON, OTHER_CASE_LINK, OTHER_PARTICIPANT_LINK) and row.method == "get":
+        if not response["Location"].startswith(reverse("login")):
+            return f"{persona}: redirected to {response['Location']}, not to the login page"
+    if expected == 200 and persona in (OTHER, OTHER_CASE_LINK):
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        if world.reference.encode() in body:
+            return f"{persona}: the page shows the case"
+    return None
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_each_url_answers_each_persona_as_the_matrix_says(world, name):
+    wrong = [problem for persona in PERSONAS if (problem := _answer(Client(), world, name, persona))]
+
+    assert wrong == [], name
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["customer", "agent", "business"])
+def test_a_link_of_the_right_participant_opens_its_own_pages(client, world, role):
+    pages = {name for name, row in MATRIX.items() if row.role == role and name != "portal:shift_ics"}
+    token = world.token(world.case, role)
+
+    for name in pages:
+        assert client.get(reverse(name, kwargs={"token": token})).status_code == 200, name
+
+
+@pytest.mark.django_db
+def test_the_business_downloads_its_shift_and_the_admin_is_for_staff_accounts_only(client, world):
+    token = world.token(world.case, "business")
+    ics = client.get(reverse("portal:shift_ics", kwargs={"token": token, "shift_id": world.shift_id}))
+    assert ics.status_code == 200
+
+    client.force_login(world.holder)
+    assert client.get(reverse("admin:index")).status_code == 302
