@@ -35,6 +35,7 @@ from .harness import (
 SUPERVISOR = "supervisor"
 SUPERVISOR_EMAIL = "supervisor@pli.example"
 WORKER_NAMES = ("worker1", "worker2")
+BEAT_SECONDS = 10
 
 
 @dataclass
@@ -128,6 +129,11 @@ def stack(tmp_path_factory):
             "GUNICORN_BIND": f"127.0.0.1:{web_port}",
             "WEB_CONCURRENCY": "2",
             "CELERY_WORKER_CONCURRENCY": "1",
+            # The tests type times in it (a shift's) and compare them with what the e-mails say.
+            "TIME_ZONE": "America/New_York",
+            # Beat's reminder pass every few seconds instead of every minute: a test that waits
+            # for a pass after a restart, or for a second copy that must not come, waits less.
+            "REMINDER_DISPATCH_SECONDS": str(BEAT_SECONDS),
         }
 
         # The README's production steps, in order.

@@ -15,8 +15,10 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
+from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
@@ -266,15 +268,78 @@ class Browser(requests.Session):
         assert response.status_code == 200, f"GET {path}: {response.status_code}"
         return response
 
-    def submit(self, path: str, data: dict, **kwargs) -> requests.Response:
-        """GET the form's page, then POST ``data`` with the page's CSRF token, as a person would."""
+    def submit(self, path: str, data: dict, *, to: str | None = None, **kwargs) -> requests.Response:
+        """GET the form's page, then POST ``data`` with the page's CSRF token, as a person would.
+
+        ``to`` is the form's action when it is not the page itself (a page with several forms).
+        """
         page = self.get_page(path)
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
         assert token, f"no CSRF token on {path}"
         return self.post(
-            page.url,
+            self.url(to) if to else page.url,
             data={"csrfmiddlewaretoken": token.group(1), **data},
             headers={"Origin": self.origin, "Referer": self.origin + urlsplit(page.url).path},
             timeout=30,
             **kwargs,
         )
+
+
+@dataclass
+class HtmlForm:
+    """A <form> of a page: what its fields hold, and the choices of its <select>s as (value, label)."""
+
+    action: str
+    values: dict[str, str] = field(default_factory=dict)
+    choices: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+
+
+class _FormParser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.forms: list[HtmlForm] = []
+        self._form: HtmlForm | None = None
+        self._select: str | None = None
+        self._option: tuple[str, bool] | None = None
+        self._label = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attr = {name: value or "" for name, value in attrs}
+        if tag == "form":
+            self._form = HtmlForm(action=urlsplit(attr.get("action", "")).path)
+            self.forms.append(self._form)
+        elif self._form is None:
+            return
+        elif tag == "input" and attr.get("name") and attr.get("type") not in {"checkbox", "radio", "submit"}:
+            self._form.values[attr["name"]] = attr.get("value", "")
+        elif tag == "select":
+            self._select = attr.get("name", "")
+            self._form.choices[self._select] = []
+        elif tag == "option" and self._select is not None:
+            self._option, self._label = (attr.get("value", ""), "selected" in attr), ""
+
+    def handle_data(self, data: str) -> None:
+        if self._option is not None:
+            self._label += data
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "option" and self._form is not None and self._select is not None and self._option is not None:
+            value, selected = self._option
+            self._form.choices[self._select].append((value, self._label.strip()))
+            if selected:
+                self._form.values[self._select] = value
+            self._option = None
+        elif tag == "select":
+            self._select = None
+        elif tag == "form":
+            self._form = None
+
+
+def page_forms(html: str) -> dict[str, HtmlForm]:
+    """The forms of a page by the path they post to (the first, when several post to the same one)."""
+    parser = _FormParser()
+    parser.feed(html)
+    forms: dict[str, HtmlForm] = {}
+    for form in parser.forms:
+        forms.setdefault(form.action, form)
+    return forms

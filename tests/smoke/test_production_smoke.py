@@ -8,29 +8,55 @@ tests/smoke/conftest.py; the tests run in this file's order and share the one st
 import json
 import re
 import time
+from datetime import UTC, datetime, timedelta
+from email.message import EmailMessage
+from html import unescape
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
+import icalendar
 import pytest
 
 from tests.cases.test_intake import intake_post
 
-from .conftest import SUPERVISOR, SUPERVISOR_EMAIL
-from .harness import TIMINGS, Browser, wait_until
+from .conftest import BEAT_SECONDS, SUPERVISOR, SUPERVISOR_EMAIL
+from .harness import TIMINGS, Browser, HtmlForm, page_forms, wait_until
 
 pytestmark = pytest.mark.smoke
 
 # Celery prints this itself when it stops, outside logging (with a blank line before it).
 CELERY_SHUTDOWN_NOTICE = re.compile(r"|worker: (Warm|Cold) shutdown \(MainProcess\)")
 
-# What intake_post types in: none of it may reach a log line.
+BUSINESS_EMAIL = "ana@bakery.example"  # intake_post's business representative
+
+# What the supervisor types in for the customer on the case page.
+REFLECTION = {
+    "what_happened": "I had been waiting an hour and my rent was late.",
+    "what_you_felt": "Angry, then ashamed on the way home.",
+    "agent_perspective": "Maybe a long shift, and me the tenth angry customer.",
+    "regrets": "Raising my voice at someone doing their job.",
+    "message_to_agent": "",
+}
+PLAN = {
+    "goals_redemption": "Work a till shift and see the queue from the other side.",
+    "goals_empathy": "Hear what a busy Saturday is like for the cashier.",
+    "goals_reconciliation": "Meet and say sorry in person.",
+    "role_swap_hours": "4",
+    "meeting_format": "in_person",
+}
+SHIFT = {"role": "Cashier", "location": "Front counter", "supervisor_on_site": "The shift lead"}
+
+# What intake_post and the case page's forms type in: none of it may reach a log line.
 PERSONAL_DATA = [
     "Alex Morgan",
     "alex@example.com",
     "Ana Ruiz",
-    "ana@bakery.example",
+    BUSINESS_EMAIL,
     "Jamie Chen",
     "jamie@staff.example",
     "Shouted at the cashier",
+    REFLECTION["what_happened"],
+    PLAN["goals_redemption"],
     SUPERVISOR_EMAIL,
 ]
 
@@ -40,6 +66,59 @@ def is_json_object(line: str) -> bool:
         return isinstance(json.loads(line), dict)
     except ValueError:
         return False
+
+
+class CasePage:
+    """A case's page in a staff member's browser: its forms, and posting them as a person would."""
+
+    def __init__(self, browser: Browser, reference: str) -> None:
+        self.browser = browser
+        self.path = f"/cases/{reference}/"
+
+    def page(self) -> str:
+        return self.browser.get_page(self.path).text
+
+    def form(self, action: str) -> HtmlForm | None:
+        """The step form ``action`` (a key of reconciliation.views.ACTIONS), if the page offers it now."""
+        return page_forms(self.page()).get(f"{self.path}act/{action}/")
+
+    def act(self, action: str, data: dict) -> str:
+        """Post the step form ``action``; the case page it lands on, which must say it went well."""
+        return self._post(f"{self.path}act/{action}/", data, what=action)
+
+    def scheduled_reminders(self, page: str | None = None) -> dict[int, tuple[str, datetime]]:
+        """The reminders card's "Scheduled" list, in its order: id -> (what it is, when it is due)."""
+        rows = re.finditer(
+            r'Scheduled</span>\s*([^<]*?) to [^<]*<div[^>]*>\s*<time datetime="([^"]+)".*?/reminders/(\d+)/send/',
+            page or self.page(),
+            flags=re.DOTALL,
+        )
+        return {int(row[3]): (f"the reminder {unescape(row[1])!r}", datetime.fromisoformat(row[2])) for row in rows}
+
+    def send_reminder_now(self, reminder: int) -> str:
+        return self._post(f"{self.path}reminders/{reminder}/send/", {}, what=f"send reminder {reminder} now")
+
+    def _post(self, to: str, data: dict, *, what: str) -> str:
+        response = self.browser.submit(self.path, data, to=to)
+        errors = re.findall(r'class="(?:alert alert-danger|invalid-feedback)"[^>]*>(.*?)</div>', response.text, re.S)
+        errors = [unescape(error) for error in errors]
+        assert response.status_code == 200, f"{what}: {response.status_code} {errors}"
+        assert urlsplit(response.url).path == self.path, f"{what} ended on {response.url}"
+        assert not errors, f"{what}: {errors}"
+        return response.text
+
+
+def addressed_to(message: EmailMessage, address: str) -> bool:
+    return address in {to.addr_spec for to in message["To"].addresses}
+
+
+def calendar_parts(message: EmailMessage) -> list[EmailMessage]:
+    return [part for part in message.walk() if part.get_content_type() == "text/calendar"]
+
+
+def has_message_id(prefix: str):
+    """A reminder's e-mails carry a Message-ID made from its id: a second copy would have the same."""
+    return lambda message: (message["Message-ID"] or "").lstrip("<").startswith(prefix)
 
 
 @pytest.fixture(scope="module")
@@ -114,13 +193,44 @@ def test_a_password_reset_email_arrives_exactly_once_and_its_link_sets_a_new_pas
 def test_business_gets_the_shift_proposal_e_mail_with_an_ics_file_exactly_once(stack, supervisor, opened_case):
     """Issue step: "proposes a role-swap shift, and the test waits until the business's e-mail
     with the .ics arrives at the SMTP sink, exactly once".
-
-    When shifts exist: the supervisor proposes a shift on ``opened_case`` through its form
-    (``supervisor.submit(...)``), then
-    ``message, seconds = stack.mail.wait_for_exactly_one(lambda m: m["To"] == "ana@bakery.example", ...)``,
-    check that ``message`` has a ``text/calendar`` part, and record ``seconds`` in TIMINGS.
     """
-    pytest.skip("role-swap shifts and their e-mails are not built yet")
+    case = CasePage(supervisor, opened_case)
+    # Step 1, filled in for the customer after a phone call, then reviewed.
+    case.act("reflection-submit", REFLECTION)
+    case.act("reflection-review", {"note": "Read with the customer."})
+    # The business and the staff member agree to take part; each of them then signs the plan too.
+    for participant, _name in case.form("consent").choices["participant"]:
+        if participant:
+            case.act("consent", {"participant": participant, "consent": "given"})
+    # Step 2: the plan, and every participant's agreement to it.
+    case.act("plan-version", PLAN)
+    signoff = case.form("plan-signoff")
+    for participant, _name in signoff.choices["participant"]:
+        if participant:
+            case.act("plan-signoff", {"plan": signoff.values["plan"], "participant": participant, "decision": "agreed"})
+    if case.form("safety-approve"):  # only a high-risk case asks for it
+        case.act("safety-approve", {"note": "A supervisor stays on site throughout."})
+    assert case.form("shift-propose"), "the case did not reach step 3, where shifts are proposed"
+    zone = ZoneInfo(stack.env["TIME_ZONE"])
+    day = datetime.now(zone).date() + timedelta(days=3)
+    starts, ends = (datetime(day.year, day.month, day.day, hour, tzinfo=zone) for hour in (10, 14))
+    proposed = time.monotonic()
+
+    case.act("shift-propose", {**SHIFT, "starts_at": f"{starts:%Y-%m-%dT%H:%M}", "ends_at": f"{ends:%Y-%m-%dT%H:%M}"})
+
+    answered = time.monotonic()
+    message, waited = stack.mail.wait_for_exactly_one(
+        lambda message: addressed_to(message, BUSINESS_EMAIL) and bool(calendar_parts(message)),
+        what="the business's e-mail about the proposed shift, with an .ics file",
+        timeout=BEAT_SECONDS + 30,
+        settle=BEAT_SECONDS + 3,  # a dispatch pass after it, which must not send it again
+    )
+    TIMINGS["shift-proposal e-mail with its .ics at the SMTP sink, after the proposal"] = answered - proposed + waited
+    [ics] = calendar_parts(message)
+    [event] = icalendar.Calendar.from_ical(ics.get_content()).walk("VEVENT")
+    assert event["DTSTART"].dt == starts
+    assert event["DTEND"].dt == ends
+    assert opened_case in str(event["SUMMARY"])
 
 
 def test_the_stack_comes_back_after_redis_and_the_workers_restart(stack):
@@ -147,12 +257,36 @@ def test_a_reminder_due_across_a_restart_is_delivered_exactly_once(stack, superv
     """Issue step: "restarts Redis (or the workers) with a reminder due and sees it delivered
     exactly once after the restart".
 
-    When reminders exist: make a reminder on ``opened_case`` fall due (through the pages, or
-    with a short due time in ``stack.env`` for the processes), ``stack.restart_redis()`` and/or
-    ``stack.restart_workers()`` while it is due, then ``stack.mail.wait_for_exactly_one(...)``
-    for its e-mail, and record the seconds in TIMINGS.
+    The caseworker presses "Send now" on the case's next reminder while Redis is down: the page
+    answers and the reminder is due, but no worker can hear of it. Once Redis is back, beat's
+    next pass sends it, once.
     """
-    pytest.skip("reminders and their e-mails are not built yet")
+    case = CasePage(supervisor, opened_case)
+    scheduled = case.scheduled_reminders()
+    assert scheduled, "the case page shows no scheduled reminder"
+    reminder, (what, _due) = next(iter(scheduled.items()))
+    its_email = has_message_id(f"reminder-{reminder}@")
+    stack.redis.stop()
+    stack.wait_for_health(503, {"database": "ok", "broker": "error"}, timeout=30)
+
+    page = case.send_reminder_now(reminder)
+
+    assert "The reminder will be sent within a minute." in page
+    assert reminder in case.scheduled_reminders(page), f"{what} is no longer scheduled on the case page"
+    assert case.scheduled_reminders(page)[reminder][1] <= datetime.now(UTC), f"{what} is not due now"
+    assert not stack.mail.received(its_email), f"{what} was sent while the broker was down"
+    restarted = time.monotonic()
+    stack.redis.start()
+    redis_up = time.monotonic() - restarted
+    message, waited = stack.mail.wait_for_exactly_one(
+        its_email,
+        what=f"the e-mail of {what}, sent now while Redis was down",
+        timeout=BEAT_SECONDS + 60,  # the workers and beat reconnect, then beat's next pass
+        settle=BEAT_SECONDS + 3,  # and one more pass, which must not send it again
+    )
+    TIMINGS["reminder sent now with Redis down: at the SMTP sink, after Redis started"] = redis_up + waited
+    assert message["To"], f"the e-mail of {what} has no recipient"
+    assert reminder not in case.scheduled_reminders(), f"{what} is still scheduled after it was sent"
 
 
 def test_logs_are_json_lines_with_request_ids_and_case_references_and_no_personal_data(stack, supervisor, opened_case):
