@@ -7,6 +7,7 @@ require two-factor for every staff account; those without an app are then sent t
 """
 
 import logging
+import time
 from base64 import b32encode
 
 import django_otp
@@ -14,7 +15,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
-from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 
 from cases.roles import is_supervisor
 from cases.services import WorkflowError
@@ -25,6 +27,7 @@ from .models import SecurityPolicy
 logger = logging.getLogger(__name__)
 
 DEVICE_NAME = "Authenticator app"
+PENDING_KEY_SESSION_KEY = "two_factor_pending_key"
 
 
 def device_secret(device: TOTPDevice) -> str:
@@ -33,13 +36,23 @@ def device_secret(device: TOTPDevice) -> str:
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
 
-@transaction.atomic
-def two_factor_device_start(*, user: AbstractBaseUser) -> TOTPDevice:
-    """The unconfirmed device a staff member is setting up (the same one while they try)."""
+def two_factor_key_pending(*, user: AbstractBaseUser, session) -> str:
+    """The key of the app a staff member is setting up, kept in their session until a code confirms it.
+
+    Nothing is saved before that: reloading the page shows the same key, and a wrong code
+    leaves no trace.
+    """
     if selectors.has_confirmed_device(user):
         raise WorkflowError("Two-factor is already on for your account. Turn it off first to move to another app.")
-    device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).order_by("pk").first()
-    return device or TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
+    key = session.get(PENDING_KEY_SESSION_KEY)
+    if not key:
+        key = session[PENDING_KEY_SESSION_KEY] = default_key()
+    return key
+
+
+def pending_device(*, user: AbstractBaseUser, key: str) -> TOTPDevice:
+    """The device as it will be saved (not saved): for its QR code and key."""
+    return TOTPDevice(user=user, name=DEVICE_NAME, key=key, confirmed=False)
 
 
 def _check(device_pk: int, token: str) -> TOTPDevice:
@@ -59,16 +72,31 @@ def _check(device_pk: int, token: str) -> TOTPDevice:
     return device
 
 
-def two_factor_confirm(*, request: HttpRequest, device: TOTPDevice, token: str) -> TOTPDevice:
-    """Confirm the app with a code it shows; this session counts as verified from now on."""
-    if device.user_id != request.user.pk or device.confirmed:
-        raise WorkflowError("Start the set-up again.")
-    device = _check(device.pk, token)
+@transaction.atomic
+def two_factor_confirm(*, request: HttpRequest, token: str) -> TOTPDevice:
+    """Save the app being set up once it shows the right code; this session counts as verified from now on."""
+    user, session = request.user, request.session
+    key = session.get(PENDING_KEY_SESSION_KEY)
+    if not key:
+        raise WorkflowError("Start the set-up again: open “Set up two-factor”.")
+    if selectors.has_confirmed_device(user):
+        raise WorkflowError("Two-factor is already on for your account.")
+    device = pending_device(user=user, key=key)
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time()
+    try:
+        code = int((token or "").replace(" ", ""))
+    except ValueError:
+        code = None
+    if code is None or not totp.verify(code, device.tolerance):
+        raise WorkflowError("That code is not right. Type the six digits your app shows now.")
     device.confirmed = True
-    device.save(update_fields=["confirmed"])
-    TOTPDevice.objects.filter(user=request.user, confirmed=False).delete()
+    device.last_t = totp.t()  # this code cannot be used again to log in
+    device.save()
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    del session[PENDING_KEY_SESSION_KEY]
     django_otp.login(request, device)
-    logger.info("two-factor turned on for user %s", request.user.pk)
+    logger.info("two-factor turned on for user %s", user.pk)
     return device
 
 

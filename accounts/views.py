@@ -43,16 +43,18 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     if selectors.has_confirmed_device(request.user):
         messages.info(request, "Two-factor is already on for your account.")
         return redirect("accounts:security")
-    device = services.two_factor_device_start(user=request.user)
     form = CodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.two_factor_confirm(request=request, device=device, token=form.cleaned_data["code"])
-        except WorkflowError as error:
-            form.add_error("code", error)
-        else:
-            messages.success(request, "Two-factor is on. From now on, logging in asks for a code from your app.")
-            return redirect(_next_url(request) if request.POST.get("next") else "accounts:security")
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.two_factor_confirm(request=request, token=form.cleaned_data["code"])
+            except WorkflowError as error:
+                form.add_error("code", error)
+            else:
+                messages.success(request, "Two-factor is on. From now on, logging in asks for a code from your app.")
+                return redirect(_next_url(request) if request.POST.get("next") else "accounts:security")
+    key = services.two_factor_key_pending(user=request.user, session=request.session)
+    device = services.pending_device(user=request.user, key=key)
     qr = segno.make(device.config_url, error="m")
     return render(
         request,

@@ -14,6 +14,16 @@ def code_for(device: TOTPDevice, *, later_steps: int = 0) -> str:
     return f"{value:0{device.digits}d}"
 
 
+def code_for_key(hex_key: str) -> str:
+    """The code an app set up with this key shows now."""
+    return f"{totp(bytes.fromhex(hex_key)):06d}"
+
+
+def pending_key(client) -> str:
+    """The key of the app being set up in this browser's session."""
+    return client.session["two_factor_pending_key"]
+
+
 def with_app(user) -> TOTPDevice:
     """The user set up an authenticator app some time ago."""
     return TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)

@@ -1,6 +1,7 @@
 """Two-factor for staff: an authenticator app (TOTP), set up from the account page; supervisors can require it."""
 
 import re
+from base64 import b32decode
 
 import pytest
 from django.test import Client
@@ -11,7 +12,7 @@ from accounts.models import SecurityPolicy
 from cases import links
 from tests.factories import full_case
 
-from .conftest import code_for, with_app
+from .conftest import code_for, code_for_key, pending_key, with_app
 
 PASSWORD = "a-good-long-password"
 SETUP, VERIFY, SECURITY = "accounts:two_factor_setup", "accounts:two_factor_verify", "accounts:security"
@@ -47,41 +48,58 @@ def test_setting_up_shows_a_qr_code_drawn_here_and_the_key_as_text(caseworker_cl
     response = caseworker_client.get(reverse(SETUP))
 
     body = response.content.decode()
-    device = TOTPDevice.objects.get(user=caseworker)
-    assert not device.confirmed
     assert 'src="data:image/svg+xml' in body
     secret = re.search(r'<code class="fs-5 user-select-all">([A-Z2-7 ]+)</code>', body).group(1)
-    assert len(secret.replace(" ", "")) == 32
+    assert b32decode(secret.replace(" ", "")).hex() == pending_key(caseworker_client)
     assert "<script" not in body.split("</main>")[0]
+    assert not TOTPDevice.objects.exists()  # nothing is saved before a code confirms the app
 
 
-def test_reloading_the_set_up_page_keeps_the_same_key(caseworker_client, caseworker):
+def test_reloading_the_set_up_page_keeps_the_same_key(caseworker_client):
     caseworker_client.get(reverse(SETUP))
+    first = pending_key(caseworker_client)
     caseworker_client.get(reverse(SETUP))
 
-    assert TOTPDevice.objects.filter(user=caseworker).count() == 1
+    assert pending_key(caseworker_client) == first
 
 
 def test_a_code_from_the_app_turns_two_factor_on(caseworker_client, caseworker):
     caseworker_client.get(reverse(SETUP))
+    key = pending_key(caseworker_client)
+
+    response = caseworker_client.post(reverse(SETUP), {"code": code_for_key(key)}, follow=True)
+
     device = TOTPDevice.objects.get(user=caseworker)
-
-    response = caseworker_client.post(reverse(SETUP), {"code": code_for(device)}, follow=True)
-
-    device.refresh_from_db()
-    assert device.confirmed
+    assert (device.confirmed, device.key) == (True, key)
     assert "Two-factor is on" in response.content.decode()
     assert caseworker_client.get(reverse("cases:list")).status_code == 200  # this session counts as verified
 
 
+def test_the_code_that_confirmed_the_app_cannot_be_used_again_to_log_in(caseworker_client, caseworker):
+    caseworker_client.get(reverse(SETUP))
+    code = code_for_key(pending_key(caseworker_client))
+    caseworker_client.post(reverse(SETUP), {"code": code})
+    client = Client()
+    log_in(client, "casey")
+
+    assert client.post(reverse(VERIFY), {"code": code}).status_code == 400
+
+
 @pytest.mark.parametrize("code", ["000000", "12345", "abcdef", "", "٣٣٣٣٣٣"])
-def test_a_wrong_code_leaves_two_factor_off(caseworker_client, caseworker, code):
+def test_a_wrong_code_leaves_two_factor_off_and_saves_nothing(caseworker_client, code):
     caseworker_client.get(reverse(SETUP))
 
     response = caseworker_client.post(reverse(SETUP), {"code": code})
 
     assert response.status_code == 400
-    assert not TOTPDevice.objects.get(user=caseworker).confirmed
+    assert not TOTPDevice.objects.exists()
+
+
+def test_a_code_without_a_set_up_under_way_is_refused(caseworker_client):
+    response = caseworker_client.post(reverse(SETUP), {"code": "123456"})
+
+    assert response.status_code == 400
+    assert not TOTPDevice.objects.exists()
 
 
 # ---------------------------------------------------------------- logging in
@@ -285,8 +303,8 @@ def test_when_required_staff_without_an_app_are_sent_to_set_one_up_before_any_st
 
     setup = caseworker_client.get(reverse(SETUP) + "?next=/cases/")
     assert "supervisors ask every staff member" in setup.content.decode()
-    device = TOTPDevice.objects.get(user=caseworker)
-    done = caseworker_client.post(reverse(SETUP), {"code": code_for(device), "next": "/cases/"})
+    code = code_for_key(pending_key(caseworker_client))
+    done = caseworker_client.post(reverse(SETUP), {"code": code, "next": "/cases/"})
     assert done["Location"] == "/cases/"
     assert caseworker_client.get(reverse("cases:list")).status_code == 200
 
