@@ -8,7 +8,9 @@ from .selectors import staff_who_can_hold_cases
 
 
 class CaseFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="Search", method="search")
+    # A bound on what is searched for: names and references are short, and SQLite refuses
+    # a LIKE pattern of many thousand characters.
+    q = django_filters.CharFilter(label="Search", method="search", max_length=200)
     status = django_filters.ChoiceFilter(choices=Case.Status.choices, empty_label="Any status")
     step = django_filters.ChoiceFilter(choices=Case.Step.choices, empty_label="Any step")
     risk = django_filters.ChoiceFilter(choices=Case.Risk.choices, empty_label="Any risk")

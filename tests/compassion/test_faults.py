@@ -197,3 +197,21 @@ def test_a_process_whose_database_is_down_answers_503_on_every_page_that_needs_i
         assert "Traceback" not in answer["body"], request
     assert answers["get /healthz"]["status"] == 503
     assert json.loads(answers["get /healthz"]["body"])["database"] == "error"
+
+
+# ---------------------------------------------------------------- not found
+
+
+def test_an_address_under_the_portal_that_is_no_page_gets_the_link_not_working_page(client, db):
+    for path in ["/p/a/b/c/", "/p/%3Cscript%3E%2F/", "/p/x/reflection/extra/"]:
+        response = client.get(path)
+
+        assert response.status_code == 404, path
+        assert "This link does not work any more" in response.content.decode(), path
+
+
+def test_elsewhere_a_missing_page_is_the_plain_not_found_page(client, db):
+    response = client.get("/no-such-page/")
+
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()

@@ -1,0 +1,143 @@
+"""The portal under random input: every form of every personal page, and random tokens.
+
+Customers, staff members and businesses reach the portal by a personal link, without an
+account, so anyone on the internet can post anything to it. Each portal form gets random,
+unicode, huge and empty values through a real link (of any role, so also pages not meant
+for it): never a 500; a refused post changes nothing (the link's "last used" time aside).
+Random and almost-right tokens always get the same "this link does not work" page.
+"""
+
+from urllib.parse import quote
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cases import links
+from portal import forms as portal_forms
+from portal.views import SHIFT_ACTIONS
+from reconciliation.models import RoleSwapShift
+
+from .conftest import check, fuzz, one_example
+from .strategies import ANY_TEXT, NASTY, NONSENSE, form_data
+from .world import World, snapshot
+
+ROLES = ("customer", "agent", "business")
+
+# page -> (forms for a participant, fixed fields, headers)
+PORTAL_FORMS = {
+    "reflection save": ("reflection", lambda p: [portal_forms.ReflectionForm()], {"save": "1"}, {}),
+    "reflection submit": ("reflection", lambda p: [portal_forms.ReflectionForm()], {"submit": "1"}, {}),
+    "reflection autosave": ("reflection", lambda p: [portal_forms.ReflectionForm()], {}, {"X-Autosave": "1"}),
+    "plan": ("plan", lambda p: [portal_forms.SignoffForm(participant=p)], {}, {}),
+    **{
+        f"shifts {action}": ("shifts", lambda p, form=spec[0]: [form(participant=p)], {"action": action}, {})
+        for action, spec in SHIFT_ACTIONS.items()
+    },
+    "shifts unknown action": ("shifts", lambda p: [], {"action": "delete"}, {}),
+    "consent": ("consent", lambda p: [portal_forms.ConsentForm(participant=p)], {}, {}),
+    "meeting": ("meeting", lambda p: [portal_forms.AgentWordsForm()], {}, {}),
+    "commitments": ("commitments", lambda p: [], {}, {}),
+    "checkin": ("checkin", lambda p: [portal_forms.CheckInForm()], {}, {}),
+}
+PORTAL_PAGES = ["home", "reflection", "plan", "shifts", "consent", "meeting", "commitments", "checkin"]
+
+
+def test_every_portal_page_with_a_form_is_fuzzed():
+    from portal.urls import urlpatterns
+
+    fuzzed = {page for page, *_rest in PORTAL_FORMS.values()} | {"home", "shift_ics"}
+    assert {pattern.name for pattern in urlpatterns} == fuzzed | set(PORTAL_PAGES)
+
+
+@pytest.mark.parametrize("name", list(PORTAL_FORMS))
+@fuzz
+@given(data=st.data())
+def test_a_portal_form_never_fails_and_never_saves_half(db, world: World, name, data):
+    page, make_forms, fixed, headers = PORTAL_FORMS[name]
+    with one_example():
+        role = data.draw(st.sampled_from(ROLES), label="role")
+        token = data.draw(st.sampled_from(world.tokens[role]), label="token")
+        participant = links.link_resolve(token).participant
+        payload = data.draw(form_data(make_forms(participant)), label="input")
+        before = snapshot()
+
+        response = Client().post(reverse(f"portal:{page}", args=[token]), {**payload, **fixed}, headers=headers)
+
+        check(response, before)
+
+
+@fuzz
+@given(data=st.data())
+def test_a_calendar_file_of_any_shift_number_is_never_a_500(db, world: World, data):
+    with one_example():
+        token = data.draw(st.sampled_from(world.tokens["business"] + world.tokens["customer"]), label="token")
+        ids = list(RoleSwapShift.objects.values_list("pk", flat=True))
+        shift = data.draw(st.one_of(st.sampled_from(ids), st.integers(0, 2**63)), label="shift")
+
+        response = Client().get(reverse("portal:shift_ics", args=[token, shift]))
+
+        assert response.status_code in {200, 404}
+
+
+# ---------------------------------------------------------------- random tokens
+
+URLSAFE = st.text(
+    st.sampled_from("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"), min_size=1, max_size=120
+)
+
+
+@st.composite
+def near_misses(draw, world: World) -> str:
+    """A real token, almost: one character changed, cut short, made longer, or in other case."""
+    token = draw(st.sampled_from([t for tokens in world.tokens.values() for t in tokens]))
+    how = draw(st.sampled_from(["change", "cut", "extend", "swapcase"]))
+    if how == "change":
+        at = draw(st.integers(0, len(token) - 1))
+        other = draw(st.sampled_from([c for c in "AbZ09-_" if c != token[at]]))
+        return token[:at] + other + token[at + 1 :]
+    if how == "cut":
+        return token[: draw(st.integers(1, len(token) - 1))]
+    if how == "extend":
+        return token + draw(URLSAFE)
+    swapped = token.swapcase()
+    return swapped if swapped != token else token + "x"
+
+
+# Long, but within what a proxy passes on in a URL (nginx: 8 KB).
+LONG = st.builds(lambda char, times: char * times, st.sampled_from("a-_é😀%"), st.integers(101, 2_000))
+
+
+def bad_tokens(world: World) -> st.SearchStrategy[str]:
+    return st.one_of(URLSAFE, near_misses(world), NASTY, ANY_TEXT, LONG).filter(lambda t: t.strip("/ ") != "")
+
+
+@fuzz
+@given(data=st.data())
+def test_a_random_token_always_gets_the_same_not_found_page(db, world: World, data):
+    with one_example():
+        token = data.draw(bad_tokens(world), label="token")
+        page = data.draw(st.sampled_from(PORTAL_PAGES), label="page")
+        method = data.draw(st.sampled_from(["get", "post"]), label="method")
+        path = f"/p/{quote(token, safe='')}/" + (
+            "" if page == "home" else f"{reverse(f'portal:{page}', args=['x'])[5:]}"
+        )
+        before = snapshot()
+
+        response = getattr(Client(), method)(path, {"what_happened": data.draw(NONSENSE)} if method == "post" else None)
+
+        assert response.status_code in {404, 429}, (path[:80], response.status_code)
+        if response.status_code == 404 and links.link_resolve(token) is None:
+            assert [t.name for t in response.templates][:1] == ["portal/link_not_working.html"]
+            assert "This link does not work any more" in response.content.decode()
+        assert snapshot() == before
+
+
+def test_many_wrong_tokens_from_one_address_are_slowed_down_with_the_same_page(db, world: World):
+    client = Client()
+    answers = [client.get(f"/p/not-a-real-token-{n}/").status_code for n in range(25)]
+
+    assert set(answers[:20]) == {404}
+    assert set(answers[20:]) == {429}
