@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from cases.models import Case, CaseEvent, Participant
 
+from . import reminders, workflow
 from .models import (
     CheckIn,
     Commitment,
@@ -42,6 +43,8 @@ WITHDRAWAL_REASONS = [
 ]
 PLAN_HOURS = [Decimal(4), Decimal(8), Decimal(8), Decimal(12), Decimal(16)]
 SHIFT_HOURS = 4
+# Rows per INSERT.
+BATCH_SIZE = 2000
 
 
 @dataclass
@@ -94,19 +97,32 @@ def timeline(*, opened_at: datetime, now: datetime, rng: random.Random) -> Timel
 
 
 def bulk_history(
-    cases: list[Case], timelines: list[Timeline], *, supervisor: AbstractBaseUser, rng: random.Random
+    cases: list[Case],
+    timelines: list[Timeline],
+    *,
+    people: dict[int, dict[str, Participant]],
+    supervisor: AbstractBaseUser,
+    rng: random.Random,
 ) -> None:
-    """Write the rows of each case's timeline (cases and timelines in the same order)."""
-    now = timezone.now()
-    people: dict[int, dict[str, Participant]] = {}
-    for person in Participant.objects.filter(case__in=cases):
-        people.setdefault(person.case_id, {})[person.role] = person
-    rows: dict[type, list] = {}
+    """Write the rows of each case's timeline (cases and timelines in the same order).
 
-    def add(row) -> None:
-        rows.setdefault(type(row), []).append(row)
+    ``people`` holds each case's participants (saved), by case id and role. Last come the
+    case's reminders: those the rules of ``reconciliation.reminders`` want for it today,
+    sent when their time has passed and scheduled when it has not, as if the dispatcher had
+    run all along.
+    """
+    now = timezone.now()
+    rows: dict[type, list] = {}
+    per_case: list[dict[type, list]] = []
 
     for case, line in zip(cases, timelines, strict=True):
+        mine: dict[type, list] = {}
+        per_case.append(mine)
+
+        def add(row, mine=mine) -> None:
+            rows.setdefault(type(row), []).append(row)
+            mine.setdefault(type(row), []).append(row)
+
         _events(case, line, add)
         _reflection(case, line, add, rng)
         plan = _plan(case, line, add, rng, people.get(case.pk, {}))
@@ -119,10 +135,54 @@ def bulk_history(
             add(_failed_reminder(case, line, people.get(case.pk, {})))
     # Plans first: sign-offs point at them.
     for model in (ReconciliationPlan, *[m for m in rows if m is not ReconciliationPlan and m is not PlanSignoff]):
-        model.objects.bulk_create(rows.get(model, []), batch_size=2000)
+        model.objects.bulk_create(rows.get(model, []), batch_size=BATCH_SIZE)
     for signoff in rows.get(PlanSignoff, []):
         signoff.plan_id = signoff.plan.pk
-    PlanSignoff.objects.bulk_create(rows.get(PlanSignoff, []), batch_size=2000)
+    PlanSignoff.objects.bulk_create(rows.get(PlanSignoff, []), batch_size=BATCH_SIZE)
+    Reminder.objects.bulk_create(
+        [
+            reminder
+            for case, mine in zip(cases, per_case, strict=True)
+            for reminder in _rule_reminders(case, people.get(case.pk, {}), mine, now)
+        ],
+        batch_size=BATCH_SIZE,
+    )
+
+
+def _rule_reminders(case: Case, people: dict[str, Participant], mine: dict[type, list], now: datetime) -> list:
+    """The reminders the rules want for the case as generated (its rows are saved, with their ids)."""
+
+    def first(model: type):
+        return (mine.get(model) or [None])[0]
+
+    shifts = mine.get(RoleSwapShift, [])
+    plans = mine.get(ReconciliationPlan, [])
+    snap = workflow.CaseSnapshot(
+        case=case,
+        participants=sorted(people.values(), key=lambda person: (person.role, person.pk)),
+        reflection=first(Reflection),
+        plan=plans[-1] if plans else None,
+        signoffs={signoff.participant_id: signoff for signoff in mine.get(PlanSignoff, [])},
+        attended_hours=sum(
+            (shift.hours_attended for shift in shifts if shift.state == RoleSwapShift.State.ATTENDED), Decimal(0)
+        ),
+        meeting=first(RestorativeMeeting),
+        commitment=first(Commitment),
+        skips={},
+        safety_approval=first(SafetyApproval),
+    )
+    out = []
+    for wanted in reminders.wanted_in(snap, shifts=shifts, checkins=mine.get(CheckIn, []), now=now):
+        reminder = wanted.row(case)
+        if wanted.due_at <= now and wanted.participant is not None and not wanted.participant.email:
+            # As the dispatcher does: nobody to send it to, failed at once, for the caseworker to see.
+            reminder.state, reminder.attempts = Reminder.State.FAILED, 1
+            reminder.last_error = f"{wanted.participant.name} has no e-mail address."
+        elif wanted.due_at <= now:
+            reminder.state, reminder.sent_at, reminder.attempts = Reminder.State.SENT, wanted.due_at, 1
+        reminder.created_at = min(wanted.due_at, now)
+        out.append(reminder)
+    return out
 
 
 # What a failed reminder of a generated case was about, at each step: (kind, recipient's role).

@@ -242,8 +242,24 @@ def wanted_for(case: Case, now: datetime | None = None) -> list[Wanted]:
         return []
     snap = workflow.snapshot(case)
     if case.status == Case.Status.COMPLETED:
-        return _checkins(snap, list(case.checkins.all()))
+        return wanted_in(snap, shifts=[], checkins=list(case.checkins.all()), now=now)
     shifts = list(case.shifts.filter(state__in=[RoleSwapShift.State.PROPOSED, RoleSwapShift.State.CONFIRMED]))
+    return wanted_in(snap, shifts=shifts, checkins=[], now=now)
+
+
+def wanted_in(
+    snap: workflow.CaseSnapshot, *, shifts: list[RoleSwapShift], checkins: list[CheckIn], now: datetime
+) -> list[Wanted]:
+    """The rules of ``wanted_for`` on rows already loaded: the case's snapshot, shifts and check-ins.
+
+    Generated demo cases (``reconciliation.demo_bulk``) get their reminders from here, in bulk.
+    """
+    case = snap.case
+    if case.status not in {Case.Status.OPEN, Case.Status.PAUSED, Case.Status.COMPLETED}:
+        return []
+    if case.status == Case.Status.COMPLETED:
+        return _checkins(snap, checkins)
+    shifts = [shift for shift in shifts if shift.state in {RoleSwapShift.State.PROPOSED, RoleSwapShift.State.CONFIRMED}]
     return [
         *_reflection(snap, now),
         *_signoffs(snap, now),

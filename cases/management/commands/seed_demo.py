@@ -1,12 +1,16 @@
 """Demo data: staff accounts, businesses and realistic cases. Safe to run again."""
 
+import multiprocessing
+import os
 import random
-from datetime import timedelta
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandParser
-from django.db import transaction
+from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from cases import services
@@ -172,15 +176,37 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--cases", type=int, default=0, help="make sure at least this many cases exist")
         parser.add_argument("--seed", type=int, default=42, help="random seed for generated cases")
+        parser.add_argument(
+            "--jobs",
+            type=int,
+            default=min(os.cpu_count() or 1, 4),
+            help="processes inserting generated cases side by side (PostgreSQL only; default: the CPUs, up to 4)",
+        )
+        parser.add_argument(
+            "--per-day",
+            type=float,
+            default=None,
+            help=(
+                "generated cases arrived at this steady pace, and each run adds older ones (make bench: 30, "
+                f"some 11,000 a year); by default they are spread over the last {HISTORY_DAYS} days"
+            ),
+        )
 
-    def handle(self, *args, cases: int, seed: int, **options) -> None:
+    def handle(self, *args, cases: int, seed: int, jobs: int, per_day: float | None, **options) -> None:
         users = self._users()
         businesses = self._businesses()
         if not Case.objects.exists():
             self._stories(users, businesses)
         seed_demo_referrals()
         if cases:
-            created = bulk_cases(total=cases, caseworkers=users[1:], rng=random.Random(seed), supervisor=users[0])
+            created = bulk_cases(
+                total=cases,
+                caseworkers=users[1:],
+                rng=random.Random(seed),
+                supervisor=users[0],
+                jobs=jobs,
+                per_day=per_day,
+            )
             self.stdout.write(f"Generated {created} cases ({Case.objects.count()} in all).")
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Demo logins (demo only):"))
         for username, *_rest in DEMO_USERS:
@@ -239,69 +265,135 @@ class Command(BaseCommand):
         seed_demo_progress(cases, supervisor=supervisor)
 
 
-def bulk_cases(*, total: int, caseworkers: list, rng: random.Random, batch_size: int = 5000, supervisor=None) -> int:
+# Without --per-day, generated cases are spread over the last HISTORY_DAYS: a few hundred
+# already show every step, figure and report.
+HISTORY_DAYS = 900
+
+
+def bulk_cases(
+    *,
+    total: int,
+    caseworkers: list,
+    rng: random.Random,
+    batch_size: int = 5000,
+    supervisor=None,
+    jobs: int = 1,
+    per_day: float | None = None,
+) -> int:
     """Add generated cases until ``total`` exist; returns how many were added.
 
-    Bulk inserts in batches keep 100,000 cases within a few minutes and bounded memory. Each
-    case gets a plausible history (``reconciliation.demo_bulk``), so that the dashboard and
-    the reports have something to show.
+    Bulk inserts in batches keep 100,000 cases within a few minutes and bounded memory; on
+    PostgreSQL, ``jobs`` processes insert batches side by side. Each case gets a plausible
+    history (``reconciliation.demo_bulk``), so that the dashboard and the reports have
+    something to show. With ``per_day``, cases arrived at that steady pace and each run adds
+    older ones: more cases make a longer history, not more cases open at once, as in a
+    program that runs for years. Without it, they are spread over the last ``HISTORY_DAYS``.
     """
-    missing = total - Case.objects.count()
+    existing = Case.objects.count()
+    missing = total - existing
     if missing <= 0:
         return 0
-    businesses = list(Business.objects.all()) or [Business.objects.create(name="Generated Business")]
+    if not Business.objects.exists():
+        Business.objects.create(name="Generated Business")
     now = timezone.now()
-    year = timezone.localdate(now).year
-    done = 0
-    while done < missing:
-        count = min(batch_size, missing - done)
-        with transaction.atomic():
-            references = services.reference_allocate(year=year, count=count)
-            incidents = Incident.objects.bulk_create(
-                Incident(
-                    business=rng.choice(businesses),
-                    occurred_at=now - timedelta(days=rng.randint(1, 900)),
-                    location="store",
-                    description="Generated incident for load testing.",
-                    severity=rng.choice(Incident.Severity.values),
-                    police_involved=rng.random() < 0.2,
-                    source=rng.choice(Incident.Source.values),
-                )
-                for _ in range(count)
-            )
-            generated = [
-                _generated_case(reference, incident, rng.choice(caseworkers), rng, now=now)
-                for reference, incident in zip(references, incidents, strict=True)
-            ]
-            new_cases = Case.objects.bulk_create(case for case, _timeline in generated)
-            Participant.objects.bulk_create(
-                participant for case in new_cases for participant in _generated_people(case, rng)
-            )
-            CaseEvent.objects.bulk_create(
-                CaseEvent(
-                    case=case,
-                    kind=CaseEvent.Kind.OPENED,
-                    message="Case opened (generated).",
-                    created_at=case.opened_at,
-                    to_value=Case.Status.OPEN,
-                )
-                for case in new_cases
-            )
-            bulk_history(
-                new_cases,
-                [line for _case, line in generated],
-                supervisor=supervisor or caseworkers[0],
-                rng=rng,
-            )
-        done += count
-    return done
+    # All the references at once, committed: batches running side by side never wait for each other.
+    references = services.reference_allocate(year=timezone.localdate(now).year, count=missing)
+    batches = [
+        Batch(
+            position=existing + start,
+            references=references[start : start + batch_size],
+            seed=rng.randrange(2**32),
+            caseworker_ids=[user.pk for user in caseworkers],
+            supervisor_id=(supervisor or caseworkers[0]).pk,
+            now=now,
+            per_day=per_day,
+        )
+        for start in range(0, missing, batch_size)
+    ]
+    if jobs > 1 and len(batches) > 1 and connection.vendor == "postgresql":
+        connections.close_all()  # each process opens its own connection
+        with multiprocessing.get_context("fork").Pool(min(jobs, len(batches))) as pool:
+            pool.map(_insert_batch, batches)
+    else:
+        for batch in batches:
+            _insert_batch(batch)
+    return missing
+
+
+@dataclass(frozen=True)
+class Batch:
+    """One transaction of generated cases: where they start in the history (0: the newest), and their references."""
+
+    position: int
+    references: list[str]
+    seed: int
+    caseworker_ids: list[int]
+    supervisor_id: int
+    now: datetime
+    per_day: float | None
+
+
+@transaction.atomic
+def _insert_batch(batch: Batch) -> None:
+    if connection.vendor == "postgresql":
+        # Demo data: a crash may lose the last batches (seed again), and no commit waits for the disk.
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+    rng = random.Random(batch.seed)
+    now = batch.now
+    businesses = list(Business.objects.order_by("pk"))
+    caseworkers = list(User.objects.filter(pk__in=batch.caseworker_ids).order_by("pk"))
+    supervisor = User.objects.get(pk=batch.supervisor_id)
+    if batch.per_day:
+        ages = [(batch.position + number + rng.random()) / batch.per_day for number in range(len(batch.references))]
+    else:
+        ages = [rng.uniform(0, HISTORY_DAYS) for _ in batch.references]
+    opened = [now - timedelta(days=age, hours=rng.randint(2, 72)) for age in ages]
+    incidents = Incident.objects.bulk_create(
+        Incident(
+            business=rng.choice(businesses),
+            occurred_at=when - timedelta(days=rng.randint(1, 30), hours=rng.randint(0, 12)),
+            location="store",
+            description="Generated incident for load testing.",
+            severity=rng.choice(Incident.Severity.values),
+            police_involved=rng.random() < 0.2,
+            source=rng.choice(Incident.Source.values),
+        )
+        for when in opened
+    )
+    generated = [
+        _generated_case(reference, incident, rng.choice(caseworkers), rng, opened=when, now=now)
+        for reference, incident, when in zip(batch.references, incidents, opened, strict=True)
+    ]
+    new_cases = Case.objects.bulk_create(case for case, _timeline in generated)
+    people = Participant.objects.bulk_create(
+        participant for case in new_cases for participant in _generated_people(case, rng)
+    )
+    CaseEvent.objects.bulk_create(
+        CaseEvent(
+            case=case,
+            kind=CaseEvent.Kind.OPENED,
+            message="Case opened (generated).",
+            created_at=case.opened_at,
+            to_value=Case.Status.OPEN,
+        )
+        for case in new_cases
+    )
+    by_case: dict[int, dict[str, Participant]] = {}
+    for person in people:
+        by_case.setdefault(person.case_id, {})[person.role] = person
+    bulk_history(
+        new_cases,
+        [line for _case, line in generated],
+        people=by_case,
+        supervisor=supervisor,
+        rng=rng,
+    )
 
 
 def _generated_case(
-    reference: str, incident: Incident, caseworker, rng: random.Random, *, now
+    reference: str, incident: Incident, caseworker, rng: random.Random, *, opened: datetime, now: datetime
 ) -> tuple[Case, Timeline]:
-    # Opened after the incident, and never in the future.
-    opened = min(incident.occurred_at + timedelta(days=rng.randint(1, 30)), now - timedelta(hours=rng.randint(2, 72)))
     line = timeline(opened_at=opened, now=now, rng=rng)
     case = Case(
         reference=reference,
@@ -320,17 +412,35 @@ def _generated_case(
 
 
 def _generated_people(case: Case, rng: random.Random) -> list[Participant]:
+    """The customer, the staff member who was hurt and the business's representative; most have an e-mail."""
+
     def name() -> str:
         return f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
 
-    customer = name()
+    def email(person: str, domain: str) -> str:
+        # Plain ASCII before the @ (José -> jose): what people type in a form.
+        local = unicodedata.normalize("NFKD", person).encode("ascii", "ignore").decode().lower().replace(" ", ".")
+        return f"{local}.{case.reference.lower()}@{domain}"
+
+    customer, agent, representative = name(), name(), name()
     return [
         Participant(
             case=case,
             role=Participant.Role.CUSTOMER,
             name=customer,
-            email=f"{customer.lower().replace(' ', '.')}.{case.reference.lower()}@example.com",
+            email=email(customer, "example.com"),
         ),
-        Participant(case=case, role=Participant.Role.AGENT, name=name(), consent=Participant.Consent.GIVEN),
-        Participant(case=case, role=Participant.Role.BUSINESS, name=name()),
+        Participant(
+            case=case,
+            role=Participant.Role.AGENT,
+            name=agent,
+            email=email(agent, "staff.example") if rng.random() < 0.7 else "",
+            consent=Participant.Consent.GIVEN,
+        ),
+        Participant(
+            case=case,
+            role=Participant.Role.BUSINESS,
+            name=representative,
+            email=email(representative, "business.example") if rng.random() < 0.9 else "",
+        ),
     ]
