@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
 from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -29,7 +30,9 @@ from reconciliation.models import (
 
 from .models import Case, CaseEvent, Participant
 
-CHUNK_SIZE = 2000
+# Rows fetched from the database at a time, and written out at a time: the first rows of the
+# file leave within milliseconds, and memory stays flat however many cases there are.
+CHUNK_SIZE = 500
 ROWS_PER_WRITE = 500
 # A spreadsheet runs a cell that starts with one of these as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -82,9 +85,24 @@ CASE_LIST_HEADER = [
 ]
 
 
+def _streamed(queryset: QuerySet) -> Iterator:
+    """The rows of ``queryset``, fetched ``CHUNK_SIZE`` at a time while they are written out.
+
+    Inside a transaction, PostgreSQL's cursor hands rows over as it finds them; outside one
+    (autocommit), Django declares it WITH HOLD and PostgreSQL computes and stores every row
+    before the first: a quarter of a second for 100,000 cases, and all of them in memory.
+    """
+    with transaction.atomic():
+        yield from queryset.iterator(chunk_size=CHUNK_SIZE)
+
+
+def _labels(choices) -> dict:
+    return {value: str(label) for value, label in choices}
+
+
 def case_list_rows(cases: QuerySet[Case]) -> Iterator[list]:
     """Rows of the case list CSV for ``cases`` (a ``selectors.case_list`` queryset, filtered), in its order."""
-    steps, statuses, risks = dict(Case.Step.choices), dict(Case.Status.choices), dict(Case.Risk.choices)
+    steps, statuses, risks = _labels(Case.Step.choices), _labels(Case.Status.choices), _labels(Case.Risk.choices)
     rows = cases.values_list(
         "reference",
         "customer_name",
@@ -96,8 +114,8 @@ def case_list_rows(cases: QuerySet[Case]) -> Iterator[list]:
         "opened_at",
         "completed_at",
         "last_activity_at",
-    ).iterator(chunk_size=CHUNK_SIZE)
-    for reference, customer, business, step, status, risk, caseworker, opened, completed, active in rows:
+    )
+    for reference, customer, business, step, status, risk, caseworker, opened, completed, active in _streamed(rows):
         yield [
             reference,
             customer or "",
@@ -266,7 +284,7 @@ def research_rows(cases: QuerySet[Case]) -> Iterator[list]:
         "commitment__agreed_at",
         *checkins,
     ]
-    for row in annotated.order_by("pk").values(*fields).iterator(chunk_size=CHUNK_SIZE):
+    for row in _streamed(annotated.order_by("pk").values(*fields)):
         held = row["meeting__state"] == RestorativeMeeting.State.HELD
         moments = [row["opened_at"], *(row[name] for name in entered), row["completed_at"]]
         yield [

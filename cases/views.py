@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -11,6 +10,7 @@ from reconciliation import panels
 from reconciliation import selectors as reminder_selectors
 
 from . import selectors, services
+from .counts import CappedPaginator
 from .filters import CaseFilter
 from .forms import (
     AgentFormSet,
@@ -44,9 +44,11 @@ def case_list(request: HttpRequest) -> HttpResponse:
     case_filter = CaseFilter(
         request.GET, queryset=selectors.case_list(user=request.user), show_caseworker=supervisor
     )
-    page = Paginator(case_filter.qs, settings.CASE_LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    asked = request.GET.get("page")
+    page = CappedPaginator(case_filter.qs, settings.CASE_LIST_PAGE_SIZE, page=asked).get_page(asked)
     query = request.GET.copy()
     query.pop("page", None)
+    failed = list(reminder_selectors.failed_reminders_for(request.user, counted=True)[:FAILED_SHOWN])
     return render(
         request,
         "cases/case_list.html",
@@ -54,9 +56,14 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "filter": case_filter,
             "page": page,
             "query": query.urlencode(),
-            "failed_reminders": reminder_selectors.failed_reminders_for(request.user),
+            "failed_reminders": failed,
+            "failed_total": failed[0].total if failed else 0,
+            "failed_shown": FAILED_SHOWN,
         },
     )
+
+
+FAILED_SHOWN = 10
 
 
 def intake_forms(data=None, *, user, initial: dict | None = None) -> tuple[dict, AgentFormSet]:

@@ -126,6 +126,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     # libpq waits forever for a host that does not answer; /healthz and start-up must not.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 10)
+    # PostgreSQL's JIT compiles a big query (the CSV export of every case) for 100-200 ms before
+    # running it: for an app of short queries it costs far more than it saves (make bench).
+    DATABASES["default"]["OPTIONS"].setdefault("options", "-c jit=off")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

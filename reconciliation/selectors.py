@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet, Window
 
 from cases.models import Case
 from cases.selectors import cases_visible_to
@@ -43,10 +43,15 @@ def case_reminders(case: Case) -> CaseReminders:
     return out
 
 
-def failed_reminders_for(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Reminder]:
-    """Failed reminders on the cases the user sees (a supervisor: all), newest first, with their case."""
-    return (
+def failed_reminders_for(user: AbstractBaseUser | AnonymousUser, *, counted: bool = False) -> QuerySet[Reminder]:
+    """Failed reminders on the cases the user sees (a supervisor: all), newest first, with their case.
+
+    ``counted`` adds ``total`` to each row, the number of them all, so that the first few and
+    how many there are come in one query.
+    """
+    failed = (
         Reminder.objects.filter(state=Reminder.State.FAILED, case__in=cases_visible_to(user))
         .select_related("case", "participant", "user")
         .order_by("-next_attempt_at", "-id")
     )
+    return failed.annotate(total=Window(Count("pk"))) if counted else failed
