@@ -2,12 +2,14 @@
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import F, FilteredRelation, Q, QuerySet
+from django.db.models import Count, F, FilteredRelation, Max, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
+from django.utils import timezone
 
 from compassion.logging import bind_case_reference
+from reconciliation.workflow import with_snapshot
 
-from .models import Case, CaseEvent, Participant
+from .models import AccessLink, Case, CaseEvent, Participant
 from .roles import CASEWORKER_GROUP, SUPERVISOR_GROUP, is_caseworker, is_supervisor
 
 User = get_user_model()
@@ -24,12 +26,18 @@ def cases_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Case]:
 
 def case_for_user(*, user: AbstractBaseUser | AnonymousUser, reference: str) -> Case:
     """The case with this reference, or 404 when it does not exist or the user may not see it."""
-    case = (
-        cases_visible_to(user)
-        .select_related("incident__business", "caseworker")
-        .filter(reference=reference)
-        .first()
-    )
+    return _one_case(cases_visible_to(user), reference)
+
+
+def case_for_page(*, user: AbstractBaseUser | AnonymousUser, reference: str) -> Case:
+    """``case_for_user``, with what the case page and the workflow's snapshot read about the case
+    itself (its reflection, meeting, commitments, safety approval, hours, current plan) in the
+    same query (``reconciliation.workflow.with_snapshot``)."""
+    return _one_case(with_snapshot(cases_visible_to(user)), reference)
+
+
+def _one_case(cases: QuerySet[Case], reference: str) -> Case:
+    case = cases.select_related("incident__business", "caseworker").filter(reference=reference).first()
     if case is None:
         raise Http404("No case with that reference.")
     bind_case_reference(case.reference)
@@ -68,21 +76,31 @@ def staff_who_can_hold_cases() -> QuerySet:
 
 
 def participant_link_rows(case: Case) -> list[dict]:
-    """Each participant with the state of their personal links, for the case page (two queries)."""
-    participants = case.participants.prefetch_related("access_links").order_by("role", "id")
+    """Each participant, by role, with the state of their personal links, for the case page (one query)."""
+    now = timezone.now()
+    newest = AccessLink.objects.filter(participant=OuterRef("pk")).order_by("-created_at", "-id")
+    usable = Q(access_links__revoked_at__isnull=True, access_links__expires_at__gt=now)
+    participants = case.participants.order_by("role", "id").annotate(
+        link_count=Count("access_links"),
+        active_until=Max("access_links__expires_at", filter=usable),
+        link_last_used_at=Max("access_links__last_used_at"),
+        link_emailed_at=Max("access_links__emailed_at"),
+        newest_revoked_at=Subquery(newest.values("revoked_at")[:1]),
+        newest_expires_at=Subquery(newest.values("expires_at")[:1]),
+    )
     rows = []
     for participant in participants:
-        links = list(participant.access_links.all())  # newest first (model ordering)
-        active = [link for link in links if link.state == link.State.ACTIVE]
-        used = [link.last_used_at for link in links if link.last_used_at]
+        latest = None
+        if participant.link_count:
+            latest = AccessLink(revoked_at=participant.newest_revoked_at, expires_at=participant.newest_expires_at)
         rows.append(
             {
                 "participant": participant,
-                "latest": links[0] if links else None,
-                "active": active,
-                "expires_at": max((link.expires_at for link in active), default=None),
-                "last_used_at": max(used, default=None),
-                "emailed_at": max((link.emailed_at for link in links if link.emailed_at), default=None),
+                "latest": latest,  # the newest link's state, for "expired" or "revoked"
+                "active": participant.active_until is not None,
+                "expires_at": participant.active_until,
+                "last_used_at": participant.link_last_used_at,
+                "emailed_at": participant.link_emailed_at,
             }
         )
     return rows

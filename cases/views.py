@@ -147,24 +147,36 @@ def case_intake(request: HttpRequest) -> HttpResponse:
 
 def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
     _staff_only(request)
-    case = selectors.case_for_user(user=request.user, reference=reference)
+    case = selectors.case_for_page(user=request.user, reference=reference)
     return render(request, "cases/case_detail.html", detail_context(request, case))
 
 
+TIMELINE_SHOWN = 200
+FROM_PARTICIPANTS_SHOWN = 5
+
+
 def detail_context(request: HttpRequest, case: Case, *, failed=None, **extra) -> dict:
-    """Everything the case page shows; ``failed`` is an (action, bound form) to show again."""
+    """Everything the case page shows; ``failed`` is an (action, bound form) to show again.
+
+    A fixed number of queries whatever the case's history: the participants are read once
+    (with their links) for the page, the panels and their forms; the timeline once, for
+    itself and for the latest words from participants among it.
+    """
     link_rows = selectors.participant_link_rows(case)
+    timeline = list(selectors.case_timeline(case)[:TIMELINE_SHOWN])
     context = {
         "case": case,
         "steps": Case.Step.choices,
-        "from_participants": selectors.case_timeline(case).filter(actor_participant__isnull=False)[:5],
-        "timeline": selectors.case_timeline(case)[:200],
+        "from_participants": [event for event in timeline if event.actor_participant_id][:FROM_PARTICIPANTS_SHOWN],
+        "timeline": timeline,
         "status_actions": services.status_actions_allowed(case),
         "status_form": StatusChangeForm(),
         "reassign_form": ReassignForm(initial={"caseworker": case.caseworker_id})
         if is_supervisor(request.user)
         else None,
-        "panels": panels.build(case, request.user, failed=failed),
+        "panels": panels.build(
+            case, request.user, failed=failed, participants=[row["participant"] for row in link_rows]
+        ),
         "reminders": reminder_selectors.case_reminders(case),
         "link_rows": link_rows,
         "issued_link": pop_issued_link(request, [row["participant"].pk for row in link_rows]),

@@ -6,6 +6,7 @@ accept rows of that case, so a hand-made POST cannot reach another case's rows.
 
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.forms.models import ModelChoiceIterator
 
 from cases.models import Case, Participant
 
@@ -26,15 +27,47 @@ def _area(rows: int = 3, **kwargs) -> forms.CharField:
     return forms.CharField(widget=forms.Textarea(attrs={"rows": rows}), max_length=MAX_ANSWER_LENGTH, **kwargs)
 
 
-class StepForm(forms.Form):
-    """A form of a step panel: bound to the case, rendered without its own <form> tag."""
+class LoadedChoices(ModelChoiceIterator):
+    """A model choice field's options from rows the page has already loaded (``field.rows``): no query.
 
-    def __init__(self, *args, case: Case, **kwargs):
+    The field keeps its queryset, which still decides what a submitted value may be.
+    """
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for row in self.field.rows:
+            yield self.choice(row)
+
+    def __len__(self) -> int:
+        return len(self.field.rows) + (1 if self.field.empty_label is not None else 0)
+
+    def __bool__(self) -> bool:
+        return self.field.empty_label is not None or bool(self.field.rows)
+
+
+class StepForm(forms.Form):
+    """A form of a step panel: bound to the case, rendered without its own <form> tag.
+
+    ``participants``: the case's participants, when the page has them already (their order
+    is the options' order); without them, a participant field reads them itself.
+    """
+
+    def __init__(self, *args, case: Case, participants: list[Participant] | None = None, **kwargs):
         self.case = case
+        self.participants = participants
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
+
+    def _participant_choices(self, name: str, queryset, keep) -> None:
+        """Field ``name`` chooses among ``queryset``; its options are the loaded participants that ``keep`` keeps."""
+        field = self.fields[name]
+        if self.participants is not None:
+            field.rows = [person for person in self.participants if keep(person)]
+            field.iterator = LoadedChoices
+        field.queryset = queryset  # sets the widget's choices, through the iterator above
 
 
 # ---------------------------------------------------------------- step 1
@@ -67,7 +100,11 @@ class ConsentForm(StepForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["participant"].queryset = self.case.participants.exclude(role=Participant.Role.CUSTOMER)
+        self._participant_choices(
+            "participant",
+            self.case.participants.exclude(role=Participant.Role.CUSTOMER),
+            lambda person: person.role != Participant.Role.CUSTOMER,
+        )
 
 
 class SafetyApprovalForm(StepForm):
@@ -108,7 +145,7 @@ class SignoffForm(StepForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["plan"].queryset = self.case.plans.all()
-        self.fields["participant"].queryset = self.case.participants.all()
+        self._participant_choices("participant", self.case.participants.all(), lambda person: True)
 
 
 # ---------------------------------------------------------------- step 3
@@ -128,7 +165,11 @@ class ShiftProposeForm(StepForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["agent"].queryset = self.case.participants.filter(role=Participant.Role.AGENT)
+        self._participant_choices(
+            "agent",
+            self.case.participants.filter(role=Participant.Role.AGENT),
+            lambda person: person.role == Participant.Role.AGENT,
+        )
         self.fields["agent_starts_at"].help_text = "Needed when the staff member asked for no contact."
 
 

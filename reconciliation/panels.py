@@ -49,8 +49,15 @@ class Panels:
         return self.steps[self.case.step - 1]
 
 
-def build(case: Case, user: AbstractBaseUser, failed: tuple[str, step_forms.StepForm] | None = None) -> Panels:
-    snap = workflow.snapshot(case)
+def build(
+    case: Case,
+    user: AbstractBaseUser,
+    failed: tuple[str, step_forms.StepForm] | None = None,
+    *,
+    participants: list[Participant] | None = None,
+) -> Panels:
+    """The panels of ``case``; ``participants``, if the page has loaded them (by role and id), are not read again."""
+    snap = workflow.snapshot(case, participants=participants)
     failed_action, failed_form = failed or (None, None)
     active = case.status == Case.Status.OPEN
     now = timezone.now()
@@ -58,7 +65,7 @@ def build(case: Case, user: AbstractBaseUser, failed: tuple[str, step_forms.Step
     def form(action: str, form_class: type[step_forms.StepForm], **initial) -> step_forms.StepForm:
         if action == failed_action and _same_row(failed_form, initial):
             return failed_form
-        return form_class(case=case, initial=initial or None)
+        return form_class(case=case, participants=snap.participants, initial=initial or None)
 
     offered: dict[str, step_forms.StepForm] = {}
     at = case.step if active else None
