@@ -1,7 +1,10 @@
 """Reads for the dashboard: what a caseworker (or, across everyone, a supervisor) acts on today.
 
-Every figure is counted by the database, and every list is one query with the joins it
-shows, so the number of queries stays the same whatever the number of cases.
+Every figure is counted by the database, all of them in one query (``figures``), and every
+list is one query with the joins it shows, so the number of queries stays the same whatever
+the number of cases. Counts of what grows with the years (completed cases, failed reminders)
+stop at ``counts.CAP`` ("1,000+"); counts of the work in progress (open cases) are exact.
+Each list is read through an index in its own order, so it costs its first rows, not the table.
 A ``Scope`` says whose cases are counted: one caseworker's, or everybody's.
 """
 
@@ -10,11 +13,13 @@ from datetime import date, datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, QuerySet, Subquery, Value
 from django.http import Http404
+from django.urls import reverse
 
 from reconciliation.models import (
     CheckIn,
+    MeetingFormat,
     PlanSignoff,
     ReconciliationPlan,
     Reflection,
@@ -25,6 +30,7 @@ from reconciliation.models import (
 )
 from reconciliation.selectors import failed_reminders_for
 
+from .counts import capped_counts
 from .models import Case, Participant
 from .roles import is_caseworker, is_supervisor
 from .selectors import staff_who_can_hold_cases
@@ -69,14 +75,30 @@ def scope_for(user: AbstractBaseUser | AnonymousUser, *, caseworker: AbstractBas
     raise Http404("Not found.")
 
 
-# ---------------------------------------------------------------- the pipeline
+# ---------------------------------------------------------------- every figure, in one query
 
 
-def pipeline(scope: Scope) -> dict[str, int]:
-    """Open cases at each step (``step_1`` … ``step_5``) and cases in each status, in one query."""
-    counts = {f"step_{step}": Count("pk", filter=Q(status=Case.Status.OPEN, step=step)) for step in Case.Step.values}
-    counts.update({status: Count("pk", filter=Q(status=status)) for status in Case.Status.values})
-    return scope.cases().aggregate(**counts)
+def figures(scope: Scope, *, user: AbstractBaseUser, now: datetime, today: date) -> dict[str, int]:
+    """Every count on the dashboard, in one query.
+
+    ``step_1`` … ``step_5``: open cases at each step; one per status (``paused``,
+    ``completed`` …); one per action tile (``reflections``, ``signoffs`` …, as in
+    ``action_tiles``); ``upcoming_shifts`` and ``upcoming_meetings`` of the next days;
+    ``checkins_due``.
+    """
+    cases = scope.cases()
+    querysets = {f"step_{step}": cases.filter(status=Case.Status.OPEN, step=step) for step in Case.Step.values}
+    closed_or_waiting = [status for status in Case.Status.values if status != Case.Status.OPEN]
+    querysets.update({status: cases.filter(status=status) for status in closed_or_waiting})
+    querysets.update(_tile_querysets(scope, user=user, now=now))
+    querysets.update(
+        upcoming_shifts=upcoming_shifts(scope, now=now),
+        upcoming_meetings=upcoming_meetings(scope, now=now),
+        checkins_due=checkins_due(scope, today=today),
+    )
+    # The work in progress is counted exactly; what piles up over the years, up to the cap.
+    exact = {f"step_{step}": None for step in Case.Step.values} | {Case.Status.PAUSED: None}
+    return capped_counts(querysets, caps=exact)
 
 
 # ---------------------------------------------------------------- what needs action
@@ -210,26 +232,100 @@ def checkins_due(scope: Scope, *, today: date) -> QuerySet[CheckIn]:
 
 
 def caseloads(*, now: datetime) -> QuerySet:
-    """Every active caseworker and supervisor with their open cases per step, in one query."""
-    open_case = Q(assigned_cases__status=Case.Status.OPEN)
+    """Every active caseworker and supervisor with their open cases per step, in one query.
+
+    Only their open and paused cases are joined (through the caseworker-and-status index):
+    closed history does not slow it down. Each comes with their calendar feed, if any.
+    """
+    active = FilteredRelation(
+        "assigned_cases", condition=Q(assigned_cases__status__in=[Case.Status.OPEN, Case.Status.PAUSED])
+    )
+    open_case = Q(active_cases__status=Case.Status.OPEN)
     counts = {
-        f"step_{step}": Count("assigned_cases", filter=open_case & Q(assigned_cases__step=step))
+        f"step_{step}": Count("active_cases", filter=open_case & Q(active_cases__step=step))
         for step in Case.Step.values
     }
     return (
         User.objects.filter(pk__in=staff_who_can_hold_cases().values("pk"))
+        .annotate(active_cases=active)
         .annotate(
             **counts,
-            open_cases=Count("assigned_cases", filter=open_case),
-            paused_cases=Count("assigned_cases", filter=Q(assigned_cases__status=Case.Status.PAUSED)),
-            high_risk=Count("assigned_cases", filter=open_case & Q(assigned_cases__risk=Case.Risk.HIGH)),
+            open_cases=Count("active_cases", filter=open_case),
+            paused_cases=Count("active_cases", filter=Q(active_cases__status=Case.Status.PAUSED)),
+            high_risk=Count("active_cases", filter=open_case & Q(active_cases__risk=Case.Risk.HIGH)),
             quiet=Count(
-                "assigned_cases",
-                filter=open_case & Q(assigned_cases__last_activity_at__lt=now - timedelta(days=QUIET_DAYS)),
+                "active_cases",
+                filter=open_case & Q(active_cases__last_activity_at__lt=now - timedelta(days=QUIET_DAYS)),
             ),
         )
+        .select_related("calendar_feed")
         .order_by("username")
     )
+
+
+def agenda(scope: Scope, *, now: datetime, limit: int) -> list["AgendaItem"]:
+    """The next ``limit`` shifts and meetings of the coming days, soonest first, in one query."""
+    shifts = (
+        upcoming_shifts(scope, now=now)
+        .order_by()
+        .values(
+            kind=Value("shift"),
+            item=F("pk"),
+            when=F("starts_at"),
+            ends=F("ends_at"),
+            item_state=F("state"),
+            reference=F("case__reference"),
+            place=F("business__name"),
+            item_format=Value(""),
+        )
+    )
+    meetings = (
+        upcoming_meetings(scope, now=now)
+        .order_by()
+        .values(
+            kind=Value("meeting"),
+            item=F("pk"),
+            when=F("scheduled_at"),
+            ends=F("scheduled_at"),
+            item_state=F("state"),
+            reference=F("case__reference"),
+            place=Value(""),
+            item_format=F("format"),
+        )
+    )
+    rows = shifts.union(meetings, all=True).order_by("when", "kind", "item")[:limit]
+    return [AgendaItem(**row) for row in rows]
+
+
+@dataclass(frozen=True)
+class AgendaItem:
+    """A shift or a meeting on the agenda."""
+
+    kind: str
+    item: int
+    when: datetime
+    ends: datetime
+    item_state: str
+    reference: str
+    place: str
+    item_format: str
+
+    @property
+    def is_shift(self) -> bool:
+        return self.kind == "shift"
+
+    @property
+    def state_label(self) -> str:
+        states = RoleSwapShift.State if self.is_shift else RestorativeMeeting.State
+        return str(states(self.item_state).label)
+
+    @property
+    def format_label(self) -> str:
+        return str(MeetingFormat(self.item_format).label).lower() if self.item_format else ""
+
+    @property
+    def case_url(self) -> str:
+        return reverse("cases:detail", kwargs={"reference": self.reference})
 
 
 # ---------------------------------------------------------------- the page
@@ -250,47 +346,38 @@ class Tile:
         return max(self.count - len(self.items), 0)
 
 
-def _tile(key: str, title: str, hint: str, queryset: QuerySet) -> Tile:
-    return Tile(key=key, title=title, hint=hint, count=queryset.count(), items=list(queryset[:ITEMS_PER_TILE]))
+TILES = [
+    ("reflections", "Reflections to review", "Submitted by the customer, waiting for your review."),
+    ("signoffs", "Sign-offs missing", "Plans whose current version still waits for someone to agree."),
+    ("shifts", "Shifts waiting for confirmation", "Proposed to the business, or the business proposed another time."),
+    ("approvals", "High-risk cases waiting for approval", "Nothing can be scheduled until a supervisor approves."),
+    (
+        "reminders",
+        "Failed reminders",
+        "E-mails that could not be sent after every retry: check the address, then send again or cancel.",
+    ),
+    ("quiet", f"No activity for {QUIET_DAYS} days", "Open cases where nothing has happened for two weeks."),
+]
 
 
-def action_tiles(scope: Scope, *, user: AbstractBaseUser, now: datetime) -> list[Tile]:
-    """The "needs action today" tiles, in the order a caseworker works through them."""
+def _tile_querysets(scope: Scope, *, user: AbstractBaseUser, now: datetime) -> dict[str, QuerySet]:
+    return {
+        "reflections": reflections_to_review(scope),
+        "signoffs": signoffs_missing(scope),
+        "shifts": shifts_waiting(scope),
+        "approvals": approvals_waiting(scope),
+        "reminders": failed_reminders(scope, user=user),
+        "quiet": quiet_cases(scope, now=now),
+    }
+
+
+def action_tiles(scope: Scope, *, user: AbstractBaseUser, now: datetime, counts: dict[str, int]) -> list[Tile]:
+    """The "needs action today" tiles, in the order a caseworker works through them.
+
+    ``counts`` are the ``figures``; each tile reads its first few items in one query.
+    """
+    querysets = _tile_querysets(scope, user=user, now=now)
     return [
-        _tile(
-            "reflections",
-            "Reflections to review",
-            "Submitted by the customer, waiting for your review.",
-            reflections_to_review(scope),
-        ),
-        _tile(
-            "signoffs",
-            "Sign-offs missing",
-            "Plans whose current version still waits for someone to agree.",
-            signoffs_missing(scope),
-        ),
-        _tile(
-            "shifts",
-            "Shifts waiting for confirmation",
-            "Proposed to the business, or the business proposed another time.",
-            shifts_waiting(scope),
-        ),
-        _tile(
-            "approvals",
-            "High-risk cases waiting for approval",
-            "Nothing can be scheduled until a supervisor approves.",
-            approvals_waiting(scope),
-        ),
-        _tile(
-            "reminders",
-            "Failed reminders",
-            "E-mails that could not be sent after every retry: check the address, then send again or cancel.",
-            failed_reminders(scope, user=user),
-        ),
-        _tile(
-            "quiet",
-            f"No activity for {QUIET_DAYS} days",
-            "Open cases where nothing has happened for two weeks.",
-            quiet_cases(scope, now=now),
-        ),
+        Tile(key=key, title=title, hint=hint, count=counts[key], items=list(querysets[key][:ITEMS_PER_TILE]))
+        for key, title, hint in TILES
     ]

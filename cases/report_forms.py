@@ -22,15 +22,27 @@ def _caseworker_field(empty_label: str) -> CaseworkerChoiceField:
     )
 
 
+class StaffChoiceField(forms.ChoiceField):
+    """A choice among staff members already loaded by the page: no query of its own."""
+
+    def __init__(self, *, staff: list, empty_label: str, **kwargs) -> None:
+        self.staff = {str(person.pk): person for person in staff}
+        names = [(pk, person.get_full_name() or person.get_username()) for pk, person in self.staff.items()]
+        choices = [("", empty_label), *names]
+        super().__init__(choices=choices, **kwargs)
+
+    def clean(self, value):
+        return self.staff.get(super().clean(value))
+
+
 class DashboardFilterForm(forms.Form):
-    """A supervisor may look at one caseworker's dashboard."""
+    """A supervisor may look at one caseworker's dashboard; ``staff`` are those who can hold cases."""
 
-    caseworker = _caseworker_field("Everyone")
-
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, staff: list, **kwargs):
         super().__init__(*args, **kwargs)
-        # Lazily evaluated querysets are re-read on each request.
-        self.fields["caseworker"].queryset = staff_who_can_hold_cases()
+        self.fields["caseworker"] = StaffChoiceField(
+            staff=staff, empty_label="Everyone", required=False, label="Caseworker"
+        )
 
     def chosen_caseworker(self):
         self.is_valid()

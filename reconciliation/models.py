@@ -60,6 +60,10 @@ class Reflection(models.Model):
     )
     review_note = models.TextField("caseworker's review note", blank=True)
 
+    class Meta:
+        # The dashboard's "reflections to review", oldest first.
+        indexes = [models.Index(fields=["state", "submitted_at"])]
+
     def __str__(self) -> str:
         return f"Reflection for {self.case}"
 
@@ -206,6 +210,10 @@ class RestorativeMeeting(models.Model):
     outcome_notes = models.TextField(blank=True)
     skip_reason = models.TextField(blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        # The dashboard's agenda and the calendar feed: scheduled meetings of the coming days.
+        indexes = [models.Index(fields=["state", "scheduled_at"])]
 
     def __str__(self) -> str:
         return f"Meeting for {self.case}"
