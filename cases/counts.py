@@ -36,7 +36,7 @@ def capped_counts(querysets: dict[str, QuerySet], *, caps: dict[str, int | None]
     caps = caps or {}
     parts, params, using = [], [], None
     for name, queryset in querysets.items():
-        cap = caps.get(name, CAP)
+        cap = caps.get(name, CAP)  # read here, so that a test may lower CAP
         inner = queryset.order_by().values("pk")
         if cap is not None:
             inner = inner[: cap + 1]
@@ -51,9 +51,9 @@ def capped_counts(querysets: dict[str, QuerySet], *, caps: dict[str, int | None]
     return {name: figure(number, caps.get(name, CAP)) for name, number in zip(querysets, row, strict=True)}
 
 
-def capped_count(queryset: QuerySet, cap: int = CAP) -> int:
-    """How many rows, up to ``cap`` (then an ``AtLeast``)."""
-    return capped_counts({"n": queryset}, caps={"n": cap})["n"]
+def capped_count(queryset: QuerySet, cap: int | None = None) -> int:
+    """How many rows, up to ``cap`` (``CAP`` by default; then an ``AtLeast``)."""
+    return capped_counts({"n": queryset}, caps={"n": cap or CAP})["n"]
 
 
 class CappedPaginator(Paginator):
@@ -63,14 +63,14 @@ class CappedPaginator(Paginator):
     has the list's order, so a page costs what lies before it, no more.
     """
 
-    def __init__(self, object_list, per_page, *, page: object = 1, cap: int = CAP, **kwargs) -> None:
+    def __init__(self, object_list, per_page, *, page: object = 1, cap: int | None = None, **kwargs) -> None:
         super().__init__(object_list, per_page, **kwargs)
         # Count far enough to know the page asked for exists, and at least up to ``cap``.
         try:
             asked = max(int(page), 1)
         except (TypeError, ValueError):
             asked = 1
-        self.cap = max(cap, asked * int(per_page))
+        self.cap = max(cap or CAP, asked * int(per_page))
 
     @cached_property
     def count(self) -> int:

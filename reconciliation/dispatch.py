@@ -4,8 +4,8 @@ Celery beat runs a pass every minute (``reconciliation.tasks``); ``manage.py
 send_due_reminders`` runs one by hand. A pass:
 
 1. brings the reminders of every case with something due in line with the case
-   (``reminders.sync_case``, under the case's row lock): nothing is sent about a shift
-   that was confirmed meanwhile, or for a case that was withdrawn;
+   (``reminders.sync_cases``, a hundred cases at a time under their row locks): nothing is
+   sent about a shift that was confirmed meanwhile, or for a case that was withdrawn;
 2. then, one reminder at a time, each in its own transaction: claims the next due one with
    ``SELECT … FOR UPDATE SKIP LOCKED`` (another dispatcher skips it), sends it, and marks
    it sent before the commit. A failure is recorded on that reminder alone and tried again

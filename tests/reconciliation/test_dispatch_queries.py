@@ -1,0 +1,43 @@
+"""A dispatcher pass brings the cases of its due reminders in line in a fixed number of queries."""
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from reconciliation import dispatch, reminders
+from reconciliation.models import Reminder
+from tests.factories import full_case
+
+from .journey import person
+
+
+def _cases_with_a_due_notice(caseworker, count: int) -> list[int]:
+    ids = []
+    for _ in range(count):
+        case = full_case(caseworker=caseworker)
+        reminders.sync_case(case, nudge=False)
+        reminders.notify(case=case, kind=Reminder.Kind.LINK, participant=person(case, "customer"))
+        ids.append(case.pk)
+    return ids
+
+
+def _sync_queries(case_ids: list[int]) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        dispatch._sync(case_ids, timezone.now())
+    return len(queries)
+
+
+def test_bringing_cases_in_line_costs_the_same_queries_for_one_case_and_for_twenty(caseworker):
+    one = _cases_with_a_due_notice(caseworker, 1)
+    twenty = _cases_with_a_due_notice(caseworker, 20)
+
+    assert _sync_queries(one) == _sync_queries(twenty)
+
+
+def test_a_case_changed_since_its_reminders_were_made_is_brought_in_line_by_the_pass(caseworker):
+    [case_id] = _cases_with_a_due_notice(caseworker, 1)
+    Reminder.objects.filter(case_id=case_id, kind=Reminder.Kind.REFLECTION).delete()
+
+    dispatch._sync([case_id], timezone.now())
+
+    assert Reminder.objects.filter(case_id=case_id, kind=Reminder.Kind.REFLECTION, state="scheduled").exists()
