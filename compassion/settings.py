@@ -280,7 +280,8 @@ LOGIN_LOCKOUT_MINUTES = env.int("LOGIN_LOCKOUT_MINUTES", default=30)
 AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "compassion.ratelimit.client_address"  # honours NUM_PROXIES
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip"  # honours NUM_PROXIES
+AXES_USERNAME_CALLABLE = "accounts.lockout.username"
 AXES_LOCKOUT_CALLABLE = "accounts.lockout.locked_out"
 AXES_CLIENT_STR_CALLABLE = "accounts.lockout.client_str"  # no username or address in the logs
 AXES_VERBOSE = False

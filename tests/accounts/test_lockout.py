@@ -118,3 +118,19 @@ def test_the_logs_name_neither_the_username_nor_the_address(client, casey, caplo
     assert caplog.records
     assert "casey" not in caplog.text
     assert OFFICE not in caplog.text
+
+
+def test_a_username_longer_than_any_is_refused_like_any_wrong_one(client, casey):
+    responses = fail(client, "x" * 5000, 5)
+
+    assert [r.status_code for r in responses] == [200, 200, 200, 200, 429]
+
+
+def test_a_forwarded_address_that_is_no_address_falls_back_to_the_connection(client, casey, settings):
+    settings.NUM_PROXIES = 1
+    junk = {"REMOTE_ADDR": OFFICE, "HTTP_X_FORWARDED_FOR": "not-an-address, <script>"}
+
+    responses = [client.post(reverse("login"), {"username": "casey", "password": "wrong"}, **junk) for _ in range(5)]
+
+    assert responses[-1].status_code == 429
+    assert log_in(client, "casey", PASSWORD, address=OFFICE).status_code == 429  # counted for the real address
