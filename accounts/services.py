@@ -1,9 +1,9 @@
 """Two-factor sign-in for staff (TOTP, an authenticator app) and the supervisors' switch that requires it.
 
-A staff member sets up an authenticator app from their account page: the app is added as an
-unconfirmed TOTP device, and becomes theirs once they type a code it shows. From then on,
-every login asks for a code (``accounts.middleware.TwoFactorMiddleware``). Supervisors can
-require two-factor for every staff account; those without an app are then sent to set one up.
+A staff member sets up an authenticator app from their account page: its new key waits in
+their session, and becomes a TOTP device of theirs once they type a code the app shows. From
+then on, every login asks for a code (``accounts.middleware.TwoFactorMiddleware``). Supervisors
+can require two-factor for every staff account; those without an app are sent to set one up.
 """
 
 import logging
