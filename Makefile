@@ -8,7 +8,7 @@ PORT   ?= 8000
 PYTEST_ARGS ?= -n auto
 
 .DEFAULT_GOAL := help
-.PHONY: help run test e2e smoke check lint migrate seed clean
+.PHONY: help run test e2e smoke bench check lint migrate seed clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -57,6 +57,15 @@ e2e: $(VENV)/.installed ## Browser tests: the whole journey, sad paths and acces
 # driven over HTTP. Every process it starts is stopped at the end; timings are printed.
 smoke: $(VENV)/.installed ## Production smoke test: real processes on PostgreSQL, Redis and SMTP
 	$(BIN)/pytest -m smoke tests/smoke -p no:xdist -v
+
+# Benchmarks: seeds 1,000, 10,000 and 100,000 cases into a database of its own (PostgreSQL on
+# 127.0.0.1:5432 when reachable, else SQLite), measures the main pages, the CSV export, a reminder
+# dispatch pass and, with wrk, gunicorn under load; writes bench/results.json. About 15 minutes.
+bench: $(VENV)/.installed ## Benchmarks at 1,000 / 10,000 / 100,000 cases: bench/results.json (see bench/README.md)
+	@command -v wrk >/dev/null || apt-get install -y -qq wrk >/dev/null 2>&1 \
+		|| (apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq wrk >/dev/null 2>&1) \
+		|| echo "bench: wrk could not be installed (apt-get install wrk); the load runs will be skipped."
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 check: $(VENV)/.installed ## Lint and check that migrations are complete
 	$(BIN)/ruff check .

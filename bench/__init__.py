@@ -1,0 +1,1 @@
+"""Benchmarks (`make bench`): measuring code only, never imported by the app."""

@@ -1,0 +1,539 @@
+"""`make bench`: seed 1,000, 10,000 and 100,000 cases, measure the pages people use most at each size.
+
+For each size it runs, in order: ``seed_demo --cases N`` (timed), then in a fresh process the
+page latencies, query counts and one reminder dispatch pass (``bench/measure.py``), then the
+CSV export of every row in a process of its own for its peak memory (``bench/export_memory.py``),
+then the load runs with wrk against gunicorn on 127.0.0.1. Results go to ``bench/results.json``
+and a table on stdout; the figures block of ``bench/README.md`` is rewritten with them.
+
+The database is PostgreSQL when one is reachable (a database of its own, ``compassion_bench``,
+created and dropped here; never the one DATABASE_URL names), else SQLite in a temporary folder.
+"""
+
+import argparse
+import json
+import os
+import platform
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import contextmanager, suppress
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+RESULTS = ROOT / "bench" / "results.json"
+README = ROOT / "bench" / "README.md"
+DEFAULT_POSTGRES = "postgres://postgres@127.0.0.1:5432/compassion_bench"
+BENCH_DATABASE = "compassion_bench"
+# Cases a day, as a national program takes them in: 100,000 cases are some nine years of history.
+PER_DAY = 30
+PAGES = ["login", "dashboard", "case_list", "case_search", "case_detail", "portal", "export_csv"]
+# The targets of the benchmarks issue, checked at the largest size.
+MAX_RATIO, MAX_QUERIES, MIN_DISPATCH_SHARE, MAX_EXPORT_MB, MAX_SEED_S, MAX_TOTAL_S = 5, 15, 0.5, 100, 180, 1200
+
+
+def say(message: str) -> None:
+    print(f"bench: {message}", flush=True)
+
+
+# ---------------------------------------------------------------- the database
+
+
+def _with_name(url: str, name: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, parts.fragment))
+
+
+def _postgres(url: str, database: str = "postgres"):
+    import psycopg2
+
+    parts = urlsplit(_with_name(url, database))
+    return psycopg2.connect(
+        host=parts.hostname or "127.0.0.1",
+        port=parts.port or 5432,
+        user=parts.username or "postgres",
+        password=parts.password or None,
+        dbname=database,
+        connect_timeout=3,
+    )
+
+
+def choose_database(workdir: Path) -> tuple[str, str]:
+    """("postgresql" or "sqlite", the URL the benchmark uses), and why, printed."""
+    configured = os.environ.get("DATABASE_URL", "")
+    if configured.startswith("sqlite"):
+        say("DATABASE_URL points at SQLite: the benchmark runs on SQLite, in a temporary folder.")
+        return "sqlite", f"sqlite:///{workdir / 'bench.sqlite3'}"
+    url = _with_name(configured, BENCH_DATABASE) if configured.startswith("postgres") else DEFAULT_POSTGRES
+    try:
+        _postgres(url).close()
+    except Exception as error:  # noqa: BLE001 - any failure to connect means "not reachable"
+        reason = (str(error).strip().splitlines() or [type(error).__name__])[0]
+        say(f"PostgreSQL is not reachable ({reason}): the benchmark runs on SQLite, less realistic.")
+        return "sqlite", f"sqlite:///{workdir / 'bench.sqlite3'}"
+    say(f"PostgreSQL is reachable: the benchmark runs on it, in a database of its own ({BENCH_DATABASE}).")
+    return "postgresql", url
+
+
+def recreate_database(kind: str, url: str) -> None:
+    if kind == "sqlite":
+        Path(urlsplit(url).path).unlink(missing_ok=True)
+        return
+    connection = _postgres(url)
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}" WITH (FORCE)')
+        cursor.execute(f'CREATE DATABASE "{BENCH_DATABASE}"')
+    connection.close()
+
+
+def drop_database(kind: str, url: str) -> None:
+    if kind == "postgresql":
+        with suppress(Exception):
+            connection = _postgres(url)
+            connection.autocommit = True
+            with connection.cursor() as cursor:
+                cursor.execute(f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}" WITH (FORCE)')
+            connection.close()
+
+
+def analyze(kind: str, url: str) -> None:
+    """What autovacuum does after a bulk load in production: statistics and the visibility map."""
+    if kind == "postgresql":
+        connection = _postgres(url, BENCH_DATABASE)
+        connection.autocommit = True
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+        connection.close()
+    else:
+        import sqlite3
+
+        connection = sqlite3.connect(urlsplit(url).path)
+        connection.execute("ANALYZE")
+        connection.close()
+
+
+def database_version(kind: str, url: str) -> str:
+    if kind == "sqlite":
+        import sqlite3
+
+        return f"SQLite {sqlite3.sqlite_version}"
+    connection = _postgres(url, BENCH_DATABASE)
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        version = cursor.fetchone()[0]
+    connection.close()
+    return f"PostgreSQL {version.split()[0]}"
+
+
+# ---------------------------------------------------------------- running the pieces
+
+
+def django_env(url: str, workdir: Path, **extra: str) -> dict[str, str]:
+    """The environment of the development settings, on the benchmark's database, writing under ``workdir``."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "CELERY_", "EMAIL_", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"))
+    }
+    env.update(DATABASE_URL=url, VAR_DIR=str(workdir / "var"), PYTHONPATH=str(ROOT), LOG_LEVEL="WARNING", **extra)
+    return env
+
+
+def run(command: list[str], env: dict[str, str], *, what: str) -> float:
+    started = time.monotonic()
+    completed = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)  # noqa: S603
+    if completed.returncode != 0:
+        sys.stderr.write(completed.stdout[-4000:] + completed.stderr[-4000:])
+        raise SystemExit(f"bench: {what} failed (exit {completed.returncode}).")
+    return time.monotonic() - started
+
+
+# ---------------------------------------------------------------- wrk against gunicorn
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def gunicorn(url: str, workdir: Path, *, workers: int):
+    """gunicorn with the production settings on 127.0.0.1, stopped (its whole process group) at the end."""
+    port = free_port()
+    env = django_env(
+        url,
+        workdir,
+        DJANGO_ENV="production",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="127.0.0.1",
+        CELERY_BROKER_URL="memory://",
+        EMAIL_URL="dummymail://",
+        GUNICORN_BIND=f"127.0.0.1:{port}",
+        WEB_CONCURRENCY=str(workers),
+    )
+    env["LOG_LEVEL"] = "INFO"  # production's: an access line per request, as JSON
+    if not (workdir / "var" / "staticfiles" / "staticfiles.json").exists():
+        run([sys.executable, "manage.py", "collectstatic", "--noinput"], env, what="collectstatic")
+    log = (workdir / "gunicorn.log").open("w")
+    process = subprocess.Popen(  # noqa: S603
+        # No control socket: another gunicorn on this machine (make smoke) keeps its own.
+        [str(BIN / "gunicorn"), "--config", "deploy/gunicorn.conf.py", "--no-control-socket"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        _wait_for(base, process)
+        yield base
+    finally:
+        with suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+        log.close()
+
+
+HTTPS = {"X-Forwarded-Proto": "https"}  # as the proxy in front of gunicorn says
+
+
+def _wait_for(base: str, process: subprocess.Popen) -> None:
+    import requests
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit("bench: gunicorn stopped at start-up; see its log in the bench's temporary folder.")
+        with suppress(requests.RequestException):
+            if requests.get(f"{base}/accounts/login/", headers=HTTPS, timeout=2).status_code == 200:
+                return
+        time.sleep(0.3)
+    raise SystemExit("bench: gunicorn did not answer within 60 s.")
+
+
+def login_cookie(base: str, username: str, password: str) -> str:
+    """Log in through the login form, as a browser does; returns the Cookie header for wrk."""
+    import requests
+
+    session = requests.Session()
+    page = session.get(f"{base}/accounts/login/", headers=HTTPS, timeout=10)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+    cookies = {"csrftoken": page.cookies["csrftoken"]}
+    answer = session.post(
+        f"{base}/accounts/login/",
+        data={"username": username, "password": password, "csrfmiddlewaretoken": token},
+        headers={**HTTPS, "Referer": f"https://{urlsplit(base).netloc}/accounts/login/"},
+        cookies=cookies,
+        allow_redirects=False,
+        timeout=10,
+    )
+    if answer.status_code != 302 or "sessionid" not in answer.cookies:
+        raise SystemExit(f"bench: logging in for the load run failed (HTTP {answer.status_code}).")
+    cookies["sessionid"] = answer.cookies["sessionid"]
+    return "; ".join(f"{name}={value}" for name, value in cookies.items())
+
+
+def _milliseconds(text: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()
+    return round(float(number) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit], 2)
+
+
+def wrk(url: str, *, cookie: str | None, duration: int, connections: int, threads: int) -> dict:
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency"]
+    command += ["-H", "X-Forwarded-Proto: https"]
+    if cookie:
+        command += ["-H", f"Cookie: {cookie}"]
+    output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout  # noqa: S603
+    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    return {
+        "requests_per_s": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        "p50_ms": _milliseconds(re.search(r"\s50%\s+(\S+)", output).group(1)),
+        "p99_ms": _milliseconds(re.search(r"\s99%\s+(\S+)", output).group(1)),
+        "requests": int(re.search(r"(\d+) requests in", output).group(1)),
+        "errors": (int(non_2xx.group(1)) if non_2xx else 0)
+        + (sum(int(n) for n in socket_errors.groups()) if socket_errors else 0),
+        "non_2xx_3xx": int(non_2xx.group(1)) if non_2xx else 0,
+        "socket_errors": sum(int(n) for n in socket_errors.groups()) if socket_errors else 0,
+    }
+
+
+def load_runs(url: str, workdir: Path, portal_path: str, args) -> dict:
+    if not shutil.which("wrk"):
+        say("wrk is not installed (apt-get install wrk): the load runs are skipped.")
+        return {"available": False, "reason": "wrk is not installed"}
+    with gunicorn(url, workdir, workers=args.workers) as base:
+        cookie = login_cookie(base, "supervisor", "compassion-demo")
+        options = {"duration": args.duration, "connections": args.connections, "threads": args.threads}
+        return {
+            "available": True,
+            "case_list": wrk(f"{base}/cases/", cookie=cookie, **options),
+            "portal": wrk(f"{base}{portal_path}", cookie=None, **options),
+        }
+
+
+# ---------------------------------------------------------------- one size
+
+
+def measure_size(cases: int, kind: str, url: str, workdir: Path, args, seed_total: float) -> dict:
+    env = django_env(url, workdir)
+    say(f"{cases:,} cases: seeding")
+    seed_s = run(
+        [sys.executable, "manage.py", "seed_demo", "--cases", str(cases), "--per-day", str(PER_DAY)],
+        env,
+        what=f"seed_demo --cases {cases}",
+    )
+    analyze(kind, url)
+    say(f"{cases:,} cases: seeded in {seed_s:.1f} s; measuring pages ({args.requests} requests each) and dispatch")
+    out, portal = workdir / f"measure-{cases}.json", workdir / f"portal-{cases}.txt"
+    bench_env = django_env(url, workdir, DJANGO_SETTINGS_MODULE="bench.settings")
+    run(
+        [sys.executable, "-m", "bench.measure", "--cases", str(cases), "--requests", str(args.requests)]
+        + ["--out", str(out), "--token-out", str(portal)],
+        bench_env,
+        what="the page measurements",
+    )
+    measured = json.loads(out.read_text())
+    say(f"{cases:,} cases: the CSV export of every row, in a process of its own")
+    export_out = workdir / f"export-{cases}.json"
+    run([sys.executable, "-m", "bench.export_memory", "--out", str(export_out)], bench_env, what="the CSV export")
+    export = json.loads(export_out.read_text())
+    say(f"{cases:,} cases: load runs with wrk ({args.duration} s, {args.connections} connections each)")
+    load = load_runs(url, workdir, portal.read_text(), args)
+    pages = measured["pages"]
+    floor = pages.pop("floor")
+    dispatch = measured["dispatch"]
+    return {
+        "cases": measured["cases"],
+        "data": measured["data"],
+        "seed_s": round(seed_s, 1),
+        "seed_total_s": round(seed_total + seed_s, 1),
+        "floor_ms": floor["p95_ms"],
+        "floor_median_ms": floor["median_ms"],
+        "floor_queries": floor["queries"],
+        "pages": {name: pages[name] for name in PAGES},
+        "case_detail_events": measured["case_detail_events"],
+        "dispatch_per_s": dispatch["dispatch_per_s"],
+        "dispatch": dispatch,
+        "export_peak_mb": export["peak_mb"],
+        "export": export,
+        "wrk": load,
+    }
+
+
+# ---------------------------------------------------------------- the verdict and the table
+
+
+def targets(results: dict) -> dict:
+    """The issue's targets, at the largest size (on PostgreSQL), each with its value and whether it holds."""
+    sizes = results["sizes"]
+    small, large = sizes[min(sizes, key=int)], sizes[max(sizes, key=int)]
+    out: dict[str, dict] = {}
+    for name in PAGES:
+        page, first = large["pages"][name], small["pages"][name]
+        out[f"{name}_p95_within_{MAX_RATIO}x_floor"] = {
+            "value": page["ratio_to_floor"],
+            "holds": page["ratio_to_floor"] <= MAX_RATIO,
+        }
+        out[f"{name}_queries_flat_and_at_most_{MAX_QUERIES}"] = {
+            "value": [first["queries"], page["queries"]],
+            "holds": first["queries"] == page["queries"] <= MAX_QUERIES,
+        }
+    dispatch = large["dispatch"]
+    out["dispatch_at_least_half_a_plain_send_mail_loop"] = {
+        "value": dispatch["dispatch_vs_plain"],
+        "holds": dispatch["dispatch_vs_plain"] >= MIN_DISPATCH_SHARE,
+    }
+    out[f"export_peak_under_{MAX_EXPORT_MB}_mb"] = {
+        "value": large["export_peak_mb"],
+        "holds": large["export_peak_mb"] < MAX_EXPORT_MB,
+    }
+    out[f"seed_{int(max(sizes, key=int)):,}_cases_under_{MAX_SEED_S}_s".replace(",", "_")] = {
+        "value": large["seed_total_s"],
+        "holds": large["seed_total_s"] < MAX_SEED_S,
+    }
+    if large["wrk"].get("available"):
+        errors = large["wrk"]["case_list"]["errors"] + large["wrk"]["portal"]["errors"]
+        out["no_errors_under_load"] = {"value": errors, "holds": errors == 0}
+    else:
+        out["no_errors_under_load"] = {"value": None, "holds": None}
+    if results.get("total_s") is not None:
+        out[f"make_bench_under_{MAX_TOTAL_S // 60}_minutes"] = {
+            "value": results["total_s"],
+            "holds": results["total_s"] < MAX_TOTAL_S,
+        }
+    return out
+
+
+def table(results: dict) -> str:
+    sizes = sorted(results["sizes"], key=int)
+    lines = [f"Database: {results['database_version']}   Machine: {results['machine']['summary']}", ""]
+    cell = "{:>8} {:>8} {:>4} {:>7}"
+    lines.append(f"{'':<12}" + "".join(f" | {f'{int(n):,} cases':^30}" for n in sizes))
+    lines.append(f"{'ms':<12}" + " | ".join(["", *[cell.format("median", "p95", "q", "x floor") for _ in sizes]]))
+
+    def row(label: str, figures) -> None:
+        lines.append(f"{label:<12}" + " | ".join(["", *[cell.format(*figures(results["sizes"][n])) for n in sizes]]))
+
+    row("floor", lambda r: (f"{r['floor_median_ms']:.2f}", f"{r['floor_ms']:.2f}", r["floor_queries"], "1.00"))
+    for name in PAGES:
+        row(
+            name,
+            lambda r, name=name: (
+                f"{r['pages'][name]['median_ms']:.2f}",
+                f"{r['pages'][name]['p95_ms']:.2f}",
+                r["pages"][name]["queries"],
+                f"{r['pages'][name]['ratio_to_floor']:.2f}",
+            ),
+        )
+    lines.append("")
+    for label, value in [
+        (
+            "The data: open cases, timeline events, reminders",
+            lambda r: f"{r['data']['open_cases']:,} open, {r['data']['timeline_events']:,} events, "
+            f"{r['data']['reminders']:,} reminders",
+        ),
+        ("Seeding, s (this size / in all)", lambda r: f"{r['seed_s']} / {r['seed_total_s']}"),
+        (
+            "Reminder dispatch, 1,000 due: reminders/s (plain send_mail loop/s, ratio)",
+            lambda r: f"{r['dispatch_per_s']} ({r['dispatch']['plain_send_mail_per_s']}, "
+            f"{r['dispatch']['dispatch_vs_plain']})",
+        ),
+        (
+            "CSV export of all rows: time, peak memory of the process",
+            lambda r: f"{r['export']['rows']:,} rows in {r['export']['seconds']} s, {r['export_peak_mb']} MB",
+        ),
+        ("wrk, case list: requests/s, p99, errors", lambda r: _wrk_cell(r, "case_list")),
+        ("wrk, portal page: requests/s, p99, errors", lambda r: _wrk_cell(r, "portal")),
+    ]:
+        lines.append(label)
+        for n in sizes:
+            lines.append(f"  {int(n):>9,} cases: {value(results['sizes'][n])}")
+    lines.append("")
+    lines.append("Targets (at the largest size):")
+    for name, verdict in results["targets"].items():
+        mark = {True: "holds", False: "MISSED", None: "not measured"}[verdict["holds"]]
+        lines.append(f"  {mark:<12} {name}: {verdict['value']}")
+    if results.get("total_s") is not None:
+        lines.append(f"\nmake bench took {results['total_s'] / 60:.1f} minutes.")
+    return "\n".join(lines)
+
+
+def _wrk_cell(result: dict, name: str) -> str:
+    load = result["wrk"]
+    if not load.get("available"):
+        return "not measured (" + load.get("reason", "") + ")"
+    figures = load[name]
+    return f"{figures['requests_per_s']:.0f} req/s, p99 {figures['p99_ms']} ms, {figures['errors']} errors"
+
+
+def machine() -> dict:
+    cpu = platform.processor() or platform.machine()
+    with suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    memory_gb = None
+    with suppress(OSError, ValueError):
+        kilobytes = int(Path("/proc/meminfo").read_text().split()[1])
+        memory_gb = round(kilobytes / 1024 / 1024, 1)
+    cores = os.cpu_count()
+    return {
+        "cpu": cpu,
+        "cores": cores,
+        "memory_gb": memory_gb,
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "summary": f"{cpu}, {cores} cores, {memory_gb} GB, Python {platform.python_version()}",
+    }
+
+
+def write_readme_figures(results: dict, text: str) -> None:
+    """Replace the figures block of bench/README.md with this run's table."""
+    if not README.exists():
+        return
+    readme = README.read_text()
+    start, end = "<!-- figures: written by bench/run.py -->", "<!-- /figures -->"
+    if start not in readme or end not in readme:
+        return
+    when = results["generated_at"][:10]
+    block = f"{start}\nLatest run, {when}:\n\n```text\n{text}\n```\n{end}"
+    README.write_text(readme[: readme.index(start)] + block + readme[readme.index(end) + len(end) :])
+
+
+# ---------------------------------------------------------------- main
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default=os.environ.get("BENCH_SIZES", "1000,10000,100000"))
+    parser.add_argument("--requests", type=int, default=200, help="timed requests per page")
+    parser.add_argument("--duration", type=int, default=15, help="seconds of each wrk run")
+    parser.add_argument("--connections", type=int, default=16, help="wrk's open connections")
+    parser.add_argument("--threads", type=int, default=2, help="wrk's threads")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
+    parser.add_argument("--keep", action="store_true", help="keep the benchmark database at the end")
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    args = parser.parse_args()
+    sizes = sorted(int(size) for size in args.sizes.split(","))
+
+    started = time.monotonic()
+    workdir = Path(tempfile.mkdtemp(prefix="compassion-bench-"))
+    kind, url = choose_database(workdir)
+    results: dict = {
+        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "database": kind,
+        "machine": machine(),
+        "settings": {
+            "requests_per_page": args.requests,
+            "warmup_requests_per_page": 20,
+            "wrk_duration_s": args.duration,
+            "wrk_connections": args.connections,
+            "wrk_threads": args.threads,
+            "gunicorn_workers": args.workers,
+        },
+        "sizes": {},
+    }
+    try:
+        recreate_database(kind, url)
+        run([sys.executable, "manage.py", "migrate", "--noinput"], django_env(url, workdir), what="migrate")
+        results["database_version"] = database_version(kind, url)
+        seed_total = 0.0
+        for cases in sizes:
+            result = measure_size(cases, kind, url, workdir, args, seed_total)
+            seed_total = result["seed_total_s"]
+            results["sizes"][str(cases)] = result
+    finally:
+        if not args.keep:
+            drop_database(kind, url)
+        shutil.rmtree(workdir, ignore_errors=True)
+    results["total_s"] = round(time.monotonic() - started, 1)
+    results["targets"] = targets(results)
+    text = table(results)
+    args.out.write_text(json.dumps(results, indent=2) + "\n")
+    if args.out == RESULTS:
+        write_readme_figures(results, text)
+    print()
+    print(text)
+    print(f"\nResults: {args.out.relative_to(ROOT) if args.out.is_relative_to(ROOT) else args.out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,20 @@
+"""The app's URLs plus the floor: the cost of Django itself on this machine."""
+
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import include, path
+
+from cases.models import Business
+
+
+@login_not_required
+def floor(request: HttpRequest) -> HttpResponse:
+    """A bare view: one query, a small template, the whole middleware stack."""
+    return render(request, "bench/floor.html", {"business": Business.objects.order_by("pk").first()})
+
+
+urlpatterns = [
+    path("bench/floor/", floor, name="bench_floor"),
+    path("", include("compassion.urls")),
+]
