@@ -383,7 +383,13 @@ def targets(results: dict) -> dict:
 
 def table(results: dict) -> str:
     sizes = sorted(results["sizes"], key=int)
-    lines = [f"Database: {results['database_version']}   Machine: {results['machine']['summary']}", ""]
+    machine = results["machine"]
+    lines = [
+        f"Database: {results['database_version']}   Machine: {machine['summary']}",
+        f"Load average (1, 5, 15 min) at the start: {machine.get('load_average_at_start')}, "
+        f"at the end: {machine.get('load_average_at_end')}",
+        "",
+    ]
     cell = "{:>8} {:>8} {:>4} {:>7}"
     lines.append(f"{'':<12}" + "".join(f" | {f'{int(n):,} cases':^30}" for n in sizes))
     lines.append(f"{'ms':<12}" + " | ".join(["", *[cell.format("median", "p95", "q", "x floor") for _ in sizes]]))
@@ -500,7 +506,7 @@ def main() -> None:
     results: dict = {
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "database": kind,
-        "machine": machine(),
+        "machine": {**machine(), "load_average_at_start": [round(load, 2) for load in os.getloadavg()]},
         "settings": {
             "requests_per_page": args.requests,
             "warmup_requests_per_page": 20,
@@ -525,6 +531,8 @@ def main() -> None:
             drop_database(kind, url)
         shutil.rmtree(workdir, ignore_errors=True)
     results["total_s"] = round(time.monotonic() - started, 1)
+    # Other work on the machine shows in the p95s and the load runs: say how busy it was.
+    results["machine"]["load_average_at_end"] = [round(load, 2) for load in os.getloadavg()]
     results["targets"] = targets(results)
     text = table(results)
     args.out.write_text(json.dumps(results, indent=2) + "\n")
