@@ -7,7 +7,7 @@ nothing.
 
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -44,7 +44,7 @@ def link_issue(
     now = timezone.now()
     revoked = 0
     if replace:
-        revoked = AccessLink.objects.filter(participant=participant, revoked_at__isnull=True).update(revoked_at=now)
+        revoked = links_revoke_usable(participant=participant, now=now)
     token = secrets.token_urlsafe(TOKEN_BYTES)
     link = AccessLink.objects.create(
         participant=participant,
@@ -68,9 +68,7 @@ def link_issue(
 @transaction.atomic
 def links_revoke(*, participant: Participant, by: AbstractBaseUser) -> int:
     """Revoke every usable link of the participant; returns how many there were."""
-    count = AccessLink.objects.filter(participant=participant, revoked_at__isnull=True).update(
-        revoked_at=timezone.now()
-    )
+    count = links_revoke_usable(participant=participant, now=timezone.now())
     if not count:
         raise WorkflowError(f"{participant.name} has no link to revoke.")
     event_record(
@@ -80,6 +78,18 @@ def links_revoke(*, participant: Participant, by: AbstractBaseUser) -> int:
         by=by,
     )
     return count
+
+
+def links_revoke_usable(*, participant: Participant, now: datetime) -> int:
+    """Revoke the participant's unrevoked links, without a timeline event (the caller writes one).
+
+    One save per link (a participant holds a few), so that each revocation is in the audit history.
+    """
+    unrevoked = list(AccessLink.objects.select_for_update().filter(participant=participant, revoked_at__isnull=True))
+    for link in unrevoked:
+        link.revoked_at = now
+        link.save(update_fields=["revoked_at"])
+    return len(unrevoked)
 
 
 def link_resolve(token: str) -> AccessLink | None:

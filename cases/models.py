@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .history import audited, register_staff_access_history
+
 
 class Business(models.Model):
     name = models.CharField(max_length=200)
@@ -109,6 +111,8 @@ class Case(models.Model):
     completed_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     last_activity_at = models.DateTimeField(default=timezone.now)
+    # Every timeline event touches last_activity_at: bookkeeping, not a change anyone made.
+    history = audited(excluded_fields=["last_activity_at"])
 
     class Meta:
         ordering = ["-opened_at", "-id"]
@@ -165,6 +169,10 @@ class Participant(models.Model):
         help_text="Never scheduled with the customer and never shown the customer's contact details.",
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    erased_at = models.DateTimeField(
+        "personal data erased", null=True, blank=True, editable=False, help_text="Set by cases.privacy."
+    )
+    history = audited()
 
     class Meta:
         ordering = ["case", "role", "id"]
@@ -248,6 +256,8 @@ class AccessLink(models.Model):
     revoked_at = models.DateTimeField(null=True, blank=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
+    # The hash opens the portal while the link is active: it is never copied into the history.
+    history = audited(excluded_fields=["token_hash"])
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -282,3 +292,6 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"Calendar feed of {self.user}"
+
+
+register_staff_access_history()

@@ -11,6 +11,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from .models import Business, Case, CaseEvent, Incident, Participant, ReferenceSequence
 from .roles import is_caseworker, is_supervisor
@@ -137,8 +138,8 @@ def case_open(*, intake: IntakeDetails, by: AbstractBaseUser) -> Case:
     people += [(Participant.Role.AGENT, agent) for agent in intake.agents]
     if intake.business_representative:
         people.append((Participant.Role.BUSINESS, intake.business_representative))
-    Participant.objects.bulk_create(
-        Participant(case=case, role=role, **vars(person)) for role, person in people
+    bulk_create_with_history(  # with their first row in the audit history
+        [Participant(case=case, role=role, **vars(person)) for role, person in people], Participant, default_user=by
     )
     event_record(
         case=case,

@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_filters",
+    # Audit: the history of cases, their steps, personal links and staff access (cases/history.py).
+    "simple_history",
     "compassion",  # project-level commands: make_supervisor
     "cases",
     "reconciliation",
@@ -84,6 +86,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     # Then a code from the authenticator app, for staff who have one or must (accounts/).
     "accounts.middleware.TwoFactorMiddleware",
+    # Lets the audit history record who made a change: the staff user, or the participant of
+    # the personal link (cases/history.py).
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: turns a locked-out login into the "too many tries" page.
@@ -328,6 +333,8 @@ REMINDER_MAX_ATTEMPTS = env.int("REMINDER_MAX_ATTEMPTS", default=4)
 # seconds (a slow mail server then delays the rest to the next pass, a minute later).
 REMINDER_BATCH_SIZE = 200
 REMINDER_PASS_SECONDS = 50
+# The audit history is a record: the admin shows it but never reverts a row to an old version.
+SIMPLE_HISTORY_REVERT_DISABLED = True
 # Key of the research export's case pseudonyms (an HMAC of the case id). Set it to keep the
 # pseudonyms stable when SECRET_KEY is rotated; by default they derive from SECRET_KEY.
 RESEARCH_PSEUDONYM_KEY = env.str("RESEARCH_PSEUDONYM_KEY", default=SECRET_KEY)

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases.history import audited
 from cases.models import Business, Case, Participant
 
 MAX_ANSWER_LENGTH = 5000
@@ -92,6 +93,7 @@ class ReconciliationPlan(models.Model):
     meeting_format = models.CharField(max_length=20, choices=MeetingFormat.choices, default=MeetingFormat.IN_PERSON)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+    history = audited()
 
     class Meta:
         ordering = ["case", "-version"]
@@ -118,6 +120,7 @@ class PlanSignoff(models.Model):
     decision = models.CharField(max_length=20, choices=Decision.choices)
     comment = models.TextField(blank=True)
     decided_at = models.DateTimeField(default=timezone.now)
+    history = audited()
 
     class Meta:
         constraints = [
@@ -171,6 +174,7 @@ class RoleSwapShift(models.Model):
     business_feedback = models.TextField("the business's feedback", blank=True)
     customer_reflection = models.TextField("the customer's reflection on the shift", blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    history = audited()
 
     class Meta:
         ordering = ["starts_at"]
@@ -210,6 +214,7 @@ class RestorativeMeeting(models.Model):
     outcome_notes = models.TextField(blank=True)
     skip_reason = models.TextField(blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
+    history = audited()
 
     class Meta:
         # The dashboard's agenda and the calendar feed: scheduled meetings of the coming days.
@@ -240,6 +245,7 @@ class Commitment(models.Model):
     off_limits = models.TextField("behaviour that is off limits")
     drafted_at = models.DateTimeField(default=timezone.now)
     agreed_at = models.DateTimeField(null=True, blank=True)
+    history = audited()
 
     def __str__(self) -> str:
         return f"Commitments for {self.case}"
