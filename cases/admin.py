@@ -1,6 +1,17 @@
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Business, Case, CaseEvent, Incident, Participant, ReferenceSequence
+
+
+class AuditedAdmin(SimpleHistoryAdmin):
+    """An admin with the object's audit history ("History"), read-only: no old version is ever
+    opened as a form to revert to (SIMPLE_HISTORY_REVERT_DISABLED hides the button; this refuses
+    the page, so that a POST cannot revert either)."""
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        raise PermissionDenied("The audit history is a record: it is read, never reverted to.")
 
 
 class ParticipantInline(admin.TabularInline):
@@ -40,7 +51,7 @@ class IncidentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
+class CaseAdmin(AuditedAdmin):
     list_display = ["reference", "status", "step", "risk", "caseworker", "opened_at", "last_activity_at"]
     list_filter = ["status", "step", "risk", "caseworker"]
     search_fields = ["reference", "incident__business__name", "participants__name"]
@@ -53,7 +64,7 @@ class CaseAdmin(admin.ModelAdmin):
 
 
 @admin.register(Participant)
-class ParticipantAdmin(admin.ModelAdmin):
+class ParticipantAdmin(AuditedAdmin):
     list_display = ["name", "role", "case", "email", "phone", "consent", "no_contact"]
     list_filter = ["role", "consent", "no_contact", "preferred_language"]
     search_fields = ["name", "email", "phone", "case__reference"]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_dashboard, views_links
+from . import views, views_audit, views_dashboard, views_links
 
 app_name = "cases"
 
@@ -14,9 +14,11 @@ urlpatterns = [
     path("reports/", views_dashboard.reports_page, name="reports"),
     path("reports/research.csv", views_dashboard.export_research, name="export_research"),
     path("export.csv", views_dashboard.export_case_list, name="export_csv"),
+    path("audit/staff/", views_audit.staff_audit, name="staff_audit"),
     path("<str:reference>/", views.case_detail, name="detail"),
     path("<str:reference>/status/", views.case_change_status, name="status"),
     path("<str:reference>/reassign/", views.case_reassign, name="reassign"),
+    path("<str:reference>/audit/", views_audit.case_audit, name="audit"),
     path(
         "<str:reference>/participants/<int:participant_id>/link/<slug:action>/",
         views_links.participant_link,

@@ -2,6 +2,8 @@
 
 from django.contrib import admin
 
+from cases.admin import AuditedAdmin
+
 from .models import (
     CheckIn,
     Commitment,
@@ -36,7 +38,7 @@ class PlanSignoffInline(admin.TabularInline):
 
 
 @admin.register(ReconciliationPlan)
-class ReconciliationPlanAdmin(admin.ModelAdmin):
+class ReconciliationPlanAdmin(AuditedAdmin):
     list_display = ["case", "version", "role_swap_hours", "meeting_format", "created_by", "created_at"]
     list_filter = ["meeting_format", "personal_time_with_agent"]
     search_fields = ["case__reference"]
@@ -47,7 +49,7 @@ class ReconciliationPlanAdmin(admin.ModelAdmin):
 
 
 @admin.register(RoleSwapShift)
-class RoleSwapShiftAdmin(admin.ModelAdmin):
+class RoleSwapShiftAdmin(AuditedAdmin):
     list_display = ["case", "business", "starts_at", "ends_at", "role", "state", "hours_attended"]
     list_filter = ["state"]
     search_fields = ["case__reference", "business__name", "role", "location"]
@@ -58,7 +60,7 @@ class RoleSwapShiftAdmin(admin.ModelAdmin):
 
 
 @admin.register(RestorativeMeeting)
-class RestorativeMeetingAdmin(admin.ModelAdmin):
+class RestorativeMeetingAdmin(AuditedAdmin):
     list_display = ["case", "state", "scheduled_at", "format", "facilitator"]
     list_filter = ["state", "format"]
     search_fields = ["case__reference", "facilitator"]
@@ -67,7 +69,7 @@ class RestorativeMeetingAdmin(admin.ModelAdmin):
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(admin.ModelAdmin):
+class CommitmentAdmin(AuditedAdmin):
     list_display = ["case", "drafted_at", "agreed_at"]
     search_fields = ["case__reference"]
     list_select_related = ["case"]

@@ -89,6 +89,9 @@ MATRIX: dict[str, Row] = {
         method="post",
         kwargs={"reference": "reference", "participant_id": "customer_id", "action": "issue"},
     ),
+    # Audit: supervisors only
+    "cases:audit": Row(staff_page(404, 404, 200), kwargs={"reference": "reference"}),
+    "cases:staff_audit": Row(staff_page(404, 404, 200)),
     "reconciliation:act": Row(
         staff_page(404, 400, 400), method="post", kwargs={"reference": "reference", "action": "consent"}
     ),
