@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_audit, views_dashboard, views_links
+from . import views, views_audit, views_dashboard, views_links, views_privacy
 
 app_name = "cases"
 
@@ -19,6 +19,16 @@ urlpatterns = [
     path("<str:reference>/status/", views.case_change_status, name="status"),
     path("<str:reference>/reassign/", views.case_reassign, name="reassign"),
     path("<str:reference>/audit/", views_audit.case_audit, name="audit"),
+    path(
+        "<str:reference>/participants/<int:participant_id>/export.json",
+        views_privacy.participant_export,
+        name="participant_export",
+    ),
+    path(
+        "<str:reference>/participants/<int:participant_id>/erase/",
+        views_privacy.participant_erase,
+        name="participant_erase",
+    ),
     path(
         "<str:reference>/participants/<int:participant_id>/link/<slug:action>/",
         views_links.participant_link,

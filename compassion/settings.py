@@ -333,6 +333,9 @@ REMINDER_MAX_ATTEMPTS = env.int("REMINDER_MAX_ATTEMPTS", default=4)
 # seconds (a slow mail server then delays the rest to the next pass, a minute later).
 REMINDER_BATCH_SIZE = 200
 REMINDER_PASS_SECONDS = 50
+# Privacy: closed cases (and withdrawn ones without activity) older than this many days have
+# their participants anonymised by `manage.py purge_expired` (cases/privacy.py). Six years.
+RETENTION_DAYS = env.int("RETENTION_DAYS", default=2190)
 # The audit history is a record: the admin shows it but never reverts a row to an old version.
 SIMPLE_HISTORY_REVERT_DISABLED = True
 # Key of the research export's case pseudonyms (an HMAC of the case id). Set it to keep the

@@ -89,9 +89,16 @@ MATRIX: dict[str, Row] = {
         method="post",
         kwargs={"reference": "reference", "participant_id": "customer_id", "action": "issue"},
     ),
-    # Audit: supervisors only
+    # Audit and privacy: supervisors only
     "cases:audit": Row(staff_page(404, 404, 200), kwargs={"reference": "reference"}),
     "cases:staff_audit": Row(staff_page(404, 404, 200)),
+    "cases:participant_export": Row(
+        staff_page(404, 404, 200), method="post", kwargs={"reference": "reference", "participant_id": "customer_id"}
+    ),
+    # The confirmation page; erasing itself (a POST) is tried in tests/cases/test_privacy.py.
+    "cases:participant_erase": Row(
+        staff_page(404, 404, 200), kwargs={"reference": "reference", "participant_id": "customer_id"}
+    ),
     "reconciliation:act": Row(
         staff_page(404, 400, 400), method="post", kwargs={"reference": "reference", "action": "consent"}
     ),

@@ -37,6 +37,10 @@ class TriageQuery(django_forms.Form):
     page = django_forms.IntegerField()
 
 
+class PageQuery(django_forms.Form):
+    page = django_forms.IntegerField()
+
+
 class LanguageForm(django_forms.Form):
     language = django_forms.ChoiceField(choices=[("en", "en"), ("es", "es")])
     next = django_forms.CharField()
@@ -108,6 +112,18 @@ TARGETS: dict[str, Target] = {
         forms=lambda world, drawn: [],
         user="caseworker",
     ),
+    # Audit and privacy (supervisors): pages of history; a participant's export and erasure
+    "cases:audit": Target(url=_case_url("cases:audit"), forms=lambda world, drawn: [PageQuery()], method="get"),
+    "cases:staff_audit": Target(
+        url=lambda world, drawn: reverse("cases:staff_audit"), forms=lambda world, drawn: [PageQuery()], method="get"
+    ),
+    **{
+        name: Target(
+            url=lambda world, drawn, name=name: reverse(name, args=[drawn["case"].reference, drawn["participant"]]),
+            forms=lambda world, drawn: [],
+        )
+        for name in ("cases:participant_export", "cases:participant_erase")
+    },
     "cases:calendar_feed_reset": Target(
         url=lambda world, drawn: reverse("cases:calendar_feed_reset"), forms=lambda world, drawn: []
     ),
