@@ -25,8 +25,8 @@ from .models import AccessLink, Case, Participant
 
 PAGE_SIZE = 50
 TEXT_SHOWN = 300  # characters of a long text shown in a change
-# Stamped on every save: the row's date says the same.
-NOT_SHOWN = {"updated_at"}
+# Stamped on every save (the row's date says the same), or the case itself, on the case's page.
+NOT_SHOWN = {"updated_at", "case"}
 ACTIONS = {"+": "Created", "~": "Changed", "-": "Deleted"}
 
 User = get_user_model()
