@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Count, QuerySet, Window
+from django.db.models import Count, QuerySet, Subquery
 
 from cases.models import Case
 from cases.selectors import cases_visible_to
@@ -47,11 +47,12 @@ def failed_reminders_for(user: AbstractBaseUser | AnonymousUser, *, counted: boo
     """Failed reminders on the cases the user sees (a supervisor: all), newest first, with their case.
 
     ``counted`` adds ``total`` to each row, the number of them all, so that the first few and
-    how many there are come in one query.
+    how many there are come in one query. It is counted once, apart from the rows (not a window
+    over them, which would join every failed reminder to its case to show the first ten).
     """
-    failed = (
-        Reminder.objects.filter(state=Reminder.State.FAILED, case__in=cases_visible_to(user))
-        .select_related("case", "participant", "user")
-        .order_by("-next_attempt_at", "-id")
-    )
-    return failed.annotate(total=Window(Count("pk"))) if counted else failed
+    visible = Reminder.objects.filter(state=Reminder.State.FAILED, case__in=cases_visible_to(user))
+    failed = visible.select_related("case", "participant", "user").order_by("-next_attempt_at", "-id")
+    if not counted:
+        return failed
+    total = visible.order_by().values("state").annotate(total=Count("pk")).values("total")
+    return failed.annotate(total=Subquery(total))
