@@ -61,9 +61,18 @@ def case_list(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Case]:
     )
 
 
-def case_timeline(case: Case) -> QuerySet[CaseEvent]:
-    """The case's events, newest first, with who did them."""
-    return case.events.select_related("actor", "actor_participant").order_by("-created_at", "-id")
+def case_timeline(case: Case, *, before: CaseEvent | None = None) -> QuerySet[CaseEvent]:
+    """The case's events, newest first, with who did them; only those older than ``before`` if given.
+
+    Pages of the timeline go by the last event shown (keyset), through the index on (case,
+    -created_at, -id): a page of old events costs what a page of new ones does.
+    """
+    events = case.events.select_related("actor", "actor_participant").order_by("-created_at", "-id")
+    if before is not None:
+        events = events.filter(
+            Q(created_at__lt=before.created_at) | Q(created_at=before.created_at, id__lt=before.pk)
+        )
+    return events
 
 
 def staff_who_can_hold_cases() -> QuerySet:

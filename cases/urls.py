@@ -16,6 +16,7 @@ urlpatterns = [
     path("export.csv", views_dashboard.export_case_list, name="export_csv"),
     path("audit/staff/", views_audit.staff_audit, name="staff_audit"),
     path("<str:reference>/", views.case_detail, name="detail"),
+    path("<str:reference>/timeline/", views.case_timeline, name="timeline"),
     path("<str:reference>/status/", views.case_change_status, name="status"),
     path("<str:reference>/reassign/", views.case_reassign, name="reassign"),
     path("<str:reference>/audit/", views_audit.case_audit, name="audit"),

@@ -22,7 +22,7 @@ from .forms import (
     ReassignForm,
     StatusChangeForm,
 )
-from .models import Case
+from .models import Case, CaseEvent
 from .roles import is_caseworker, is_supervisor
 from .views_links import pop_issued_link
 
@@ -151,7 +151,8 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
     return render(request, "cases/case_detail.html", detail_context(request, case))
 
 
-TIMELINE_SHOWN = 200
+TIMELINE_SHOWN = 50  # on the case page; the timeline page shows the rest, TIMELINE_PAGE at a time
+TIMELINE_PAGE = 100
 FROM_PARTICIPANTS_SHOWN = 5
 
 
@@ -163,12 +164,13 @@ def detail_context(request: HttpRequest, case: Case, *, failed=None, **extra) ->
     itself and for the latest words from participants among it.
     """
     link_rows = selectors.participant_link_rows(case)
-    timeline = list(selectors.case_timeline(case)[:TIMELINE_SHOWN])
+    timeline, earlier = _timeline_page(case, size=TIMELINE_SHOWN)
     context = {
         "case": case,
         "steps": Case.Step.choices,
         "from_participants": [event for event in timeline if event.actor_participant_id][:FROM_PARTICIPANTS_SHOWN],
         "timeline": timeline,
+        "timeline_earlier": earlier,
         "status_actions": services.status_actions_allowed(case),
         "status_form": StatusChangeForm(),
         "reassign_form": ReassignForm(initial={"caseworker": case.caseworker_id})
@@ -183,6 +185,29 @@ def detail_context(request: HttpRequest, case: Case, *, failed=None, **extra) ->
     }
     context.update(extra)
     return context
+
+
+def _timeline_page(case: Case, *, size: int, before: CaseEvent | None = None) -> tuple[list[CaseEvent], CaseEvent | None]:
+    """``size`` events of the timeline (older than ``before``), and the last of them if there are earlier ones."""
+    events = list(selectors.case_timeline(case, before=before)[: size + 1])
+    return events[:size], (events[size - 1] if len(events) > size else None)
+
+
+def case_timeline(request: HttpRequest, reference: str) -> HttpResponse:
+    """The whole timeline of a case, newest first, ``TIMELINE_PAGE`` events a page; ``?before=`` an event's id."""
+    _staff_only(request)
+    case = selectors.case_for_user(user=request.user, reference=reference)
+    before = None
+    if request.GET.get("before", "").isdigit():
+        before = CaseEvent.objects.filter(case=case, pk=int(request.GET["before"])).first()
+        if before is None:
+            raise Http404("No such event on this case.")
+    timeline, earlier = _timeline_page(case, size=TIMELINE_PAGE, before=before)
+    return render(
+        request,
+        "cases/case_timeline.html",
+        {"case": case, "timeline": timeline, "timeline_earlier": earlier, "paged": before is not None},
+    )
 
 
 @require_POST

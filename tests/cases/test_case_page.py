@@ -1,7 +1,11 @@
-"""The case page reads a fixed number of queries, however long the case's history."""
+"""The case page reads a fixed number of queries, however long the case's history; the timeline page pages through it."""
+
+import re
+from datetime import timedelta
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from cases.models import CaseEvent
 from tests.factories import CaseEventFactory, full_case
@@ -34,3 +38,57 @@ def test_the_latest_words_from_participants_are_those_on_the_timeline(caseworker
 
     assert "Latest from participants" in page
     assert page.count("Draft saved.") == 2  # in the box, and on the timeline
+
+
+def _numbered_events(case, count: int) -> None:
+    """Events "Call 0" (oldest) … "Call N-1" (newest), a minute apart."""
+    start = case.opened_at
+    CaseEvent.objects.bulk_create(
+        CaseEvent(case=case, kind=CaseEvent.Kind.NOTE, message=f"Call {n}.", created_at=start + timedelta(minutes=n))
+        for n in range(count)
+    )
+
+
+def test_the_case_page_shows_the_latest_50_events_and_leads_to_the_earlier_ones(caseworker_client, caseworker):
+    case = full_case(caseworker=caseworker)
+    _numbered_events(case, 260)
+
+    page = caseworker_client.get(case.get_absolute_url()).content.decode()
+    assert "Call 259." in page and "Call 210." in page
+    assert "Call 209." not in page
+    earlier = re.search(r'href="([^"]+/timeline/\?before=\d+)">Earlier events', page).group(1)
+
+    # The timeline page goes on where the case page stopped, a hundred at a time, to the first event.
+    seen = []
+    while earlier:
+        page = caseworker_client.get(earlier.replace("&amp;", "&")).content.decode()
+        seen += [int(n) for n in re.findall(r"Call (\d+)\.", page)]
+        found = re.search(r'href="([^"]+/timeline/\?before=\d+)">Earlier events', page)
+        earlier = found.group(1) if found else None
+    assert seen == list(range(209, -1, -1))
+
+
+def test_the_timeline_page_starts_at_the_newest_event(caseworker_client, caseworker):
+    case = full_case(caseworker=caseworker)
+    _numbered_events(case, 3)
+
+    page = caseworker_client.get(reverse("cases:timeline", args=[case.reference])).content.decode()
+
+    assert page.index("Call 2.") < page.index("Call 1.") < page.index("Call 0.")
+    assert "Earlier events" not in page
+
+
+def test_the_timeline_page_refuses_an_event_of_another_case(caseworker_client, caseworker):
+    case, other = full_case(caseworker=caseworker), full_case(caseworker=caseworker)
+    _numbered_events(other, 1)
+    foreign = other.events.get(message="Call 0.")
+
+    response = caseworker_client.get(reverse("cases:timeline", args=[case.reference]), {"before": foreign.pk})
+
+    assert response.status_code == 404
+
+
+def test_the_timeline_of_someone_elses_case_is_not_found(caseworker_client):
+    case = full_case()  # another caseworker's
+
+    assert caseworker_client.get(reverse("cases:timeline", args=[case.reference])).status_code == 404

@@ -82,6 +82,7 @@ MATRIX: dict[str, Row] = {
     "cases:calendar_feed_stop": Row(staff_page(302, 302, 302), method="post"),
     "cases:calendar_feed": Row(everyone(404), kwargs={"token": "not-a-feed"}),
     "cases:detail": Row(staff_page(404, 200, 200), kwargs={"reference": "reference"}),
+    "cases:timeline": Row(staff_page(404, 200, 200), kwargs={"reference": "reference"}),
     "cases:status": Row(staff_page(404, 400, 400), method="post", kwargs={"reference": "reference"}),
     "cases:reassign": Row(staff_page(404, 404, 302), method="post", kwargs={"reference": "reference"}),
     "cases:participant_link": Row(

@@ -194,6 +194,7 @@ TARGETS: dict[str, Target] = {
 NOT_FORMS = {
     "home": "a redirect",
     "cases:detail": "shows the step forms, which post to reconciliation:act",
+    "cases:timeline": "a page of the timeline, read only",
     "cases:calendar_feed": "a calendar file behind a secret token (test_portal_forms fuzzes tokens the same way)",
     "referrals:thanks": "a thank-you page",
     "referrals:detail": "shows the duplicate and decline forms",
