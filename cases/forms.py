@@ -4,6 +4,8 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils import timezone
 
+from compassion.forms import BootstrapForm
+
 from .models import Business, Case, Incident, Participant
 from .selectors import staff_who_can_hold_cases
 from .services import STATUS_ACTIONS, PersonDetails
@@ -145,7 +147,7 @@ class StatusChangeForm(forms.Form):
     reason = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class ReassignForm(forms.Form):
+class ReassignForm(BootstrapForm, forms.Form):
     caseworker = forms.ModelChoiceField(queryset=staff_who_can_hold_cases(), label="Assign to")
 
     def __init__(self, *args, **kwargs):

@@ -4,11 +4,11 @@ Forms that point at a row (a shift, a participant, a check-in) take the ``case``
 accept rows of that case, so a hand-made POST cannot reach another case's rows.
 """
 
-from crispy_forms.helper import FormHelper
 from django import forms
 from django.forms.models import ModelChoiceIterator
 
 from cases.models import Case, Participant
+from compassion.forms import BootstrapForm
 
 from .models import (
     MAX_ANSWER_LENGTH,
@@ -46,8 +46,8 @@ class LoadedChoices(ModelChoiceIterator):
         return self.field.empty_label is not None or bool(self.field.rows)
 
 
-class StepForm(forms.Form):
-    """A form of a step panel: bound to the case, rendered without its own <form> tag.
+class StepForm(BootstrapForm, forms.Form):
+    """A form of a step panel: bound to the case; the panel draws its fields (``forms/fields.html``).
 
     ``participants``: the case's participants, when the page has them already (their order
     is the options' order); without them, a participant field reads them itself.
@@ -57,9 +57,6 @@ class StepForm(forms.Form):
         self.case = case
         self.participants = participants
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
 
     def _participant_choices(self, name: str, queryset, keep) -> None:
         """Field ``name`` chooses among ``queryset``; its options are the loaded participants that ``keep`` keeps."""
