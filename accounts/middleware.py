@@ -37,9 +37,10 @@ class TwoFactorMiddleware:
         view_name = request.resolver_match.view_name if request.resolver_match else ""
         if view_name in _ALWAYS_OPEN:
             return None
-        if selectors.has_confirmed_device(user):
+        has_device, required = selectors.two_factor_state(user)
+        if has_device:
             return _go("accounts:two_factor_verify", request)
-        if view_name not in _OPEN_WHILE_SETTING_UP and selectors.two_factor_required():
+        if view_name not in _OPEN_WHILE_SETTING_UP and required:
             return _go("accounts:two_factor_setup", request)
         return None
 

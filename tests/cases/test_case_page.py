@@ -1,4 +1,5 @@
-"""The case page reads a fixed number of queries, however long the case's history; the timeline page pages through it."""
+"""The case page reads a fixed number of queries, however long the case's history; the timeline
+page pages through that history."""
 
 import re
 from datetime import timedelta
@@ -25,7 +26,7 @@ def test_the_case_page_reads_at_most_15_queries_whatever_the_length_of_the_timel
     with_many = _queries(supervisor_client, case)
 
     assert with_one == with_many
-    assert with_many <= 15  # five of them: the session, the user, two-factor and roles
+    assert with_many <= 15  # four of them: the session, the user, two-factor and roles
 
 
 def test_the_latest_words_from_participants_are_those_on_the_timeline(caseworker_client, caseworker):
@@ -54,7 +55,8 @@ def test_the_case_page_shows_the_latest_50_events_and_leads_to_the_earlier_ones(
     _numbered_events(case, 260)
 
     page = caseworker_client.get(case.get_absolute_url()).content.decode()
-    assert "Call 259." in page and "Call 210." in page
+    assert "Call 259." in page
+    assert "Call 210." in page
     assert "Call 209." not in page
     earlier = re.search(r'href="([^"]+/timeline/\?before=\d+)">Earlier events', page).group(1)
 
