@@ -187,7 +187,9 @@ def detail_context(request: HttpRequest, case: Case, *, failed=None, **extra) ->
     return context
 
 
-def _timeline_page(case: Case, *, size: int, before: CaseEvent | None = None) -> tuple[list[CaseEvent], CaseEvent | None]:
+def _timeline_page(
+    case: Case, *, size: int, before: CaseEvent | None = None
+) -> tuple[list[CaseEvent], CaseEvent | None]:
     """``size`` events of the timeline (older than ``before``), and the last of them if there are earlier ones."""
     events = list(selectors.case_timeline(case, before=before)[: size + 1])
     return events[:size], (events[size - 1] if len(events) > size else None)

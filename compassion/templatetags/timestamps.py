@@ -28,7 +28,8 @@ def timestamp(value: datetime | None, seconds: bool = False) -> str:
     if value is None or value == "":
         return ""
     local = _local(value)
-    return format_html('<time datetime="{}">{}</time>', local.isoformat(), local.strftime(SECONDS if seconds else MINUTES))
+    shown = local.strftime(SECONDS if seconds else MINUTES)
+    return format_html('<time datetime="{}">{}</time>', local.isoformat(), shown)
 
 
 @register.filter

@@ -26,6 +26,6 @@ def test_a_timestamp_is_the_local_time_as_the_date_filter_wrote_it(zone):
 
 
 def test_a_missing_time_renders_nothing_and_a_plain_date_its_day():
-    assert _render("[{% timestamp nothing %}][{{ nothing|day }}][{{ when|day }}]", nothing=None, when=date(2026, 1, 2)) == (
-        "[][][2026-01-02]"
-    )
+    source = "[{% timestamp nothing %}][{{ nothing|day }}][{{ when|day }}]"
+    rendered = _render(source, nothing=None, when=date(2026, 1, 2))
+    assert rendered == "[][][2026-01-02]"
