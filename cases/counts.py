@@ -5,6 +5,8 @@ counts several querysets in one round trip, each at most up to a cap (reading at
 ``cap + 1`` rows, through an index where one serves): above the cap the page says "1,000+".
 """
 
+from collections.abc import Iterable, Sequence
+
 from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import QuerySet
@@ -25,19 +27,40 @@ def figure(number: int, cap: int | None) -> int:
     return AtLeast(number) if cap is not None and number > cap else number
 
 
-def capped_counts(querysets: dict[str, QuerySet], *, caps: dict[str, int | None] | None = None) -> dict[str, int]:
+def capped_counts(
+    querysets: dict[str, QuerySet],
+    *,
+    caps: dict[str, int | None] | None = None,
+    in_order: dict[str, list[str]] | None = None,
+) -> dict[str, int]:
     """How many rows each queryset has, in one query; each stops at its cap (``CAP`` unless ``caps`` says).
 
     ``caps[name] = None`` counts that one exactly: for sets bounded by the program's current
-    work (open cases) rather than by its history.
+    work (open cases) rather than by its history. ``in_order[name]`` reads that one's rows in
+    the order of an index (its fields): the first ``cap + 1`` rows through the index, where the
+    planner, free to choose, may misjudge how many rows match and walk a whole table instead.
     """
     if not querysets:
         return {}
-    caps = caps or {}
+    sql, params, using = capped_counts_sql(querysets, caps=caps, in_order=in_order)
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return figures(querysets, row, caps=caps)
+
+
+def capped_counts_sql(
+    querysets: dict[str, QuerySet],
+    *,
+    caps: dict[str, int | None] | None = None,
+    in_order: dict[str, list[str]] | None = None,
+) -> tuple[str, list, str]:
+    """The SQL of ``capped_counts`` (one row, a column per queryset), its parameters and its database."""
+    caps, in_order = caps or {}, in_order or {}
     parts, params, using = [], [], None
     for name, queryset in querysets.items():
         cap = caps.get(name, CAP)  # read here, so that a test may lower CAP
-        inner = queryset.order_by().values("pk")
+        inner = queryset.order_by(*in_order.get(name, [])).values("pk")
         if cap is not None:
             inner = inner[: cap + 1]
         using = using or inner.db
@@ -45,10 +68,13 @@ def capped_counts(querysets: dict[str, QuerySet], *, caps: dict[str, int | None]
         # The SQL is the ORM's own, with placeholders; the values travel as parameters.
         parts.append(f"(SELECT COUNT(*) FROM ({sql}) counted)")  # noqa: S608
         params.extend(inner_params)
-    with connections[using].cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(parts), params)
-        row = cursor.fetchone()
-    return {name: figure(number, caps.get(name, CAP)) for name, number in zip(querysets, row, strict=True)}
+    return "SELECT " + ", ".join(parts), params, using
+
+
+def figures(names: Iterable[str], row: Sequence[int], *, caps: dict[str, int | None] | None = None) -> dict[str, int]:
+    """The counts of ``capped_counts_sql``'s row by name, each an ``AtLeast`` when it reached its cap."""
+    caps = caps or {}
+    return {name: figure(number, caps.get(name, CAP)) for name, number in zip(names, row, strict=True)}
 
 
 def capped_count(queryset: QuerySet, cap: int | None = None) -> int:

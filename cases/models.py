@@ -127,6 +127,13 @@ class Case(models.Model):
             # activity for two weeks, quietest first: the dashboard reads their first rows only.
             models.Index(fields=["status", "-opened_at", "-id"]),
             models.Index(fields=["status", "last_activity_at"]),
+            # The dashboard's "waiting for approval": open high-risk cases at the role-swap or
+            # meeting step, oldest first; a few hundred rows, not every open case.
+            models.Index(
+                fields=["opened_at", "id"],
+                condition=Q(status="open", risk="high", step__in=[3, 4]),
+                name="case_awaiting_safety_approval",
+            ),
         ]
 
     def __str__(self) -> str:

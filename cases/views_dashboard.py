@@ -21,38 +21,35 @@ FILTERS_NOT_UNDERSTOOD = "Some filters were not understood and were ignored; see
 AGENDA_LENGTH = 25
 
 
-def _list_url(**query) -> str:
-    return f"{reverse('cases:list')}?{urlencode(query)}"
-
-
 def dashboard_page(request: HttpRequest) -> HttpResponse:
     _staff_only(request)
     supervisor = is_supervisor(request.user)
-    now, today = timezone.now(), timezone.localdate()
+    moment = dashboard.Moment(now=timezone.now(), today=timezone.localdate())
     # A supervisor's one query for the staff: the choice of dashboards, the case loads, their own calendar feed.
-    staff = list(dashboard.caseloads(now=now)) if supervisor else None
+    staff = dashboard.caseloads(moment) if supervisor else None
     form = DashboardFilterForm(request.GET, staff=staff) if supervisor else None
     caseworker = form.chosen_caseworker() if form else None
     scope = dashboard.scope_for(request.user, caseworker=caseworker)
 
-    counts = dashboard.figures(scope, user=request.user, now=now, today=today)
+    counts = dashboard.figures(scope, moment)
     narrow = {"caseworker": caseworker.pk} if caseworker else {}
+    case_list = reverse("cases:list")
     steps = [
         {
             "step": step,
             "label": label,
             "count": counts[f"step_{step}"],
-            "url": _list_url(status=Case.Status.OPEN, step=step, **narrow),
+            "url": f"{case_list}?{urlencode({'status': Case.Status.OPEN, 'step': step, **narrow})}",
         }
         for step, label in Case.Step.choices
     ]
     statuses = [
-        {"label": label, "count": counts[status], "url": _list_url(status=status, **narrow)}
+        {"label": label, "count": counts[status], "url": f"{case_list}?{urlencode({'status': status, **narrow})}"}
         for status, label in Case.Status.choices
         if status != Case.Status.OPEN
     ]
-    agenda = dashboard.agenda(scope, now=now, limit=AGENDA_LENGTH)
-    shift_count, meeting_count = counts["upcoming_shifts"], counts["upcoming_meetings"]
+    agenda, upcoming = dashboard.agenda(scope, moment, limit=AGENDA_LENGTH)
+    shift_count, meeting_count = upcoming["shift"], upcoming["meeting"]
     checkin_count = counts["checkins_due"]
     context = {
         "filter_form": form,
@@ -60,15 +57,15 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
         "open_cases": sum(step["count"] for step in steps),
         "steps": steps,
         "statuses": statuses,
-        "tiles": dashboard.action_tiles(scope, user=request.user, now=now, counts=counts),
+        "tiles": dashboard.action_tiles(scope, moment, counts=counts),
         "agenda": agenda,
         "agenda_more": max(shift_count + meeting_count - len(agenda), 0),
         "shift_count": shift_count,
         "meeting_count": meeting_count,
-        "checkins": list(dashboard.checkins_due(scope, today=today)[:AGENDA_LENGTH]),
+        "checkins": dashboard.checkins_list(scope, moment, limit=AGENDA_LENGTH),
         "checkin_count": checkin_count,
         "checkin_more": max(checkin_count - AGENDA_LENGTH, 0),
-        "today": today,
+        "today": moment.today,
         "upcoming_days": dashboard.UPCOMING_DAYS,
         "caseloads": staff if supervisor and caseworker is None else None,
         "calendar_feed": _calendar_feed(request.user, staff),
@@ -83,7 +80,7 @@ def _calendar_feed(user, staff: list | None) -> CalendarFeed | None:
     me = next((person for person in staff or [] if person.pk == user.pk), None)
     if me is not None:
         return getattr(me, "calendar_feed", None)
-    return CalendarFeed.objects.filter(user=user).first()
+    return dashboard.calendar_feed(user)
 
 
 @require_POST

@@ -1,18 +1,29 @@
 """The dashboard: what needs a caseworker today, and across everyone for a supervisor."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 
-from cases.models import Case, Participant
-from reconciliation.models import CheckIn, Reflection, Reminder, RestorativeMeeting, RoleSwapShift, SafetyApproval
+from cases import calendar_feed, counts, dashboard
+from cases.models import CalendarFeed, Case, Participant
+from reconciliation import services
+from reconciliation.models import (
+    CheckIn,
+    PlanSignoff,
+    Reflection,
+    Reminder,
+    RestorativeMeeting,
+    RoleSwapShift,
+    SafetyApproval,
+)
 from tests.factories import CaseFactory, CaseworkerFactory, UserFactory
 
-from .program_data import case_with_people, checkin, meeting, plan, reflection, reminder, shift, signoff
+from .program_data import at, case_with_people, checkin, meeting, plan, reflection, reminder, shift, signoff
 
 DASHBOARD = reverse("cases:dashboard")
 
@@ -214,17 +225,19 @@ def _queries(client, url=DASHBOARD, **params) -> int:
     return len(queries)
 
 
-@pytest.mark.parametrize("persona", ["caseworker", "supervisor"])
+@pytest.mark.parametrize("persona", ["caseworker", "supervisor", "supervisor looking at a caseworker"])
 def test_the_dashboards_query_count_does_not_grow_with_the_number_of_cases(client, caseworker, supervisor, persona):
     client.force_login(caseworker if persona == "caseworker" else supervisor)
+    chosen = {"caseworker": caseworker.pk} if persona.endswith("a caseworker") else {}
     _busy_case(caseworker, 0)
-    with_one = _queries(client)
+    with_one = _queries(client, **chosen)
 
     for index in range(1, 50):
         _busy_case(caseworker if index % 2 else CaseworkerFactory(), index)
-    with_fifty = _queries(client)
+    with_fifty = _queries(client, **chosen)
 
     assert with_one == with_fifty
+    assert with_fifty <= 15
 
 
 def test_a_new_case_shows_in_the_pipeline(caseworker_client, caseworker):
@@ -234,3 +247,203 @@ def test_a_new_case_shows_in_the_pipeline(caseworker_client, caseworker):
 
     assert response.context["steps"][0]["count"] == 1
     assert response.context["open_cases"] == 1
+
+
+# ---------------------------------------------------------------- sign-offs missing
+
+
+def _signoffs(client) -> dict[str, object]:
+    """The "Sign-offs missing" tile: its count and the references it lists, with what follows each."""
+    tile = next(tile for tile in client.get(DASHBOARD).context["tiles"] if tile.key == "signoffs")
+    return {"count": tile.count, "listed": {item["reference"]: item["plan_version"] for item in tile.items}}
+
+
+@pytest.fixture
+def plan_case(caseworker):
+    """A case at the plan step, with its customer, a consenting business and a consenting agent."""
+    return case_with_people(caseworker=caseworker, step=Case.Step.PLAN)
+
+
+def test_a_plan_missing_one_required_signoff_waits_on_the_dashboard(caseworker_client, plan_case):
+    current = plan(plan_case)
+    signoff(current, _person(plan_case, "customer"))
+    signoff(current, _person(plan_case, "agent"))
+
+    assert _signoffs(caseworker_client) == {"count": 1, "listed": {plan_case.reference: 1}}
+    page = caseworker_client.get(DASHBOARD).content.decode()
+    assert f'<a href="{plan_case.get_absolute_url()}">{plan_case.reference}</a>' in page
+    assert "plan v1 since" in page
+
+
+def test_a_plan_leaves_the_tile_once_every_required_signer_agreed(caseworker_client, plan_case):
+    current = plan(plan_case)
+    signoff(current, _person(plan_case, "customer"))
+    signoff(current, _person(plan_case, "agent"))
+    business = signoff(current, _person(plan_case, "business"), decision=PlanSignoff.Decision.CHANGES_REQUESTED)
+    assert _signoffs(caseworker_client)["count"] == 1  # asking for changes is not agreeing
+
+    business.decision = PlanSignoff.Decision.AGREED
+    business.save()
+
+    assert _signoffs(caseworker_client) == {"count": 0, "listed": {}}
+
+
+def test_a_new_plan_version_brings_the_case_back_to_the_tile(caseworker_client, plan_case):
+    first = plan(plan_case)
+    for role in ["customer", "business", "agent"]:
+        signoff(first, _person(plan_case, role))
+    assert _signoffs(caseworker_client)["count"] == 0
+
+    second = plan(plan_case, version=2)
+
+    assert _signoffs(caseworker_client) == {"count": 1, "listed": {plan_case.reference: 2}}
+    for role in ["customer", "business", "agent"]:
+        signoff(second, _person(plan_case, role))
+    assert _signoffs(caseworker_client)["count"] == 0
+
+
+def test_only_the_required_signers_are_waited_for(caseworker_client, plan_case):
+    business, agent = _person(plan_case, "business"), _person(plan_case, "agent")
+    business.consent = Participant.Consent.WITHDRAWN
+    business.save()
+    agent.consent = Participant.Consent.PENDING  # an agent who has not agreed to take part is not asked
+    agent.save()
+    current = plan(plan_case)
+    assert _signoffs(caseworker_client)["count"] == 1  # the customer has not signed
+
+    signoff(current, _person(plan_case, "customer"))
+
+    assert _signoffs(caseworker_client)["count"] == 0
+
+
+def test_a_plan_waits_on_the_dashboard_until_the_last_signer_agrees_through_the_services(
+    caseworker_client, caseworker, plan_case
+):
+    current = services.plan_create_version(
+        case=plan_case,
+        by=caseworker,
+        goals_redemption="Own it.",
+        goals_empathy="See the job.",
+        goals_reconciliation="Meet.",
+        role_swap_hours=8,
+        personal_time_with_agent=False,
+        meeting_format="in_person",
+    )
+    for role in ["customer", "business"]:
+        services.plan_signoff(plan=current, participant=_person(plan_case, role), decision="agreed", by=caseworker)
+    assert _signoffs(caseworker_client) == {"count": 1, "listed": {plan_case.reference: 1}}
+
+    services.plan_signoff(plan=current, participant=_person(plan_case, "agent"), decision="agreed", by=caseworker)
+
+    assert _signoffs(caseworker_client)["count"] == 0
+
+
+def test_sign_offs_on_cases_past_the_plan_step_or_paused_do_not_wait(caseworker_client, caseworker):
+    for fields in [{"step": Case.Step.ROLE_SWAP}, {"step": Case.Step.PLAN, "status": Case.Status.PAUSED}]:
+        plan(case_with_people(caseworker=caseworker, **fields))
+
+    assert _signoffs(caseworker_client)["count"] == 0
+
+
+# ---------------------------------------------------------------- the same queries, each request its own values
+
+
+def test_caseworkers_one_after_the_other_each_see_only_their_own_cases(client, caseworker, outsider_caseworker):
+    mine, theirs = case_with_people(caseworker=caseworker), case_with_people(caseworker=outsider_caseworker)
+    for case in [mine, theirs]:
+        reflection(case)
+        reminder(case)
+    reflection(case_with_people(caseworker=outsider_caseworker))
+
+    for person, own, other, reflections in [
+        (caseworker, mine, theirs, 1),
+        (outsider_caseworker, theirs, mine, 2),
+        (caseworker, mine, theirs, 1),
+    ]:
+        client.force_login(person)
+        response = client.get(DASHBOARD)
+        page = response.content.decode()
+
+        assert _tiles(response)["reflections"] == reflections
+        assert _tiles(response)["reminders"] == 1
+        assert own.reference in page
+        assert other.reference not in page
+
+
+def test_a_supervisor_switches_between_caseworkers(supervisor_client, caseworker, outsider_caseworker):
+    mine, theirs = case_with_people(caseworker=caseworker), case_with_people(caseworker=outsider_caseworker)
+    reflection(mine)
+    reflection(theirs)
+
+    for chosen, own, other in [(caseworker, mine, theirs), (outsider_caseworker, theirs, mine)]:
+        page = supervisor_client.get(DASHBOARD, {"caseworker": chosen.pk}).content.decode()
+        assert own.reference in page
+        assert other.reference not in page
+    assert _tiles(supervisor_client.get(DASHBOARD))["reflections"] == 2
+
+
+def test_the_dashboard_follows_the_clock(caseworker_client, caseworker):
+    def figures() -> tuple[int, int, int]:
+        response = caseworker_client.get(DASHBOARD)
+        return _tiles(response)["quiet"], response.context["shift_count"], response.context["checkin_count"]
+
+    with time_machine.travel(at(2026, 3, 2, 9), tick=False) as traveller:
+        now = timezone.now()
+        case = case_with_people(caseworker=caseworker, step=Case.Step.ROLE_SWAP, last_activity_at=now)
+        shift(case, now + timedelta(days=9))
+        checkin(case, 30, timezone.localdate() + timedelta(days=10))
+        assert figures() == (0, 0, 0)
+
+        traveller.shift(timedelta(days=3))
+        assert figures() == (0, 1, 1)  # the shift and the check-in come within the week
+
+        traveller.shift(timedelta(days=dashboard.QUIET_DAYS - 3 + 1))
+        assert figures() == (1, 0, 1)  # quiet for two weeks; the shift is past; the check-in overdue
+
+
+def test_what_piles_up_on_a_tile_is_counted_up_to_the_cap(supervisor_client, caseworker, monkeypatch):
+    monkeypatch.setattr(counts, "CAP", 2)
+    long_ago = timezone.now() - timedelta(days=30)
+    for _ in range(4):
+        reminder(case_with_people(caseworker=caseworker, last_activity_at=long_ago))
+
+    response = supervisor_client.get(DASHBOARD)
+
+    tiles = {tile.key: tile for tile in response.context["tiles"]}
+    assert (str(tiles["quiet"].count), str(tiles["reminders"].count)) == ("2+", "2+")
+    assert len(tiles["quiet"].items) == 4
+
+
+@pytest.mark.parametrize("persona", ["caseworker", "supervisor"])
+def test_the_dashboard_shows_the_users_own_calendar_feed(client, caseworker, supervisor, persona):
+    user = caseworker if persona == "caseworker" else supervisor
+    client.force_login(user)
+    assert "Create my calendar address" in client.get(DASHBOARD).content.decode()
+
+    with time_machine.travel(at(2026, 2, 3), tick=False):
+        calendar_feed.calendar_feed_reset(user=user)
+    calendar_feed.calendar_feed_reset(user=caseworker if persona == "supervisor" else supervisor)
+    response = client.get(DASHBOARD)
+
+    assert response.context["calendar_feed"] == CalendarFeed.objects.get(user=user)
+    assert "through a secret address created on 2026-02-03." in response.content.decode()
+
+
+# ---------------------------------------------------------------- links and dates as the template writes them
+
+
+@pytest.mark.parametrize("reference", ["CCP-2026-0042", "CCP 2026 é", "A&B:C@D~E?#%"])
+def test_a_case_link_is_the_one_reverse_gives(reference):
+    assert dashboard.case_links()(reference) == reverse("cases:detail", kwargs={"reference": reference})
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_agenda_and_check_in_dates_read_as_the_date_filter_writes_them(language):
+    labels = dashboard.DateLabels()
+    moments = [at(2026, 3, 8, 1), at(2026, 3, 8, 23), datetime(2026, 11, 1, 5, 59, tzinfo=UTC)]
+    with translation.override(language):
+        for moment in moments:
+            local = timezone.localtime(moment)
+            assert labels.moment(moment) == formats.date_format(local, "D M j, H:i")
+            assert labels.time(moment) == formats.date_format(local, "H:i")
+            assert labels.day(local.date(), "M j") == formats.date_format(local.date(), "M j")
