@@ -4,6 +4,8 @@ from datetime import date
 
 from django import forms
 
+from compassion.forms import BootstrapForm
+
 from .reports import Period
 from .selectors import staff_who_can_hold_cases
 
@@ -35,7 +37,7 @@ class StaffChoiceField(forms.ChoiceField):
         return self.staff.get(super().clean(value))
 
 
-class DashboardFilterForm(forms.Form):
+class DashboardFilterForm(BootstrapForm, forms.Form):
     """A supervisor may look at one caseworker's dashboard; ``staff`` are those who can hold cases."""
 
     def __init__(self, *args, staff: list, **kwargs):
