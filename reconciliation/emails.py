@@ -5,12 +5,13 @@ so it is never an expired one); staff get it in the site's language with a link 
 Shift and meeting e-mails carry an .ics file (``reconciliation.calendar``).
 """
 
+from datetime import datetime
 from email.utils import formataddr, parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 
-from cases.links import link_issue, portal_path
+from cases.links import link_for_email, portal_path
 from cases.models import AccessLink
 from compassion.emails import Attachment, render_email
 
@@ -31,10 +32,13 @@ def message_id(reminder: Reminder) -> str:
     return f"<reminder-{reminder.pk}@{domain}>"
 
 
-def reminder_email(reminder: Reminder) -> tuple[EmailMultiAlternatives, AccessLink | None]:
+def reminder_email(reminder: Reminder, *, emailed_at: datetime) -> tuple[EmailMultiAlternatives, AccessLink | None]:
     """The e-mail for this reminder, and the personal link issued for it (None for staff).
 
-    Raises ``NoAddress`` when the recipient has no e-mail address.
+    The link is e-mailed at ``emailed_at`` and not saved yet: the caller saves it with the
+    record of the e-mail, in the transaction that sends it. Raises ``NoAddress`` when the
+    recipient has no e-mail address. What the e-mail shows is read from the reminder's
+    relations: the dispatcher loads them for a whole batch at once.
     """
     case = reminder.case
     person, user = reminder.participant, reminder.user
@@ -61,7 +65,7 @@ def reminder_email(reminder: Reminder) -> tuple[EmailMultiAlternatives, AccessLi
     }
     link = None
     if person is not None:
-        link, token = link_issue(participant=person, by=None)
+        link, token = link_for_email(participant=person, emailed_at=emailed_at)
         context.update(link_url=settings.SITE_URL + portal_path(token), link_expires=link.expires_at)
     else:
         context["case_url"] = settings.SITE_URL + case.get_absolute_url()
@@ -70,7 +74,7 @@ def reminder_email(reminder: Reminder) -> tuple[EmailMultiAlternatives, AccessLi
     if reminder.kind in SHIFT_KINDS and reminder.shift is not None:
         attachments.append(("shift.ics", calendar.calendar_bytes([calendar.shift_event(reminder.shift)]), _ICS))
     if reminder.kind == Kind.MEETING_TOMORROW:
-        meeting = RestorativeMeeting.objects.filter(case=case).first()
+        meeting = _meeting(case)
         context["meeting"] = meeting
         if meeting is not None and meeting.scheduled_at:
             attachments.append(("meeting.ics", calendar.calendar_bytes([calendar.meeting_event(meeting)]), _ICS))
@@ -85,6 +89,13 @@ def reminder_email(reminder: Reminder) -> tuple[EmailMultiAlternatives, AccessLi
         headers={"Message-ID": message_id(reminder), "Auto-Submitted": "auto-generated"},
     )
     return message, link
+
+
+def _meeting(case) -> RestorativeMeeting | None:
+    try:
+        return case.meeting  # read with the case when the dispatcher loaded it so
+    except RestorativeMeeting.DoesNotExist:
+        return None
 
 
 _ICS = "text/calendar"

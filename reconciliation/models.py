@@ -342,6 +342,12 @@ class Reminder(models.Model):
     key = models.CharField(max_length=200, editable=False)
     due_at = models.DateTimeField()
     next_attempt_at = models.DateTimeField(help_text="When the dispatcher picks it up next: the due time, or a retry.")
+    claimed_until = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="A dispatcher has claimed it to send it; other dispatchers leave it alone until then.",
+    )
     state = models.CharField(max_length=20, choices=State.choices, default=State.SCHEDULED)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
@@ -370,8 +376,10 @@ class Reminder(models.Model):
             ),
         ]
         indexes = [
-            # The dispatcher claims the next due one in this order: many are due at the same
+            # The dispatcher claims the next due ones in this order: many are due at the same
             # minute (check-ins at 9:00), and the id keeps it a walk down the index, no sort.
+            # Those claimed by another dispatcher (claimed_until) are the first few hundred
+            # of that walk at most, filtered on the way: they need no index of their own.
             models.Index(fields=["state", "next_attempt_at", "id"]),
             models.Index(fields=["case", "state"]),
         ]

@@ -41,3 +41,25 @@ def test_a_case_changed_since_its_reminders_were_made_is_brought_in_line_by_the_
     dispatch._sync([case_id], timezone.now())
 
     assert Reminder.objects.filter(case_id=case_id, kind=Reminder.Kind.REFLECTION, state="scheduled").exists()
+
+
+def _pass_queries(caseworker, count: int) -> tuple[int, int]:
+    """Queries of a pass that sends ``count`` due notices: (reads, all)."""
+    _cases_with_a_due_notice(caseworker, count)
+    with CaptureQueriesContext(connection) as queries:
+        result = dispatch.reminders_dispatch()
+    assert result.outcomes["sent"] == count
+    statements = [
+        query["sql"] for query in queries.captured_queries if not query["sql"].startswith(("SAVEPOINT", "RELEASE"))
+    ]
+    return sum(sql.startswith("SELECT") for sql in statements), len(statements)
+
+
+def test_a_pass_reads_its_reminders_in_the_same_queries_for_five_and_for_twenty(caseworker):
+    """No read per e-mail. On PostgreSQL, two statements: ``SET LOCAL synchronous_commit``, and one
+    that saves the link with its history row and marks the reminder sent; on SQLite, three writes."""
+    reads_5, all_5 = _pass_queries(caseworker, 5)
+    reads_20, all_20 = _pass_queries(caseworker, 20)
+
+    assert reads_20 == reads_5
+    assert all_20 - all_5 == 15 * (2 if connection.vendor == "postgresql" else 3)

@@ -42,8 +42,9 @@ def _no_dispatch_on_commit(monkeypatch):
     monkeypatch.setattr(reminders, "dispatch_soon", lambda: None)
 
 
-def test_two_dispatchers_at_once_send_each_reminder_exactly_once(settings):
+def test_two_dispatchers_at_once_send_each_reminder_exactly_once(settings, monkeypatch):
     settings.EMAIL_BACKEND = "tests.reconciliation.test_reminders_concurrency.MeetInTheMiddleBackend"
+    monkeypatch.setattr(dispatch, "CLAIM_AT_ONCE", 3)  # twelve reminders: work for both
     caseworker = CaseworkerFactory(username="a")
     for _ in range(12):
         case = full_case(caseworker=caseworker)
@@ -103,3 +104,37 @@ def test_a_change_to_the_case_does_not_wait_for_the_mail_server(settings):
     reminder.refresh_from_db()
     assert reminder.state == Reminder.State.SENT  # it was already on its way
     assert not case.reminders.filter(kind=Reminder.Kind.REFLECTION, state=Reminder.State.SCHEDULED).exists()
+
+
+def test_a_second_dispatcher_leaves_alone_what_a_sending_one_has_claimed(settings):
+    """A dispatcher held up by the mail server has four reminders claimed: a pass meanwhile sends none of them."""
+    settings.EMAIL_BACKEND = "tests.reconciliation.test_reminders_concurrency.SlowBackend"
+    SlowBackend.release.clear()
+    SlowBackend.entered.clear()
+    caseworker = CaseworkerFactory(username="a")
+    for _ in range(4):
+        case = full_case(caseworker=caseworker)
+        reminders.notify(case=case, kind=Reminder.Kind.LINK, participant=person(case, "customer"))
+    mail.outbox = []
+
+    def first():
+        try:
+            dispatch.reminders_dispatch()
+        finally:
+            connections.close_all()
+
+    sender = threading.Thread(target=first)
+    sender.start()
+    try:
+        assert SlowBackend.entered.wait(timeout=10)
+        settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+        second = dispatch.reminders_dispatch()
+    finally:
+        SlowBackend.release.set()
+        sender.join()
+
+    assert second.total == 0
+    ids = [message.extra_headers["Message-ID"] for message in mail.outbox]
+    assert len(ids) == len(set(ids)) == 4
+    links = Reminder.objects.filter(kind=Reminder.Kind.LINK)
+    assert set(links.values_list("state", flat=True)) == {Reminder.State.SENT}
