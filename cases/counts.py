@@ -7,6 +7,7 @@ counts several querysets in one round trip, each at most up to a cap (reading at
 
 from collections.abc import Iterable, Sequence
 
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import QuerySet
@@ -64,7 +65,11 @@ def capped_counts_sql(
         if cap is not None:
             inner = inner[: cap + 1]
         using = using or inner.db
-        sql, inner_params = inner.query.get_compiler(using=inner.db).as_sql()
+        try:
+            sql, inner_params = inner.query.get_compiler(using=inner.db).as_sql()
+        except EmptyResultSet:  # a filter that can match nothing, such as ``pk__in=[]``
+            parts.append("0")
+            continue
         # The SQL is the ORM's own, with placeholders; the values travel as parameters.
         parts.append(f"(SELECT COUNT(*) FROM ({sql}) counted)")  # noqa: S608
         params.extend(inner_params)
@@ -108,7 +113,7 @@ class CappedPaginator(Paginator):
 
     @property
     def pages_label(self) -> str:
-        """"3", or "more than 40" when the count stopped at its cap."""
+        """ "3", or "more than 40" when the count stopped at its cap."""
         if self.capped:
             return f"more than {(self.count - 1) // self.per_page:,}"
         return f"{self.num_pages:,}"

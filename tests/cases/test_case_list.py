@@ -1,7 +1,9 @@
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from cases import filters
 from cases.models import Case
 from tests.factories import BusinessFactory, CaseFactory, CaseworkerFactory, IncidentFactory
 
@@ -72,6 +74,34 @@ def test_search_by_reference_customer_or_business(caseworker_client, caseworker)
         page = caseworker_client.get(LIST_URL, {"q": term}).content.decode()
         assert target.reference in page, term
         assert other.reference not in page, term
+
+
+@pytest.mark.parametrize("found_by_id", [True, False], ids=["few found: read by id", "many found: list walked"])
+def test_a_search_finds_the_same_cases_however_many_match(caseworker_client, caseworker, monkeypatch, found_by_id):
+    """Up to ``SEARCH_IDS`` cases found are read by id; a broader search tests each case of the list."""
+    monkeypatch.setattr(filters, "SEARCH_IDS", 100 if found_by_id else 1)
+    by_name = CaseFactory(caseworker=caseworker, customer__name="Morgan Lake")
+    by_business = CaseFactory(
+        caseworker=caseworker, incident=IncidentFactory(business=BusinessFactory(name="Lakeside Diner"))
+    )
+    paused = CaseFactory(caseworker=caseworker, customer__name="Ann Lake", status=Case.Status.PAUSED)
+    unrelated = CaseFactory(caseworker=caseworker, customer__name="Someone Else")
+    someone_elses = CaseFactory(customer__name="Lee Lake")
+
+    page = caseworker_client.get(LIST_URL, {"q": "lake", "status": "open"}).content.decode()
+
+    assert by_name.reference in page
+    assert by_business.reference in page
+    for hidden in [paused, unrelated, someone_elses]:
+        assert hidden.reference not in page
+    assert page.count('href="/cases/CCP-') == 2
+
+
+def test_a_search_that_finds_nothing_says_so(caseworker_client, case):
+    page = caseworker_client.get(LIST_URL, {"q": "no such name anywhere"}).content.decode()
+
+    assert "No cases match." in page
+    assert case.reference not in page
 
 
 def test_an_unknown_filter_value_says_so_and_is_ignored(caseworker_client, case):
