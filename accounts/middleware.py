@@ -12,6 +12,8 @@ from urllib.parse import urlencode
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
+from cases import roles
+
 from . import selectors
 
 # Reachable half-way through logging in: leaving, and the two-factor pages themselves.
@@ -37,7 +39,8 @@ class TwoFactorMiddleware:
         view_name = request.resolver_match.view_name if request.resolver_match else ""
         if view_name in _ALWAYS_OPEN:
             return None
-        has_device, required = selectors.two_factor_state(user)
+        has_device, required, groups = selectors.two_factor_state(user)
+        roles.remember_groups(user, groups)
         if has_device:
             return _go("accounts:two_factor_verify", request)
         if view_name not in _OPEN_WHILE_SETTING_UP and required:

@@ -5,6 +5,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Exists, OuterRef
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from cases.roles import in_role_groups
+
 from .models import SecurityPolicy
 
 
@@ -26,12 +28,21 @@ def has_confirmed_device(user: AbstractBaseUser) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
 
-def two_factor_state(user: AbstractBaseUser) -> tuple[bool, bool]:
-    """(the user has an authenticator app, supervisors require two-factor), in one query.
+def two_factor_state(user: AbstractBaseUser) -> tuple[bool, bool, set[str]]:
+    """(the user has an authenticator app, supervisors require two-factor, the user's role groups), in one query.
 
-    Asked before every staff page of a user who has not given a code in this session.
+    Asked before every staff page of a user who has not given a code in this session; the page
+    itself then asks the groups (``cases.roles``).
     """
     device = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
     required = SecurityPolicy.objects.filter(pk=1, staff_two_factor_required=True)
-    row = get_user_model().objects.filter(pk=user.pk).values_list(Exists(device), Exists(required)).first()
-    return (row[0], row[1]) if row else (False, False)
+    groups = in_role_groups()
+    row = (
+        get_user_model()
+        .objects.filter(pk=user.pk)
+        .values(has_device=Exists(device), required=Exists(required), **groups)
+        .first()
+    )
+    if row is None:
+        return False, False, set()
+    return row["has_device"], row["required"], {name for name in groups if row[name]}

@@ -1,9 +1,11 @@
 """Who is who among PLI staff. Roles are Django groups, created by a migration."""
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group
+from django.db.models import Exists, OuterRef
 
 CASEWORKER_GROUP = "caseworker"
 SUPERVISOR_GROUP = "supervisor"
+ROLE_GROUPS = (CASEWORKER_GROUP, SUPERVISOR_GROUP)
 
 
 def _group_names(user: AbstractBaseUser | AnonymousUser) -> set[str]:
@@ -13,6 +15,16 @@ def _group_names(user: AbstractBaseUser | AnonymousUser) -> set[str]:
     if not hasattr(user, "_pli_groups"):
         user._pli_groups = set(user.groups.values_list("name", flat=True))
     return user._pli_groups
+
+
+def in_role_groups() -> dict[str, Exists]:
+    """For a query of users: whether each is in each role's group, by group name."""
+    return {name: Exists(Group.objects.filter(user=OuterRef("pk"), name=name)) for name in ROLE_GROUPS}
+
+
+def remember_groups(user: AbstractBaseUser, names: set[str]) -> None:
+    """The user's role groups, read along with something else: the checks below then ask no more."""
+    user._pli_groups = names
 
 
 def is_supervisor(user: AbstractBaseUser | AnonymousUser) -> bool:
