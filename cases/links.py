@@ -163,17 +163,13 @@ def links_revoke_usable(*, participant: Participant, now: datetime) -> int:
 
 
 def link_resolve(token: str) -> AccessLink | None:
-    """The usable link for this token, or None for a wrong, expired or revoked one.
+    """The usable link for this token, with its participant, or None for a wrong, expired or revoked one.
 
     Resolving writes nothing: mail scanners open links too, and a GET must change nothing.
     """
     if not token or len(token) > 100:
         return None
-    link = (
-        AccessLink.objects.select_related("participant__case__incident__business", "participant__case__caseworker")
-        .filter(token_hash=token_hash(token))
-        .first()
-    )
+    link = AccessLink.objects.select_related("participant").filter(token_hash=token_hash(token)).first()
     if link is None or link.state != AccessLink.State.ACTIVE:
         return None
     return link

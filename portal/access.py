@@ -15,8 +15,9 @@ from django.shortcuts import render
 from django.utils import translation
 
 from cases import links
-from cases.models import Participant
+from cases.models import Case, Participant
 from compassion import ratelimit
+from reconciliation import workflow
 
 BAD_TOKEN_SCOPE = "portal-bad-token"  # noqa: S105 - a cache key prefix, not a secret
 
@@ -24,6 +25,12 @@ BAD_TOKEN_SCOPE = "portal-bad-token"  # noqa: S105 - a cache key prefix, not a s
 def link_not_working(request: HttpRequest, *, status: int = 404) -> HttpResponse:
     contact = {"PLI_CONTACT_EMAIL": settings.PLI_CONTACT_EMAIL, "PLI_CONTACT_PHONE": settings.PLI_CONTACT_PHONE}
     return render(request, "portal/link_not_working.html", {"status": status, **contact}, status=status)
+
+
+def participant_case(participant: Participant) -> Case:
+    """The participant's case, with what the pages and ``workflow.snapshot`` read about it, in one query."""
+    cases = Case.objects.select_related("incident__business", "caseworker")
+    return workflow.with_snapshot(cases, skips=False).get(pk=participant.case_id)
 
 
 def participant_view(*roles: str) -> Callable:
@@ -43,6 +50,7 @@ def participant_view(*roles: str) -> Callable:
             participant: Participant = link.participant
             if roles and participant.role not in roles:
                 raise Http404("Not for this link.")
+            participant.case = participant_case(participant)
             request.link, request.participant, request.token = link, participant, token
             if request.method == "POST":
                 links.link_mark_used(link)

@@ -6,6 +6,7 @@ words; ``advance(case, by)`` moves the case forward while its current step is do
 completes the case when step 5 is.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
@@ -14,6 +15,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery, Sum
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
 from cases.models import Case, CaseEvent, Participant
@@ -65,7 +67,7 @@ class CaseSnapshot:
     attended_hours: Decimal
     meeting: RestorativeMeeting | None
     commitment: Commitment | None
-    skips: dict[int, StepSkip]
+    skips: Mapping[int, StepSkip]
     safety_approval: SafetyApproval | None
 
     @property
@@ -76,8 +78,29 @@ class CaseSnapshot:
         return next((p for p in self.participants if p.role == Participant.Role.CUSTOMER), None)
 
 
-def with_snapshot(cases: QuerySet[Case]) -> QuerySet[Case]:
-    """``cases`` with what ``snapshot`` reads about a case, in the same query (its skips: one query more).
+class SkipsOf(Mapping):
+    """A case's skipped steps by step, read on first use: the portal's pages never ask."""
+
+    def __init__(self, case: Case) -> None:
+        self._case = case
+
+    @cached_property
+    def _by_step(self) -> dict[int, StepSkip]:
+        return {skip.step: skip for skip in self._case.step_skips.all()}
+
+    def __getitem__(self, step: int) -> StepSkip:
+        return self._by_step[step]
+
+    def __iter__(self):
+        return iter(self._by_step)
+
+    def __len__(self) -> int:
+        return len(self._by_step)
+
+
+def with_snapshot(cases: QuerySet[Case], *, skips: bool = True) -> QuerySet[Case]:
+    """``cases`` with what ``snapshot`` reads about a case, in the same query (its skips: one query
+    more, unless ``skips`` is false; then they are read if and when asked for).
 
     A page that shows one case loads it this way, and its snapshot then costs only the
     participants and the current plan with its sign-offs.
@@ -90,11 +113,12 @@ def with_snapshot(cases: QuerySet[Case]) -> QuerySet[Case]:
         .values("total")
     )
     current_plan = ReconciliationPlan.objects.filter(case=OuterRef("pk")).order_by("-version").values("pk")[:1]
-    return (
-        cases.select_related("reflection", "meeting", "commitment", "safety_approval__approved_by")
-        .annotate(snapshot_attended_hours=Subquery(attended), snapshot_plan_id=Subquery(current_plan))
-        .prefetch_related(Prefetch("step_skips", queryset=StepSkip.objects.select_related("skipped_by")))
+    cases = cases.select_related("reflection", "meeting", "commitment", "safety_approval__approved_by").annotate(
+        snapshot_attended_hours=Subquery(attended), snapshot_plan_id=Subquery(current_plan)
     )
+    if skips:
+        cases = cases.prefetch_related(Prefetch("step_skips", queryset=StepSkip.objects.select_related("skipped_by")))
+    return cases
 
 
 def snapshot(case: Case, *, participants: list[Participant] | None = None) -> CaseSnapshot:
@@ -116,7 +140,7 @@ def snapshot(case: Case, *, participants: list[Participant] | None = None) -> Ca
         attended_hours=row.snapshot_attended_hours or Decimal(0),
         meeting=_one_to_one(row, "meeting"),
         commitment=_one_to_one(row, "commitment"),
-        skips={skip.step: skip for skip in row.step_skips.all()},
+        skips=SkipsOf(row),
         safety_approval=_one_to_one(row, "safety_approval"),
     )
 

@@ -47,3 +47,19 @@ def test_a_case_read_with_its_snapshot_and_many_at_once_give_the_same_snapshot(c
         assert many[case.pk].signoffs == one.signoffs
         assert many[case.pk].reflection == one.reflection
         assert workflow.progress(many[case.pk]) == workflow.progress(one)
+
+
+def test_skips_left_out_of_the_case_query_are_read_when_first_asked_for(caseworker, supervisor):
+    case = full_case(caseworker=caseworker)
+    services.step_skip(case=case, step=Case.Step.REFLECTION, reason="Wrote it on paper", by=supervisor)
+    loaded = workflow.with_snapshot(Case.objects.all(), skips=False).get(pk=case.pk)
+
+    with CaptureQueriesContext(connection) as building:
+        snap = workflow.snapshot(loaded)
+    with CaptureQueriesContext(connection) as asking:
+        first = workflow.step_state(snap, Case.Step.REFLECTION)
+        again = workflow.step_state(snap, Case.Step.REFLECTION)
+
+    assert not any("stepskip" in query["sql"] for query in building.captured_queries)
+    assert len(asking) == 1
+    assert first.skipped.reason == again.skipped.reason == "Wrote it on paper"
