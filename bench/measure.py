@@ -86,6 +86,7 @@ def pages(case: Case, token: str) -> dict[str, tuple[str, str, dict]]:
     """name: (who asks, URL, query)."""
     return {
         "floor": ("anonymous", reverse("bench_floor"), {}),
+        "staff_floor": ("supervisor", reverse("bench_staff_floor"), {}),
         "login": ("anonymous", reverse("login"), {}),
         "dashboard": ("supervisor", reverse("cases:dashboard"), {}),
         "case_list": ("supervisor", reverse("cases:list"), {}),

@@ -14,7 +14,16 @@ def floor(request: HttpRequest) -> HttpResponse:
     return render(request, "bench/floor.html", {"business": Business.objects.order_by("pk").first()})
 
 
+def staff_floor(request: HttpRequest) -> HttpResponse:
+    """The floor as a staff page: a logged-in caseworker, the app's layout around the same query and lines.
+
+    Not a target: it shows what any staff page pays before drawing its own content.
+    """
+    return render(request, "bench/staff_floor.html", {"business": Business.objects.order_by("pk").first()})
+
+
 urlpatterns = [
     path("bench/floor/", floor, name="bench_floor"),
+    path("bench/staff-floor/", staff_floor, name="bench_staff_floor"),
     path("", include("compassion.urls")),
 ]
