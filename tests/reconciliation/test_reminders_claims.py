@@ -6,6 +6,7 @@ import pytest
 import time_machine
 from django.core import mail
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from cases import services as case_services
@@ -168,3 +169,12 @@ def test_a_pass_leaves_its_connection_waiting_for_the_disk_again(reminder):
     with connection.cursor() as cursor:
         cursor.execute("SHOW synchronous_commit")
         assert cursor.fetchone() == ("on",)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="synchronous_commit is PostgreSQL's")
+def test_the_statement_that_records_an_email_lets_its_commit_skip_waiting_for_the_disk(reminder):
+    with CaptureQueriesContext(connection) as queries:
+        dispatch_at(reminder.due_at)
+
+    [record] = [query["sql"] for query in queries.captured_queries if "RETURNING access_link_id" in query["sql"]]
+    assert record.startswith("SET LOCAL synchronous_commit TO OFF; ")
