@@ -10,14 +10,16 @@ from functools import wraps
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import translation
+from django.utils import timezone, translation
 
 from cases import links
 from cases.models import Case, Participant
 from compassion import ratelimit
 from reconciliation import workflow
+from reconciliation.models import CheckIn, RoleSwapShift
 
 BAD_TOKEN_SCOPE = "portal-bad-token"  # noqa: S105 - a cache key prefix, not a secret
 
@@ -28,8 +30,18 @@ def link_not_working(request: HttpRequest, *, status: int = 404) -> HttpResponse
 
 
 def participant_case(participant: Participant) -> Case:
-    """The participant's case, with what the pages and ``workflow.snapshot`` read about it, in one query."""
-    cases = Case.objects.select_related("incident__business", "caseworker")
+    """The participant's case, with what the pages and ``workflow.snapshot`` read about it, in one query.
+
+    The home page's questions come with it: ``has_shifts``, ``has_proposed_shifts`` and
+    ``has_checkin_due`` (a check-in due today or earlier).
+    """
+    shifts = RoleSwapShift.objects.filter(case=OuterRef("pk"))
+    due = CheckIn.objects.filter(case=OuterRef("pk"), state=CheckIn.State.DUE, due_on__lte=timezone.localdate())
+    cases = Case.objects.select_related("incident__business", "caseworker").annotate(
+        has_shifts=Exists(shifts),
+        has_proposed_shifts=Exists(shifts.filter(state=RoleSwapShift.State.PROPOSED)),
+        has_checkin_due=Exists(due),
+    )
     return workflow.with_snapshot(cases, skips=False).get(pk=participant.case_id)
 
 

@@ -58,7 +58,7 @@ def _pages(participant: Participant, snap: workflow.CaseSnapshot) -> list[tuple[
         pages.append((_("Taking part"), "consent"))
     if snap.plan and participant in workflow.required_signers(snap.participants):
         pages.append((_("The plan"), "plan"))
-    if role in {CUSTOMER, BUSINESS} and case.shifts.exists():
+    if role in {CUSTOMER, BUSINESS} and case.has_shifts:
         pages.append((_("Role-swap shifts"), "shifts"))
     taking_part = role == CUSTOMER or (participant.consent == Participant.Consent.GIVEN and not participant.no_contact)
     if snap.meeting and role != BUSINESS and taking_part:
@@ -84,14 +84,11 @@ def _todo(participant: Participant, snap: workflow.CaseSnapshot) -> list[tuple[s
         signoff = snap.signoffs.get(participant.pk)
         if signoff is None or signoff.decision != PlanSignoff.Decision.AGREED:
             todo.append((_("Read the plan and tell us whether you agree."), "plan"))
-    if participant.role == BUSINESS and case.shifts.filter(state=RoleSwapShift.State.PROPOSED).exists():
+    if participant.role == BUSINESS and case.has_proposed_shifts:
         todo.append((_("Confirm or answer the proposed shifts."), "shifts"))
     if participant.role == CUSTOMER and snap.commitment and not snap.commitment.agreed_at:
         todo.append((_("Read and agree to your commitments."), "commitments"))
-    if (
-        participant.role == CUSTOMER
-        and case.checkins.filter(state=CheckIn.State.DUE, due_on__lte=timezone.localdate()).exists()
-    ):
+    if participant.role == CUSTOMER and case.has_checkin_due:
         todo.append((_("Answer your check-in."), "checkin"))
     return todo
 

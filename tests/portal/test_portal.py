@@ -11,7 +11,7 @@ from django.utils import timezone
 from cases import links
 from cases.models import CaseEvent, Participant
 from reconciliation import services
-from reconciliation.models import MAX_ANSWER_LENGTH, PlanSignoff, Reflection, RoleSwapShift
+from reconciliation.models import MAX_ANSWER_LENGTH, CheckIn, PlanSignoff, Reflection, RoleSwapShift
 from tests.factories import full_case
 from tests.reconciliation.journey import ANSWERS, PLAN, propose_shift, soon, walk_to_plan, walk_to_role_swap
 
@@ -388,3 +388,28 @@ def test_the_welcome_page_links_only_to_pages_with_something_to_show(client, cas
     assert "/reflection/" in body
     for page in ("plan", "shifts", "meeting", "commitments"):
         assert f"/{page}/" not in body, page
+
+
+def test_the_welcome_page_asks_the_business_to_answer_proposed_shifts(client, case, caseworker):
+    walk_to_role_swap(case, caseworker)
+    before = client.get(url(case, "business")).content.decode()
+    propose_shift(case, caseworker)
+
+    after = client.get(url(case, "business")).content.decode()
+
+    assert "/shifts/" not in before
+    assert "Confirm or answer the proposed shifts." not in before
+    assert "/shifts/" in after
+    assert "Confirm or answer the proposed shifts." in after
+
+
+def test_the_welcome_page_asks_the_customer_for_a_check_in_once_it_is_due(client, case):
+    today = timezone.localdate()
+    CheckIn.objects.create(case=case, days_after=30, due_on=today + timedelta(days=1))
+    not_yet = client.get(url(case, "customer")).content.decode()
+    CheckIn.objects.create(case=case, days_after=7, due_on=today)
+
+    due = client.get(url(case, "customer")).content.decode()
+
+    assert "Answer your check-in." not in not_yet
+    assert "Answer your check-in." in due
