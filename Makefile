@@ -60,7 +60,7 @@ smoke: $(VENV)/.installed ## Production smoke test: real processes on PostgreSQL
 
 # Benchmarks: seeds 1,000, 10,000 and 100,000 cases into a database of its own (PostgreSQL on
 # 127.0.0.1:5432 when reachable, else SQLite), measures the main pages, the CSV export, a reminder
-# dispatch pass and, with wrk, gunicorn under load; writes bench/results.json. About 7 minutes.
+# dispatch pass and, with wrk, gunicorn under load; writes bench/results.json. About 5 minutes.
 bench: $(VENV)/.installed ## Benchmarks at 1,000 / 10,000 / 100,000 cases: bench/results.json (see bench/README.md)
 	@command -v wrk >/dev/null || apt-get install -y -qq wrk >/dev/null 2>&1 \
 		|| (apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq wrk >/dev/null 2>&1) \
