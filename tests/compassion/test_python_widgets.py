@@ -4,8 +4,11 @@ import datetime
 
 import pytest
 from django import forms
+from django.contrib.auth import get_user_model
+from django.db import connection
 from django.forms.renderers import DjangoTemplates
 from django.test.signals import template_rendered
+from django.test.utils import CaptureQueriesContext
 
 from compassion.forms import BootstrapForm, PythonWidgets
 
@@ -84,3 +87,17 @@ def test_those_widgets_are_drawn_without_their_templates():
     }
     assert "django/forms/widgets/select.html" not in rendered
     assert "django/forms/widgets/text.html" not in rendered
+
+
+class PickSomeone(BootstrapForm, forms.Form):
+    person = forms.ModelChoiceField(queryset=get_user_model().objects.order_by("username"), empty_label="Anyone")
+
+
+def test_a_model_select_reads_its_choices_in_one_plain_query(caseworker, supervisor):
+    with CaptureQueriesContext(connection) as queries:
+        html = str(PickSomeone()["person"])
+
+    assert len(queries) == 1
+    assert queries[0]["sql"].startswith("SELECT")  # no server-side cursor: DECLARE, FETCH, CLOSE
+    assert '<option value="" selected>Anyone</option>' in html
+    assert f'<option value="{caseworker.pk}">{caseworker.username}</option>' in html
