@@ -73,5 +73,6 @@ class CaseFilter(django_filters.FilterSet):
         ).filter(Q(in_reference__gt=0) | Q(in_customer__gt=0) | Q(in_business__gt=0))
 
 
-# A search that finds up to this many cases hands the list their ids (``CaseFilter.search``).
-SEARCH_IDS = 5000
+# A search that finds up to this many cases hands the list their ids (``CaseFilter.search``); past
+# it, walking the list costs no more (measured at 100,000 cases, at 1,000, 2,000 and 5,000).
+SEARCH_IDS = 1000
