@@ -43,12 +43,13 @@ def _page(request: HttpRequest, template: str, context: dict | None = None, *, s
 
 @participant_view()
 def home(request: HttpRequest) -> HttpResponse:
+    """What the participant can do now and their pages, from the case as ``participant_view`` read
+    it (with its one-to-one rows, current plan and the questions of ``access.participant_case``)."""
     participant = request.participant
-    snap = workflow.snapshot(participant.case)
-    return _page(request, "home.html", {"todo": _todo(participant, snap), "pages": _pages(participant, snap)})
+    return _page(request, "home.html", {"todo": _todo(participant), "pages": _pages(participant)})
 
 
-def _pages(participant: Participant, snap: workflow.CaseSnapshot) -> list[tuple[str, str]]:
+def _pages(participant: Participant) -> list[tuple[str, str]]:
     """The participant's pages that have something to show now: (title, portal page name)."""
     role, case = participant.role, participant.case
     pages = []
@@ -56,37 +57,40 @@ def _pages(participant: Participant, snap: workflow.CaseSnapshot) -> list[tuple[
         pages.append((_("Your reflection"), "reflection"))
     if role in {AGENT, BUSINESS}:
         pages.append((_("Taking part"), "consent"))
-    if snap.plan and participant in workflow.required_signers(snap.participants):
+    if case.snapshot_plan_id and workflow.must_sign(participant):
         pages.append((_("The plan"), "plan"))
     if role in {CUSTOMER, BUSINESS} and case.has_shifts:
         pages.append((_("Role-swap shifts"), "shifts"))
     taking_part = role == CUSTOMER or (participant.consent == Participant.Consent.GIVEN and not participant.no_contact)
-    if snap.meeting and role != BUSINESS and taking_part:
+    if workflow.one_to_one(case, "meeting") and role != BUSINESS and taking_part:
         pages.append((_("The meeting"), "meeting"))
-    if role == CUSTOMER and snap.commitment:
+    if role == CUSTOMER and workflow.one_to_one(case, "commitment"):
         pages.append((_("Your commitments"), "commitments"))
     return pages
 
 
-def _todo(participant: Participant, snap: workflow.CaseSnapshot) -> list[tuple[str, str]]:
+def _todo(participant: Participant) -> list[tuple[str, str]]:
     """What the participant could do now: (message, portal page name)."""
     case, todo = participant.case, []
+    reflection = workflow.one_to_one(case, "reflection")
     if (
         participant.role == CUSTOMER
         and case.step == 1
-        and (snap.reflection is None or snap.reflection.state == Reflection.State.DRAFT)
+        and (reflection is None or reflection.state == Reflection.State.DRAFT)
     ):
         todo.append((_("Write your reflection."), "reflection"))
     if participant.role == AGENT and participant.consent == Participant.Consent.PENDING:
         todo.append((_("Tell us whether you would like to take part."), "consent"))
-    signer = participant in workflow.required_signers(snap.participants)
-    if case.step == 2 and snap.plan and signer:
-        signoff = snap.signoffs.get(participant.pk)
-        if signoff is None or signoff.decision != PlanSignoff.Decision.AGREED:
+    if case.step == 2 and case.snapshot_plan_id and workflow.must_sign(participant):
+        agreed = PlanSignoff.objects.filter(
+            plan_id=case.snapshot_plan_id, participant=participant, decision=PlanSignoff.Decision.AGREED
+        )
+        if not agreed.exists():
             todo.append((_("Read the plan and tell us whether you agree."), "plan"))
     if participant.role == BUSINESS and case.has_proposed_shifts:
         todo.append((_("Confirm or answer the proposed shifts."), "shifts"))
-    if participant.role == CUSTOMER and snap.commitment and not snap.commitment.agreed_at:
+    commitment = workflow.one_to_one(case, "commitment")
+    if participant.role == CUSTOMER and commitment and not commitment.agreed_at:
         todo.append((_("Read and agree to your commitments."), "commitments"))
     if participant.role == CUSTOMER and case.has_checkin_due:
         todo.append((_("Answer your check-in."), "checkin"))

@@ -43,6 +43,8 @@ __all__ = [
     "progress",
     "advance",
     "required_signers",
+    "must_sign",
+    "one_to_one",
 ]
 
 
@@ -134,14 +136,14 @@ def snapshot(case: Case, *, participants: list[Participant] | None = None) -> Ca
     return CaseSnapshot(
         case=case,
         participants=list(participants) if participants is not None else list(case.participants.order_by("role", "id")),
-        reflection=_one_to_one(row, "reflection"),
+        reflection=one_to_one(row, "reflection"),
         plan=plan,
         signoffs={s.participant_id: s for s in plan.signoffs.all()} if plan else {},
         attended_hours=row.snapshot_attended_hours or Decimal(0),
-        meeting=_one_to_one(row, "meeting"),
-        commitment=_one_to_one(row, "commitment"),
+        meeting=one_to_one(row, "meeting"),
+        commitment=one_to_one(row, "commitment"),
         skips=SkipsOf(row),
-        safety_approval=_one_to_one(row, "safety_approval"),
+        safety_approval=one_to_one(row, "safety_approval"),
     )
 
 
@@ -160,38 +162,37 @@ def snapshots(cases: list[Case]) -> dict[int, CaseSnapshot]:
         case.pk: CaseSnapshot(
             case=case,
             participants=people.get(case.pk, []),
-            reflection=_one_to_one(case, "reflection"),
+            reflection=one_to_one(case, "reflection"),
             plan=plans.get(case.snapshot_plan_id),
             signoffs=signoffs.get(case.snapshot_plan_id, {}),
             attended_hours=case.snapshot_attended_hours or Decimal(0),
-            meeting=_one_to_one(case, "meeting"),
-            commitment=_one_to_one(case, "commitment"),
+            meeting=one_to_one(case, "meeting"),
+            commitment=one_to_one(case, "commitment"),
             skips={skip.step: skip for skip in case.step_skips.all()},
-            safety_approval=_one_to_one(case, "safety_approval"),
+            safety_approval=one_to_one(case, "safety_approval"),
         )
         for case in cases
     }
 
 
-def _one_to_one(row: Case, name: str):
-    """The case's row of a one-to-one relation (already read with the case), or None."""
+def one_to_one(row: Case, name: str):
+    """The case's row of a one-to-one relation (read with the case by ``with_snapshot``), or None."""
     return getattr(row, name, None)  # a missing one raises RelatedObjectDoesNotExist, an AttributeError
 
 
+def must_sign(person: Participant) -> bool:
+    """Whether the plan waits for this participant: the customer, the business (unless it declined)
+    and each consenting agent."""
+    if person.role == Participant.Role.CUSTOMER:
+        return True
+    if person.role == Participant.Role.BUSINESS:
+        return person.consent not in {Participant.Consent.DECLINED, Participant.Consent.WITHDRAWN}
+    return person.role == Participant.Role.AGENT and person.consent == Participant.Consent.GIVEN
+
+
 def required_signers(participants: list[Participant]) -> list[Participant]:
-    """Who must agree to the plan: the customer, the business (unless it declined) and each consenting agent."""
-    out = []
-    for person in participants:
-        if person.role == Participant.Role.CUSTOMER:
-            out.append(person)
-        elif person.role == Participant.Role.BUSINESS and person.consent not in {
-            Participant.Consent.DECLINED,
-            Participant.Consent.WITHDRAWN,
-        }:
-            out.append(person)
-        elif person.role == Participant.Role.AGENT and person.consent == Participant.Consent.GIVEN:
-            out.append(person)
-    return out
+    """Who must agree to the plan (``must_sign``), in the order given."""
+    return [person for person in participants if must_sign(person)]
 
 
 def _reflection_missing(snap: CaseSnapshot) -> list[str]:

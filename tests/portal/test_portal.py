@@ -413,3 +413,23 @@ def test_the_welcome_page_asks_the_customer_for_a_check_in_once_it_is_due(client
 
     assert "Answer your check-in." not in not_yet
     assert "Answer your check-in." in due
+
+
+def test_the_welcome_page_asks_each_signer_for_the_plan_until_they_agree(client, case, caseworker):
+    walk_to_plan(case, caseworker)
+    before_plan = client.get(url(case, "customer")).content.decode()
+    old = services.plan_create_version(case=case, by=caseworker, **PLAN)
+    services.plan_signoff(plan=old, participant=person(case, "customer"), decision="agreed", by=caseworker)
+    plan = services.plan_create_version(case=case, by=caseworker, **{**PLAN, "goals_empathy": "Version two"})
+    asked = client.get(url(case, "customer")).content.decode()
+
+    client.post(url(case, "customer", "plan"), {"plan": plan.pk, "decision": "agreed"})
+    agreed = client.get(url(case, "customer")).content.decode()
+
+    ask = "Read the plan and tell us whether you agree."
+    assert ask not in before_plan
+    assert "/plan/" not in before_plan
+    assert ask in asked  # agreeing to the old version does not count
+    assert "/plan/" in asked
+    assert ask not in agreed
+    assert "/plan/" in agreed
