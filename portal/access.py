@@ -10,16 +10,15 @@ from functools import wraps
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone, translation
+from django.utils import translation
 
 from cases import links
-from cases.models import Case, Participant
+from cases.models import Participant
 from compassion import ratelimit
-from reconciliation import workflow
-from reconciliation.models import CheckIn, RoleSwapShift
+
+from . import selectors
 
 BAD_TOKEN_SCOPE = "portal-bad-token"  # noqa: S105 - a cache key prefix, not a secret
 
@@ -27,22 +26,6 @@ BAD_TOKEN_SCOPE = "portal-bad-token"  # noqa: S105 - a cache key prefix, not a s
 def link_not_working(request: HttpRequest, *, status: int = 404) -> HttpResponse:
     contact = {"PLI_CONTACT_EMAIL": settings.PLI_CONTACT_EMAIL, "PLI_CONTACT_PHONE": settings.PLI_CONTACT_PHONE}
     return render(request, "portal/link_not_working.html", {"status": status, **contact}, status=status)
-
-
-def participant_case(participant: Participant) -> Case:
-    """The participant's case, with what the pages and ``workflow.snapshot`` read about it, in one query.
-
-    The home page's questions come with it: ``has_shifts``, ``has_proposed_shifts`` and
-    ``has_checkin_due`` (a check-in due today or earlier).
-    """
-    shifts = RoleSwapShift.objects.filter(case=OuterRef("pk"))
-    due = CheckIn.objects.filter(case=OuterRef("pk"), state=CheckIn.State.DUE, due_on__lte=timezone.localdate())
-    cases = Case.objects.select_related("incident__business", "caseworker").annotate(
-        has_shifts=Exists(shifts),
-        has_proposed_shifts=Exists(shifts.filter(state=RoleSwapShift.State.PROPOSED)),
-        has_checkin_due=Exists(due),
-    )
-    return workflow.with_snapshot(cases, skips=False).get(pk=participant.case_id)
 
 
 def participant_view(*roles: str) -> Callable:
@@ -62,7 +45,7 @@ def participant_view(*roles: str) -> Callable:
             participant: Participant = link.participant
             if roles and participant.role not in roles:
                 raise Http404("Not for this link.")
-            participant.case = participant_case(participant)
+            participant.case = selectors.participant_case(participant)
             request.link, request.participant, request.token = link, participant, token
             if request.method == "POST":
                 links.link_mark_used(link)

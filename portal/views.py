@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 
 from cases.models import Participant
 from reconciliation import calendar, services, workflow
-from reconciliation.models import CheckIn, PlanSignoff, Reflection, RestorativeMeeting, RoleSwapShift
+from reconciliation.models import CheckIn, Reflection, RestorativeMeeting, RoleSwapShift
 from reconciliation.workflow import WorkflowError
 
-from . import forms
+from . import forms, selectors
 from .access import participant_view
 
 CUSTOMER, AGENT, BUSINESS = Participant.Role.CUSTOMER, Participant.Role.AGENT, Participant.Role.BUSINESS
@@ -82,10 +82,7 @@ def _todo(participant: Participant) -> list[tuple[str, str]]:
     if participant.role == AGENT and participant.consent == Participant.Consent.PENDING:
         todo.append((_("Tell us whether you would like to take part."), "consent"))
     if case.step == 2 and case.snapshot_plan_id and workflow.must_sign(participant):
-        agreed = PlanSignoff.objects.filter(
-            plan_id=case.snapshot_plan_id, participant=participant, decision=PlanSignoff.Decision.AGREED
-        )
-        if not agreed.exists():
+        if not selectors.agreed_to_current_plan(participant):
             todo.append((_("Read the plan and tell us whether you agree."), "plan"))
     if participant.role == BUSINESS and case.has_proposed_shifts:
         todo.append((_("Confirm or answer the proposed shifts."), "shifts"))

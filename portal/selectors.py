@@ -1,0 +1,32 @@
+"""Reads for the portal's pages."""
+
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from cases.models import Case, Participant
+from reconciliation import workflow
+from reconciliation.models import CheckIn, PlanSignoff, RoleSwapShift
+
+
+def participant_case(participant: Participant) -> Case:
+    """The participant's case, with what the pages and ``workflow.snapshot`` read about it, in one query.
+
+    The home page's questions come with it: ``has_shifts``, ``has_proposed_shifts`` and
+    ``has_checkin_due`` (a check-in due today or earlier).
+    """
+    shifts = RoleSwapShift.objects.filter(case=OuterRef("pk"))
+    due = CheckIn.objects.filter(case=OuterRef("pk"), state=CheckIn.State.DUE, due_on__lte=timezone.localdate())
+    cases = Case.objects.select_related("incident__business", "caseworker").annotate(
+        has_shifts=Exists(shifts),
+        has_proposed_shifts=Exists(shifts.filter(state=RoleSwapShift.State.PROPOSED)),
+        has_checkin_due=Exists(due),
+    )
+    return workflow.with_snapshot(cases, skips=False).get(pk=participant.case_id)
+
+
+def agreed_to_current_plan(participant: Participant) -> bool:
+    """Whether the participant agreed to the case's current plan (``participant.case`` read by
+    ``participant_case``, which knows which plan that is)."""
+    return PlanSignoff.objects.filter(
+        plan_id=participant.case.snapshot_plan_id, participant=participant, decision=PlanSignoff.Decision.AGREED
+    ).exists()
