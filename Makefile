@@ -67,8 +67,9 @@ bench: $(VENV)/.installed ## Benchmarks at 1,000 / 10,000 / 100,000 cases: bench
 		|| echo "bench: wrk could not be installed (apt-get install wrk); the load runs will be skipped."
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
-check: $(VENV)/.installed ## Lint and check that migrations are complete
+check: $(VENV)/.installed ## Lint, the floors of the code (no import loop, no import upwards), migrations complete
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python manage.py check
 

@@ -45,7 +45,7 @@ def main() -> None:
 
     client = Client()
     client.force_login(get_user_model().objects.get(username="supervisor"))
-    url = reverse("cases:export_csv")
+    url = reverse("reporting:export_csv")
     # Warm up on a one-row export: imports, templates and connections are not the export's cost.
     first = Case.objects.order_by("pk").values_list("reference", flat=True)[0]
     b"".join(client.get(url, {"q": first}).streaming_content)

@@ -35,8 +35,8 @@ from django.utils import timezone, translation  # noqa: E402
 
 from cases.links import link_issue, portal_path  # noqa: E402
 from cases.models import Case, CaseEvent, Participant  # noqa: E402
-from reconciliation import dispatch  # noqa: E402
-from reconciliation.models import Reminder  # noqa: E402
+from notifications import dispatch  # noqa: E402
+from notifications.models import Reminder  # noqa: E402
 
 User = get_user_model()
 
@@ -88,12 +88,12 @@ def pages(case: Case, token: str) -> dict[str, tuple[str, str, dict]]:
         "floor": ("anonymous", reverse("bench_floor"), {}),
         "staff_floor": ("supervisor", reverse("bench_staff_floor"), {}),
         "login": ("anonymous", reverse("login"), {}),
-        "dashboard": ("supervisor", reverse("cases:dashboard"), {}),
+        "dashboard": ("supervisor", reverse("reporting:dashboard"), {}),
         "case_list": ("supervisor", reverse("cases:list"), {}),
         "case_search": ("supervisor", reverse("cases:list"), SEARCH),
         "case_detail": ("supervisor", case.get_absolute_url(), {}),
         "portal": ("anonymous", portal_path(token), {}),
-        "export_csv": ("supervisor", reverse("cases:export_csv"), {}),
+        "export_csv": ("supervisor", reverse("reporting:export_csv"), {}),
     }
 
 

@@ -226,6 +226,7 @@ class CaseEvent(models.Model):
         CHECKIN = "checkin", _("Check-in")
         LINK = "link", _("Personal link")
         NOTE = "note", _("Note")
+        REMINDER = "reminder", _("Reminder")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(

@@ -2,6 +2,7 @@
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group
 from django.db.models import Exists, OuterRef
+from django.http import Http404, HttpRequest
 
 CASEWORKER_GROUP = "caseworker"
 SUPERVISOR_GROUP = "supervisor"
@@ -34,3 +35,9 @@ def is_supervisor(user: AbstractBaseUser | AnonymousUser) -> bool:
 def is_caseworker(user: AbstractBaseUser | AnonymousUser) -> bool:
     """Any PLI staff member who may hold cases: caseworkers and supervisors."""
     return is_supervisor(user) or CASEWORKER_GROUP in _group_names(user)
+
+
+def staff_only(request: HttpRequest) -> None:
+    """Pages for staff: a logged-in account without a staff role sees none of them (404, as for a stranger)."""
+    if not is_caseworker(request.user):
+        raise Http404("Not found.")

@@ -7,8 +7,8 @@ from django.http import Http404
 from django.utils import timezone
 
 from compassion.logging import bind_case_reference
-from reconciliation.workflow import with_snapshot
 
+from . import hooks
 from .models import AccessLink, Case, CaseEvent, Participant
 from .roles import CASEWORKER_GROUP, SUPERVISOR_GROUP, is_caseworker, is_supervisor
 
@@ -30,10 +30,9 @@ def case_for_user(*, user: AbstractBaseUser | AnonymousUser, reference: str) -> 
 
 
 def case_for_page(*, user: AbstractBaseUser | AnonymousUser, reference: str) -> Case:
-    """``case_for_user``, with what the case page and the workflow's snapshot read about the case
-    itself (its reflection, meeting, commitments, safety approval, hours, current plan) in the
-    same query (``reconciliation.workflow.with_snapshot``)."""
-    return _one_case(with_snapshot(cases_visible_to(user)), reference)
+    """``case_for_user``, with what the case page's hooks read about the case itself in the same
+    query (the ``case_page_query`` hooks: the program's snapshot of its steps)."""
+    return _one_case(hooks.case_page_queryset(cases_visible_to(user)), reference)
 
 
 def _one_case(cases: QuerySet[Case], reference: str) -> Case:

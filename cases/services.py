@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from . import hooks
 from .models import Business, Case, CaseEvent, Incident, Participant, ReferenceSequence
 from .roles import is_caseworker, is_supervisor
 
@@ -52,10 +53,8 @@ def event_record(
 
 
 def _reminders_follow(case: Case) -> None:
-    """Reminders follow the case: a new case's first ones, none left on a closed one (reconciliation/reminders.py)."""
-    from reconciliation.reminders import sync_case  # the program's reminders build on cases, not the reverse
-
-    sync_case(case)
+    """What is built on the case follows it: a new case's first reminders, none left on a closed one."""
+    hooks.notify_case_changed(case)
 
 
 # ---------------------------------------------------------------- references

@@ -6,40 +6,23 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from reconciliation import panels
-from reconciliation import selectors as reminder_selectors
-
-from . import selectors, services
+from . import hooks, selectors, services
 from .counts import CappedPaginator
 from .filters import CaseFilter
-from .forms import (
-    AgentFormSet,
-    BusinessForm,
-    BusinessRepresentativeForm,
-    CaseAssignmentForm,
-    CustomerForm,
-    IncidentForm,
-    ReassignForm,
-    StatusChangeForm,
-)
+from .forms import ReassignForm, StatusChangeForm
+from .intake import intake_forms, intake_open
 from .models import Case, CaseEvent
-from .roles import is_caseworker, is_supervisor
+from .roles import is_supervisor, staff_only
 from .views_links import pop_issued_link
-
-
-def _staff_only(request: HttpRequest) -> None:
-    # Logged-in accounts without a staff role see no case pages at all.
-    if not is_caseworker(request.user):
-        raise Http404("Not found.")
 
 
 def home(request: HttpRequest) -> HttpResponse:
     """The page after login: the dashboard for staff."""
-    return redirect("cases:dashboard")
+    return redirect("reporting:dashboard")
 
 
 def case_list(request: HttpRequest) -> HttpResponse:
-    _staff_only(request)
+    staff_only(request)
     supervisor = is_supervisor(request.user)
     case_filter = CaseFilter(
         request.GET, queryset=selectors.case_list(user=request.user), show_caseworker=supervisor
@@ -48,88 +31,15 @@ def case_list(request: HttpRequest) -> HttpResponse:
     page = CappedPaginator(case_filter.qs, settings.CASE_LIST_PAGE_SIZE, page=asked).get_page(asked)
     query = request.GET.copy()
     query.pop("page", None)
-    failed = list(reminder_selectors.failed_reminders_for(request.user, counted=True)[:FAILED_SHOWN])
     return render(
         request,
         "cases/case_list.html",
-        {
-            "filter": case_filter,
-            "page": page,
-            "query": query.urlencode(),
-            "failed_reminders": failed,
-            "failed_total": failed[0].total if failed else 0,
-            "failed_shown": FAILED_SHOWN,
-        },
+        {"filter": case_filter, "page": page, "query": query.urlencode(), **hooks.case_list_context(request)},
     )
-
-
-FAILED_SHOWN = 10
-
-
-def intake_forms(data=None, *, user, initial: dict | None = None) -> tuple[dict, AgentFormSet]:
-    """The intake page's section forms and its staff-member formset, bound to ``data`` or pre-filled.
-
-    ``initial`` maps a section (``incident``, ``business``, ``representative``, ``customer``,
-    ``assignment``) to its values, and ``agents`` to a list of values, one per staff member.
-    """
-    initial = initial or {}
-    forms = {
-        "incident": IncidentForm(data, prefix="incident", initial=initial.get("incident")),
-        "business": BusinessForm(data, prefix="business", initial=initial.get("business")),
-        "representative": BusinessRepresentativeForm(
-            data, prefix="representative", initial=initial.get("representative")
-        ),
-        "customer": CustomerForm(data, prefix="customer", initial=initial.get("customer")),
-        "assignment": CaseAssignmentForm(
-            data, prefix="case", can_assign_others=is_supervisor(user), initial=initial.get("assignment")
-        ),
-    }
-    agents = AgentFormSet(data, prefix="agents")
-    if not agents.is_bound:
-        # Pre-filled staff members stay "extra" forms rather than the formset's initial forms,
-        # so that an untouched block still counts as typed on submit, and a block can be emptied.
-        for form, values in zip(agents.forms, initial.get("agents", []), strict=False):
-            form.initial = values
-    return forms, agents
-
-
-def intake_details(forms: dict, agents: AgentFormSet, *, user) -> services.IntakeDetails | None:
-    """What the intake forms say, or None when a form has errors (shown next to its fields)."""
-    if not (all(form.is_valid() for form in forms.values()) & agents.is_valid()):
-        return None
-    return services.IntakeDetails(
-        incident=forms["incident"].cleaned_data,
-        business=forms["business"].cleaned_data.get("existing"),
-        new_business=forms["business"].new_business(),
-        customer=forms["customer"].details(),
-        agents=[form.details() for form in agents if form.has_changed() and form.cleaned_data],
-        business_representative=forms["representative"].details(),
-        caseworker=forms["assignment"].cleaned_data.get("caseworker", user),
-        risk=forms["assignment"].cleaned_data.get("risk") or None,
-    )
-
-
-def intake_open(request: HttpRequest, forms: dict, agents, *, open_case, success: str) -> HttpResponse | None:
-    """Open a case from a posted intake form with ``open_case(intake)``; a redirect to it, or None
-    when the form has errors or the rules refuse (the reasons are shown with the form)."""
-    intake = intake_details(forms, agents, user=request.user)
-    if intake is None:
-        messages.error(request, "The case was not opened. Please correct the fields marked below.")
-        return None
-    others = services.open_cases_for_customer_email(intake.customer.email)
-    try:
-        case = open_case(intake)
-    except services.WorkflowError as error:
-        messages.error(request, " ".join(error.messages))
-        return None
-    messages.success(request, success.format(reference=case.reference))
-    if others:
-        messages.warning(request, f"Note: this customer's e-mail already has an open case: {', '.join(others)}.")
-    return redirect(case)
 
 
 def case_intake(request: HttpRequest) -> HttpResponse:
-    _staff_only(request)
+    staff_only(request)
     data = request.POST if request.method == "POST" else None
     forms, agents = intake_forms(data, user=request.user)
     if request.method == "POST":
@@ -146,7 +56,7 @@ def case_intake(request: HttpRequest) -> HttpResponse:
 
 
 def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
-    _staff_only(request)
+    staff_only(request)
     case = selectors.case_for_page(user=request.user, reference=reference)
     return render(request, "cases/case_detail.html", detail_context(request, case))
 
@@ -159,9 +69,10 @@ FROM_PARTICIPANTS_SHOWN = 5
 def detail_context(request: HttpRequest, case: Case, *, failed=None, **extra) -> dict:
     """Everything the case page shows; ``failed`` is an (action, bound form) to show again.
 
-    A fixed number of queries whatever the case's history: the participants are read once
-    (with their links) for the page, the panels and their forms; the timeline once, for
-    itself and for the latest words from participants among it.
+    What the apps above the core add (the program's step panels, the reminders) comes from the
+    ``case_page`` hooks (``cases/hooks.py``). A fixed number of queries whatever the case's
+    history: the participants are read once (with their links) for the page and the hooks;
+    the timeline once, for itself and for the latest words from participants among it.
     """
     link_rows = selectors.participant_link_rows(case)
     timeline, earlier = _timeline_page(case, size=TIMELINE_SHOWN)
@@ -176,13 +87,13 @@ def detail_context(request: HttpRequest, case: Case, *, failed=None, **extra) ->
         "reassign_form": ReassignForm(initial={"caseworker": case.caseworker_id})
         if is_supervisor(request.user)
         else None,
-        "panels": panels.build(
-            case, request.user, failed=failed, participants=[row["participant"] for row in link_rows]
-        ),
-        "reminders": reminder_selectors.case_reminders(case),
         "link_rows": link_rows,
         "issued_link": pop_issued_link(request, [row["participant"].pk for row in link_rows]),
     }
+    page = hooks.CasePage(
+        request=request, case=case, participants=[row["participant"] for row in link_rows], extra={"failed": failed}
+    )
+    context.update(hooks.case_page_context(page))
     context.update(extra)
     return context
 
@@ -197,7 +108,7 @@ def _timeline_page(
 
 def case_timeline(request: HttpRequest, reference: str) -> HttpResponse:
     """The whole timeline of a case, newest first, ``TIMELINE_PAGE`` events a page; ``?before=`` an event's id."""
-    _staff_only(request)
+    staff_only(request)
     case = selectors.case_for_user(user=request.user, reference=reference)
     before = None
     if request.GET.get("before", "").isdigit():
@@ -214,7 +125,7 @@ def case_timeline(request: HttpRequest, reference: str) -> HttpResponse:
 
 @require_POST
 def case_change_status(request: HttpRequest, reference: str) -> HttpResponse:
-    _staff_only(request)
+    staff_only(request)
     case = selectors.case_for_user(user=request.user, reference=reference)
     form = StatusChangeForm(request.POST)
     if form.is_valid():
@@ -235,7 +146,7 @@ def case_change_status(request: HttpRequest, reference: str) -> HttpResponse:
 
 @require_POST
 def case_reassign(request: HttpRequest, reference: str) -> HttpResponse:
-    _staff_only(request)
+    staff_only(request)
     case = selectors.case_for_user(user=request.user, reference=reference)
     if not is_supervisor(request.user):
         raise Http404("Not found.")

@@ -5,8 +5,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
-from reconciliation import services as reconciliation_services
-
 from . import links, selectors
 from .roles import is_caseworker
 from .services import WorkflowError
@@ -21,7 +19,7 @@ def participant_link(request: HttpRequest, reference: str, participant_id: int, 
         raise Http404("Not found.")
     case = selectors.case_for_user(user=request.user, reference=reference)
     participant = case.participants.filter(pk=participant_id).first()
-    if participant is None or action not in {"issue", "email", "revoke"}:
+    if participant is None or action not in {"issue", "revoke"}:
         raise Http404("Not found.")
     try:
         if action == "issue":
@@ -31,9 +29,6 @@ def participant_link(request: HttpRequest, reference: str, participant_id: int, 
                 "url": request.build_absolute_uri(links.portal_path(token)),
             }
             messages.success(request, f"A new personal link for {participant.name} is ready; older links stop working.")
-        elif action == "email":
-            reconciliation_services.link_email(participant=participant, by=request.user)
-            messages.success(request, f"A new personal link is on its way to {participant.email}.")
         else:
             links.links_revoke(participant=participant, by=request.user)
             messages.success(request, f"{participant.name}'s personal links no longer work.")

@@ -1,4 +1,4 @@
-"""Error pages: a calm 503 when the database is away, and one not-found page for the portal.
+"""Error pages: a calm 503 when the database is away, else the plain 500.
 
 ``handler500`` in ``compassion/urls.py`` points here. Django calls it for any exception a
 view or a middleware did not handle, while that exception is being handled, so
@@ -8,9 +8,7 @@ with ``Retry-After``; anything else is the ordinary 500 page. Neither page touch
 database or the session (the template is rendered without the request), so they work when
 nothing else does. ``/healthz`` answers on its own, with JSON.
 
-``handler404`` gives an address under the portal (``/p/...``) that matches no portal page the
-same "this link does not work" page as a wrong token, so that nobody learns anything from the
-shape of an address; elsewhere, the plain 404 page.
+The not-found page (``handler404``) is the portal's: ``portal.access.page_not_found``.
 """
 
 import logging
@@ -19,10 +17,6 @@ import sys
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.template import loader
-from django.urls import reverse
-from django.views import defaults
-
-from portal.access import link_not_working
 
 logger = logging.getLogger(__name__)
 
@@ -49,10 +43,3 @@ def server_error(request: HttpRequest) -> HttpResponse:
         response = HttpResponse(loader.render_to_string("500.html"), status=500)
     response["Cache-Control"] = "no-store"
     return response
-
-
-def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
-    portal_prefix = reverse("portal:home", args=["x"])[: -len("x/")]
-    if request.path.startswith(portal_prefix) and getattr(request, "resolver_match", None) is None:
-        return link_not_working(request)
-    return defaults.page_not_found(request, exception)

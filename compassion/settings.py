@@ -56,11 +56,15 @@ INSTALLED_APPS = [
     "django_filters",
     # Audit: the history of cases, their steps, personal links and staff access (cases/history.py).
     "simple_history",
-    "compassion",  # project-level commands: make_supervisor
+    "compassion",  # project-wide template tags (timestamps)
     "cases",
     "reconciliation",
+    "notifications",
     "portal",
     "referrals",
+    "reporting",
+    "privacy",
+    "demo",
     # Staff sign-in: lock-out after wrong passwords (axes), two-factor with an app (django-otp).
     "axes",
     "django_otp",
@@ -233,7 +237,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 REMINDER_DISPATCH_SECONDS = env.int("REMINDER_DISPATCH_SECONDS", default=60)
 CELERY_BEAT_SCHEDULE: dict = {
     "dispatch-due-reminders": {
-        "task": "reconciliation.dispatch_due_reminders",
+        "task": "notifications.dispatch_due_reminders",
         "schedule": REMINDER_DISPATCH_SECONDS,
         "options": {"expires": REMINDER_DISPATCH_SECONDS},
     },

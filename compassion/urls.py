@@ -16,6 +16,11 @@ from compassion import health
 
 urlpatterns = [
     path("", case_views.home, name="home"),
+    # The staff pages live under /cases/ whichever app draws them. The apps above the core come
+    # first: the core's "<reference>/" would take their addresses ("dashboard/", "audit/staff/").
+    path("cases/", include("reporting.urls")),
+    path("cases/", include("privacy.urls")),
+    path("cases/", include("notifications.urls")),
     path("cases/", include("cases.urls")),
     path("cases/", include("reconciliation.urls")),
     path("p/", include("portal.urls")),
@@ -30,4 +35,4 @@ urlpatterns = [
 # An unhandled error: a 503 "back in a few minutes" when the database is away, else a 500.
 handler500 = "compassion.faults.server_error"
 # An address under /p/ that is no portal page: the same page as a personal link that does not work.
-handler404 = "compassion.faults.page_not_found"
+handler404 = "portal.access.page_not_found"

@@ -12,7 +12,9 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import translation
+from django.views import defaults
 
 from cases import links
 from cases.models import Participant
@@ -57,3 +59,13 @@ def participant_view(*roles: str) -> Callable:
         return wrapper
 
     return decorate
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """``handler404``: an address under the portal (``/p/...``) that matches no portal page gets the
+    same "this link does not work" page as a wrong token, so that nobody learns anything from the
+    shape of an address; elsewhere, the plain 404 page."""
+    portal_prefix = reverse("portal:home", args=["x"])[: -len("x/")]
+    if request.path.startswith(portal_prefix) and getattr(request, "resolver_match", None) is None:
+        return link_not_working(request)
+    return defaults.page_not_found(request, exception)

@@ -13,7 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Participant
-from reconciliation import calendar, services, workflow
+from notifications import calendar
+from reconciliation import services, workflow
 from reconciliation.models import CheckIn, Reflection, RestorativeMeeting, RoleSwapShift
 from reconciliation.workflow import WorkflowError
 

@@ -10,7 +10,6 @@ from .models import (
     PlanSignoff,
     ReconciliationPlan,
     Reflection,
-    Reminder,
     RestorativeMeeting,
     RoleSwapShift,
     SafetyApproval,
@@ -100,20 +99,3 @@ class StepSkipAdmin(admin.ModelAdmin):
     search_fields = ["case__reference"]
     list_select_related = ["case", "skipped_by"]
     readonly_fields = ["case", "step", "skipped_by", "skipped_at", "reason"]
-
-
-@admin.register(Reminder)
-class ReminderAdmin(admin.ModelAdmin):
-    """Read-only: reminders change through their rules, the dispatcher and the case page."""
-
-    list_display = ["case", "kind", "participant", "user", "due_at", "state", "attempts", "sent_at"]
-    list_filter = ["state", "kind"]
-    search_fields = ["case__reference", "participant__name", "participant__email"]
-    list_select_related = ["case", "participant", "user"]
-    date_hierarchy = "due_at"
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False

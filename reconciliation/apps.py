@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class ReconciliationConfig(AppConfig):
     name = "reconciliation"
     verbose_name = "Reconciliation program"
+
+    def ready(self) -> None:
+        from cases import hooks
+
+        from . import panels, workflow
+
+        hooks.case_page_query.register(workflow.with_snapshot)  # the case page reads the steps' rows with the case
+        hooks.case_page.register(panels.case_page_panels)  # the step panels on the case page

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
 
+from cases.hooks import CasePage
 from cases.models import Case, Participant
 from cases.roles import is_supervisor
 
@@ -191,3 +192,9 @@ def _meeting_initial(meeting: RestorativeMeeting | None, snap: workflow.CaseSnap
         "facilitator": meeting.facilitator,
         "safety_plan": meeting.safety_plan,
     }
+
+
+def case_page_panels(page: CasePage) -> dict:
+    """The case page's step panels (a ``case_page`` hook): a failed form is shown again, bound."""
+    failed = page.extra.get("failed")
+    return {"panels": build(page.case, page.request.user, failed=failed, participants=page.participants)}

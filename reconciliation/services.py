@@ -16,11 +16,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases import hooks
 from cases.models import Case, CaseEvent, Participant
 from cases.roles import is_supervisor
 from cases.services import event_record
 
-from . import reminders, workflow
+from . import workflow
 from .models import (
     CheckIn,
     Commitment,
@@ -49,7 +50,7 @@ def _lock(case: Case) -> Case:
 def _record(case: Case, kind: str, message: str, by: Actor, **values) -> CaseEvent:
     actor = {"by_participant": by} if isinstance(by, Participant) else {"by": by}
     event = event_record(case=case, kind=kind, message=message, **actor, **values)
-    reminders.sync_case(case)  # reminders follow every change of the case
+    hooks.notify_case_changed(case)  # reminders follow every change of the case
     return event
 
 
@@ -57,7 +58,7 @@ def _advance(case: Case, by: Actor) -> Case:
     before = (case.step, case.status)
     workflow.advance(case, by=None if isinstance(by, Participant) else by)
     if (case.step, case.status) != before:
-        reminders.sync_case(case)  # a new step, or the check-ins of a completed case
+        hooks.notify_case_changed(case)  # a new step, or the check-ins of a completed case
     return case
 
 
@@ -740,18 +741,3 @@ def meeting_agent_words(*, case: Case, participant: Participant, words: str) -> 
     meeting.save(update_fields=["agent_words", "updated_at"])
     _record(case, CaseEvent.Kind.MEETING, f"{participant.name} added words for the meeting.", participant)
     return meeting
-
-
-@transaction.atomic
-def link_email(*, participant: Participant, by: AbstractBaseUser) -> None:
-    """E-mail the participant a fresh personal link, within seconds, through the reminders' path."""
-    case = _lock(participant.case)
-    if not participant.email:
-        raise WorkflowError(
-            _("%(name)s has no e-mail address: renew the link and give it to them another way.")
-            % {"name": participant.name}
-        )
-    reminders.notify(case=case, kind="link", participant=participant)
-    event_record(
-        case=case, kind=CaseEvent.Kind.LINK, message=f"Personal link e-mailed to {participant.name}.", by=by
-    )

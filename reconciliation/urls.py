@@ -6,5 +6,4 @@ app_name = "reconciliation"
 
 urlpatterns = [
     path("<str:reference>/act/<slug:action>/", views.step_action, name="act"),
-    path("<str:reference>/reminders/<int:pk>/<slug:action>/", views.reminder_action, name="reminder"),
 ]

@@ -9,15 +9,14 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from cases import selectors as case_selectors
 from cases.roles import is_caseworker
 from cases.views import detail_context
 
-from . import forms, reminders, services
-from .models import Reminder
+from . import forms, services
 from .workflow import WorkflowError
 
 
@@ -193,28 +192,3 @@ def step_action(request: HttpRequest, reference: str, action: str) -> HttpRespon
 
 def _errors(form: forms.StepForm) -> list[str]:
     return [str(error) for error in form.non_field_errors()]
-
-
-# ---------------------------------------------------------------- reminders
-
-REMINDER_ACTIONS: dict[str, tuple[Callable, str]] = {
-    "send": (reminders.reminder_send_now, "The reminder will be sent within a minute."),
-    "cancel": (reminders.reminder_cancel, "The reminder is cancelled."),
-}
-
-
-@require_POST
-def reminder_action(request: HttpRequest, reference: str, pk: int, action: str) -> HttpResponse:
-    """Send a reminder of the case now, or cancel it."""
-    if not is_caseworker(request.user) or action not in REMINDER_ACTIONS:
-        raise Http404("Not found.")
-    case = case_selectors.case_for_user(user=request.user, reference=reference)
-    reminder = get_object_or_404(Reminder, pk=pk, case=case)
-    perform, done = REMINDER_ACTIONS[action]
-    try:
-        perform(reminder=reminder, by=request.user)
-    except WorkflowError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, done)
-    return redirect(f"{case.get_absolute_url()}#reminders")

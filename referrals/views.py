@@ -9,9 +9,9 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_POST
 
 from cases import services as case_services
+from cases.intake import intake_forms, intake_open
 from cases.roles import is_supervisor
 from cases.selectors import cases_visible_to
-from cases.views import intake_forms, intake_open
 from compassion import ratelimit
 
 from . import selectors, services

@@ -127,7 +127,7 @@ def test_without_the_code_no_staff_page_opens(client, caseworker, case):
     with_app(caseworker)
     log_in(client, "casey")
 
-    for url in [reverse("cases:list"), case.get_absolute_url(), reverse("cases:dashboard"), reverse(SECURITY)]:
+    for url in [reverse("cases:list"), case.get_absolute_url(), reverse("reporting:dashboard"), reverse(SECURITY)]:
         assert client.get(url)["Location"].startswith(reverse(VERIFY)), url
     refused = client.post(reverse("cases:status", args=[case.reference]), {"action": "pause", "reason": "x"})
     assert refused["Location"] == reverse(VERIFY)

@@ -9,12 +9,12 @@ from decimal import Decimal
 from django.utils import timezone
 
 from cases.models import Case, CaseEvent, Participant
+from notifications.models import Reminder
 from reconciliation.models import (
     CheckIn,
     PlanSignoff,
     ReconciliationPlan,
     Reflection,
-    Reminder,
     RestorativeMeeting,
     RoleSwapShift,
 )

@@ -12,7 +12,7 @@ User = get_user_model()
 def test_a_caseworker_logs_in_and_lands_on_the_dashboard(client, caseworker):
     response = client.post(reverse("login"), {"username": "casey", "password": "a-good-long-password"}, follow=True)
 
-    assert response.redirect_chain[-1][0] == reverse("cases:dashboard")
+    assert response.redirect_chain[-1][0] == reverse("reporting:dashboard")
     assert "Needs action today" in response.content.decode()
 
 

@@ -76,7 +76,7 @@ def test_the_dashboard_counts_what_piles_up_over_the_years_only_up_to_the_cap(
     CaseFactory.create_batch(4, caseworker=caseworker, status=Case.Status.COMPLETED, step=Case.Step.COMMITMENTS)
     CaseFactory.create_batch(3, caseworker=caseworker)
 
-    response = supervisor_client.get(reverse("cases:dashboard"))
+    response = supervisor_client.get(reverse("reporting:dashboard"))
 
     statuses = {status["label"]: str(status["count"]) for status in response.context["statuses"]}
     assert statuses["Completed"] == "2+"

@@ -21,8 +21,9 @@ from django.utils import timezone
 
 from cases import links
 from cases.models import Case
+from notifications.models import Reminder
 from reconciliation import services
-from reconciliation.models import Reminder, RoleSwapShift
+from reconciliation.models import RoleSwapShift
 from referrals.models import Referral
 from tests.factories import CaseworkerFactory, ReferralFactory, SupervisorFactory, full_case
 from tests.reconciliation.journey import walk_to_role_swap
@@ -72,15 +73,15 @@ def portal(role: str, *, other_participant: int = 404, **kwargs) -> Row:
 MATRIX: dict[str, Row] = {
     # Staff pages
     "home": Row(everyone(LOGIN) | {OTHER: 302, HOLDER: 302, SUPERVISOR: 302}),
-    "cases:dashboard": Row(staff_page(200, 200, 200)),
+    "reporting:dashboard": Row(staff_page(200, 200, 200)),
     "cases:list": Row(staff_page(200, 200, 200)),
     "cases:intake": Row(staff_page(200, 200, 200)),
-    "cases:export_csv": Row(staff_page(200, 200, 200)),
-    "cases:reports": Row(staff_page(404, 404, 200)),
-    "cases:export_research": Row(staff_page(404, 404, 200)),
-    "cases:calendar_feed_reset": Row(staff_page(200, 200, 200), method="post"),  # shows the new address once
-    "cases:calendar_feed_stop": Row(staff_page(302, 302, 302), method="post"),
-    "cases:calendar_feed": Row(everyone(404), kwargs={"token": "not-a-feed"}),
+    "reporting:export_csv": Row(staff_page(200, 200, 200)),
+    "reporting:reports": Row(staff_page(404, 404, 200)),
+    "reporting:export_research": Row(staff_page(404, 404, 200)),
+    "reporting:calendar_feed_reset": Row(staff_page(200, 200, 200), method="post"),  # shows the new address once
+    "reporting:calendar_feed_stop": Row(staff_page(302, 302, 302), method="post"),
+    "reporting:calendar_feed": Row(everyone(404), kwargs={"token": "not-a-feed"}),
     "cases:detail": Row(staff_page(404, 200, 200), kwargs={"reference": "reference"}),
     "cases:timeline": Row(staff_page(404, 200, 200), kwargs={"reference": "reference"}),
     "cases:status": Row(staff_page(404, 400, 400), method="post", kwargs={"reference": "reference"}),
@@ -91,22 +92,25 @@ MATRIX: dict[str, Row] = {
         kwargs={"reference": "reference", "participant_id": "customer_id", "action": "issue"},
     ),
     # Audit and privacy: supervisors only
-    "cases:audit": Row(staff_page(404, 404, 200), kwargs={"reference": "reference"}),
-    "cases:staff_audit": Row(staff_page(404, 404, 200)),
-    "cases:participant_export": Row(
+    "privacy:audit": Row(staff_page(404, 404, 200), kwargs={"reference": "reference"}),
+    "privacy:staff_audit": Row(staff_page(404, 404, 200)),
+    "privacy:participant_export": Row(
         staff_page(404, 404, 200), method="post", kwargs={"reference": "reference", "participant_id": "customer_id"}
     ),
-    # The confirmation page; erasing itself (a POST) is tried in tests/cases/test_privacy.py.
-    "cases:participant_erase": Row(
+    # The confirmation page; erasing itself (a POST) is tried in tests/privacy/test_privacy.py.
+    "privacy:participant_erase": Row(
         staff_page(404, 404, 200), kwargs={"reference": "reference", "participant_id": "customer_id"}
     ),
     "reconciliation:act": Row(
         staff_page(404, 400, 400), method="post", kwargs={"reference": "reference", "action": "consent"}
     ),
-    "reconciliation:reminder": Row(
+    "notifications:reminder": Row(
         staff_page(404, 302, 302),
         method="post",
         kwargs={"reference": "reference", "pk": "reminder_id", "action": "cancel"},
+    ),
+    "notifications:link_email": Row(
+        staff_page(404, 302, 302), method="post", kwargs={"reference": "reference", "participant_id": "customer_id"}
     ),
     # Referrals: the public form, and triage for supervisors
     "referrals:refer": Row(everyone(200)),

@@ -21,7 +21,7 @@ from django.urls import reverse
 
 from cases import links
 from compassion.celery import app as celery_app
-from reconciliation.models import Reminder
+from notifications.models import Reminder
 from tests.factories import full_case
 from tests.reconciliation.journey import PLAN, person, walk_to_plan
 
@@ -120,7 +120,7 @@ def test_with_the_broker_down_pages_work_reminders_are_recorded_and_go_out_when_
     assert drafted.status_code == 302
     assert time.monotonic() - started < 5
     assert client.get(case.get_absolute_url()).status_code == 200
-    assert client.get(reverse("cases:dashboard")).status_code == 200
+    assert client.get(reverse("reporting:dashboard")).status_code == 200
     assert client.get(reverse("portal:home", args=[token])).status_code == 200
     assert client.get(reverse("healthz")).json() == {"database": "ok", "broker": "error"}
     assert "Could not queue a reminder dispatch" in caplog.text

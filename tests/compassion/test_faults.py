@@ -66,7 +66,7 @@ def world(caseworker):
 def test_a_staff_page_answers_503_when_the_database_refuses(world, database_refuses):
     database_refuses()
 
-    for url in [reverse("cases:list"), world["case"].get_absolute_url(), reverse("cases:dashboard")]:
+    for url in [reverse("cases:list"), world["case"].get_absolute_url(), reverse("reporting:dashboard")]:
         assert_friendly_503(world["staff"].get(url))
 
 

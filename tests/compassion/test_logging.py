@@ -164,15 +164,15 @@ def test_a_task_queued_during_a_request_carries_its_request_id_and_case_to_the_w
     headers: dict = {}
     with log_context(request_id="abc12345", case_reference="CCP-2026-0003"):
         compassion_celery.pass_log_context(headers=headers)
-    task = SimpleNamespace(name="reconciliation.tasks.send_due_reminders", request=SimpleNamespace(**headers))
+    task = SimpleNamespace(name="notifications.tasks.send_due_reminders", request=SimpleNamespace(**headers))
 
     compassion_celery.bind_task_context(task_id="task-1", task=task)
-    logging.getLogger("reconciliation.tasks").warning("reminder failed")
+    logging.getLogger("notifications.tasks").warning("reminder failed")
     compassion_celery.unbind_task_context(task_id="task-1", task=task)
 
-    [line] = [line for line in json_lines() if line["logger"] == "reconciliation.tasks"]
+    [line] = [line for line in json_lines() if line["logger"] == "notifications.tasks"]
     assert line["task_id"] == "task-1"
-    assert line["task_name"] == "reconciliation.tasks.send_due_reminders"
+    assert line["task_name"] == "notifications.tasks.send_due_reminders"
     assert line["request_id"] == "abc12345"
     assert line["case_reference"] == "CCP-2026-0003"
     assert current_context() == {}

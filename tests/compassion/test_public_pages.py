@@ -31,7 +31,7 @@ PUBLIC_PAGES = {
     "portal:commitments",
     "portal:checkin",
     # A caseworker's calendar feed: the secret token in the URL is the key (cases/calendar_feed.py)
-    "cases:calendar_feed",
+    "reporting:calendar_feed",
     # Load balancers, monitors and the smoke test: database and broker state, nothing else
     "healthz",
 }

@@ -19,10 +19,10 @@ from hypothesis import strategies as st
 
 from accounts.forms import CodeForm, PolicyForm
 from cases.forms import ReassignForm, StatusChangeForm
+from cases.intake import intake_forms
 from cases.models import Participant
 from cases.selectors import cases_visible_to
-from cases.views import intake_forms
-from reconciliation.models import Reminder
+from notifications.models import Reminder
 from reconciliation.views import ACTIONS
 from referrals.forms import DeclineForm, DuplicateForm, ReferralForm
 from referrals.models import Referral
@@ -98,9 +98,16 @@ TARGETS: dict[str, Target] = {
     "cases:status": Target(url=_case_url("cases:status"), forms=lambda world, drawn: [StatusChangeForm()]),
     "cases:reassign": Target(url=_case_url("cases:reassign"), forms=lambda world, drawn: [ReassignForm()]),
     **{f"reconciliation:act {action}": _act(action) for action in ACTIONS},
-    "reconciliation:reminder": Target(
+    "notifications:reminder": Target(
         url=lambda world, drawn: reverse(
-            "reconciliation:reminder", args=[drawn["case"].reference, drawn["reminder"], drawn["slug"]]
+            "notifications:reminder", args=[drawn["case"].reference, drawn["reminder"], drawn["slug"]]
+        ),
+        forms=lambda world, drawn: [],
+        user="caseworker",
+    ),
+    "notifications:link_email": Target(
+        url=lambda world, drawn: reverse(
+            "notifications:link_email", args=[drawn["case"].reference, drawn["participant"]]
         ),
         forms=lambda world, drawn: [],
         user="caseworker",
@@ -113,40 +120,42 @@ TARGETS: dict[str, Target] = {
         user="caseworker",
     ),
     # Audit and privacy (supervisors): pages of history; a participant's export and erasure
-    "cases:audit": Target(url=_case_url("cases:audit"), forms=lambda world, drawn: [PageQuery()], method="get"),
-    "cases:staff_audit": Target(
-        url=lambda world, drawn: reverse("cases:staff_audit"), forms=lambda world, drawn: [PageQuery()], method="get"
+    "privacy:audit": Target(url=_case_url("privacy:audit"), forms=lambda world, drawn: [PageQuery()], method="get"),
+    "privacy:staff_audit": Target(
+        url=lambda world, drawn: reverse("privacy:staff_audit"), forms=lambda world, drawn: [PageQuery()], method="get"
     ),
     **{
         name: Target(
             url=lambda world, drawn, name=name: reverse(name, args=[drawn["case"].reference, drawn["participant"]]),
             forms=lambda world, drawn: [],
         )
-        for name in ("cases:participant_export", "cases:participant_erase")
+        for name in ("privacy:participant_export", "privacy:participant_erase")
     },
-    "cases:calendar_feed_reset": Target(
-        url=lambda world, drawn: reverse("cases:calendar_feed_reset"), forms=lambda world, drawn: []
+    "reporting:calendar_feed_reset": Target(
+        url=lambda world, drawn: reverse("reporting:calendar_feed_reset"), forms=lambda world, drawn: []
     ),
-    "cases:calendar_feed_stop": Target(
-        url=lambda world, drawn: reverse("cases:calendar_feed_stop"), forms=lambda world, drawn: []
+    "reporting:calendar_feed_stop": Target(
+        url=lambda world, drawn: reverse("reporting:calendar_feed_stop"), forms=lambda world, drawn: []
     ),
     # Filters and searches: query strings, for the forms the pages themselves render
     "cases:list": Target(
         url=lambda world, drawn: reverse("cases:list"), forms=_shown("cases:list", "filter"), method="get"
     ),
-    "cases:export_csv": Target(
-        url=lambda world, drawn: reverse("cases:export_csv"), forms=_shown("cases:list", "filter"), method="get"
+    "reporting:export_csv": Target(
+        url=lambda world, drawn: reverse("reporting:export_csv"), forms=_shown("cases:list", "filter"), method="get"
     ),
-    "cases:dashboard": Target(
-        url=lambda world, drawn: reverse("cases:dashboard"),
-        forms=_shown("cases:dashboard", "filter_form"),
+    "reporting:dashboard": Target(
+        url=lambda world, drawn: reverse("reporting:dashboard"),
+        forms=_shown("reporting:dashboard", "filter_form"),
         method="get",
     ),
-    "cases:reports": Target(
-        url=lambda world, drawn: reverse("cases:reports"), forms=_shown("cases:reports", "form"), method="get"
+    "reporting:reports": Target(
+        url=lambda world, drawn: reverse("reporting:reports"), forms=_shown("reporting:reports", "form"), method="get"
     ),
-    "cases:export_research": Target(
-        url=lambda world, drawn: reverse("cases:export_research"), forms=_shown("cases:reports", "form"), method="get"
+    "reporting:export_research": Target(
+        url=lambda world, drawn: reverse("reporting:export_research"),
+        forms=_shown("reporting:reports", "form"),
+        method="get",
     ),
     "referrals:triage": Target(
         url=lambda world, drawn: reverse("referrals:triage"), forms=lambda world, drawn: [TriageQuery()], method="get"
@@ -195,7 +204,7 @@ NOT_FORMS = {
     "home": "a redirect",
     "cases:detail": "shows the step forms, which post to reconciliation:act",
     "cases:timeline": "a page of the timeline, read only",
-    "cases:calendar_feed": "a calendar file behind a secret token (test_portal_forms fuzzes tokens the same way)",
+    "reporting:calendar_feed": "a calendar file behind a secret token (test_portal_forms fuzzes tokens the same way)",
     "referrals:thanks": "a thank-you page",
     "referrals:detail": "shows the duplicate and decline forms",
     "accounts:security": "shows the account forms, which post elsewhere",

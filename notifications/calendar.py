@@ -1,0 +1,60 @@
+"""Calendar files (.ics) for role-swap shifts and restorative meetings.
+
+One place builds the events, so the portal's downloads, the e-mails and the caseworkers'
+calendar feeds all say the same thing. Events carry no contact details.
+"""
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.conf import settings
+from django.utils import timezone
+from icalendar import Calendar, Event
+
+from reconciliation.models import RestorativeMeeting, RoleSwapShift
+
+PRODID = "-//Peaceful Leadership Institute//Compassion case manager//EN"
+
+
+def _event(uid: str, summary: str, start: datetime, end: datetime, location: str, description: str) -> Event:
+    event = Event()
+    event.add("uid", f"{uid}@{settings.CALENDAR_UID_DOMAIN}")
+    event.add("dtstamp", timezone.now())
+    event.add("dtstart", start)
+    event.add("dtend", end)
+    event.add("summary", summary)
+    event.add("location", location)
+    event.add("description", description)
+    return event
+
+
+def shift_event(shift: RoleSwapShift) -> Event:
+    return _event(
+        f"shift-{shift.pk}",
+        f"Role-swap shift: {shift.role} ({shift.case.reference})",
+        shift.starts_at,
+        shift.ends_at,
+        shift.location,
+        f"Supervisor on site: {shift.supervisor_on_site}.",
+    )
+
+
+def meeting_event(meeting: RestorativeMeeting) -> Event:
+    return _event(
+        f"meeting-{meeting.pk}",
+        f"Restorative meeting ({meeting.case.reference})",
+        meeting.scheduled_at,
+        meeting.scheduled_at + settings.MEETING_DURATION,
+        meeting.location,
+        f"{meeting.get_format_display()}, facilitated by {meeting.facilitator}.",
+    )
+
+
+def calendar_bytes(events: Iterable[Event], name: str = "PLI Compassion Project") -> bytes:
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", name)
+    for event in events:
+        calendar.add_component(event)
+    return calendar.to_ical()

@@ -1,0 +1,102 @@
+"""The e-mail a reminder becomes: its templates, language, personal link and calendar file.
+
+Participants get the e-mail in their language with a personal link of its own (issued now,
+so it is never an expired one); staff get it in the site's language with a link to the case.
+Shift and meeting e-mails carry an .ics file (``notifications.calendar``).
+"""
+
+from datetime import datetime
+from email.utils import formataddr, parseaddr
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+
+from cases.links import link_for_email, portal_path
+from cases.models import AccessLink
+from compassion.emails import Attachment, render_email
+from reconciliation.models import RestorativeMeeting
+
+from . import calendar
+from .models import Reminder
+
+Kind = Reminder.Kind
+SHIFT_KINDS = frozenset({Kind.SHIFT_PROPOSED, Kind.SHIFT_UNCONFIRMED, Kind.SHIFT_TOMORROW})
+
+
+class NoAddress(Exception):
+    """The reminder cannot be sent to anyone: trying again will not help."""
+
+
+def message_id(reminder: Reminder) -> str:
+    """The same for every attempt, so that a copy sent twice after a crash is recognisable."""
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
+    return f"<reminder-{reminder.pk}@{domain}>"
+
+
+def reminder_email(reminder: Reminder, *, emailed_at: datetime) -> tuple[EmailMultiAlternatives, AccessLink | None]:
+    """The e-mail for this reminder, and the personal link issued for it (None for staff).
+
+    The link is e-mailed at ``emailed_at`` and not saved yet: the caller saves it with the
+    record of the e-mail, in the transaction that sends it. Raises ``NoAddress`` when the
+    recipient has no e-mail address. What the e-mail shows is read from the reminder's
+    relations: the dispatcher loads them for a whole batch at once.
+    """
+    case = reminder.case
+    person, user = reminder.participant, reminder.user
+    if person is not None:
+        name, address, language = person.name, person.email, person.preferred_language
+    elif user is not None:
+        name, address, language = user.get_full_name() or user.get_username(), user.email, settings.LANGUAGE_CODE
+    else:
+        raise NoAddress("The person this reminder was for is no longer on record.")
+    if not address:
+        raise NoAddress(f"{name} has no e-mail address.")
+
+    context = {
+        "reminder": reminder,
+        "case": case,
+        "name": name,
+        "participant": person,
+        "business": case.incident.business,
+        "shift": reminder.shift,
+        "plan": reminder.plan,
+        "checkin": reminder.checkin,
+        "failed": reminder.failed_reminder,
+        "meeting": None,
+    }
+    link = None
+    if person is not None:
+        link, token = link_for_email(participant=person, emailed_at=emailed_at)
+        context.update(link_url=settings.SITE_URL + portal_path(token), link_expires=link.expires_at)
+    else:
+        context["case_url"] = settings.SITE_URL + case.get_absolute_url()
+
+    attachments: list[Attachment] = []
+    if reminder.kind in SHIFT_KINDS and reminder.shift is not None:
+        attachments.append(("shift.ics", calendar.calendar_bytes([calendar.shift_event(reminder.shift)]), _ICS))
+    if reminder.kind == Kind.MEETING_TOMORROW:
+        meeting = _meeting(case)
+        context["meeting"] = meeting
+        if meeting is not None and meeting.scheduled_at:
+            attachments.append(("meeting.ics", calendar.calendar_bytes([calendar.meeting_event(meeting)]), _ICS))
+
+    message = render_email(
+        template=f"reminder_{reminder.kind}",
+        to=formataddr((name, address)),
+        language=language,
+        context=context,
+        attachments=attachments,
+        # Auto-Submitted keeps out-of-office replies from answering a robot (RFC 3834).
+        headers={"Message-ID": message_id(reminder), "Auto-Submitted": "auto-generated"},
+    )
+    return message, link
+
+
+def _meeting(case) -> RestorativeMeeting | None:
+    try:
+        return case.meeting  # read with the case when the dispatcher loaded it so
+    except RestorativeMeeting.DoesNotExist:
+        return None
+
+
+_ICS = "text/calendar"

@@ -1,0 +1,460 @@
+"""Which reminders a case should have, in one place: the rules, and the rows that follow them.
+
+``sync_case(case)`` looks at the case as it is now and says which reminders it wants (the
+rules below); it creates the missing ones, moves a scheduled one whose date changed, and
+cancels the scheduled ones no longer wanted. It is idempotent: the services call it after
+every change (``services._record``), and the dispatcher calls it again just before sending,
+which also catches changes made elsewhere (a case paused, withdrawn or closed).
+
+The rules, with delays from ``settings.REMINDER_DELAYS``:
+
+- the customer, while the reflection is not submitted: after 3 and after 7 days;
+- each required signer, when a plan version is drafted ("sign-off requested", at once), and
+  again if they have not answered after 3 days;
+- the business, when a shift is proposed (at once), and again if not confirmed after 2 days;
+- each person taking part, the day before a confirmed shift or a scheduled meeting;
+- the customer, on the day a check-in is due;
+- the caseworker, when an open case has had no activity for 14 days.
+
+``notify()`` adds a one-off notification (a personal link e-mailed by the caseworker); the
+dispatcher adds "failed" notices for the caseworker. Both go through the same sending path.
+
+A reminder's ``key`` is ``<series>@<generation>``: the series says what it is (kind,
+recipient, what it is about, which of several), the generation for which date (the shift's
+start, the case's last activity). A series has at most one scheduled reminder; when the date
+moves, that reminder is moved rather than a new one added.
+"""
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+
+from celery import current_app
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import models, transaction
+from django.utils import timezone
+
+from cases.models import Case, Participant
+from cases.services import WorkflowError
+from reconciliation import workflow
+from reconciliation.models import CheckIn, ReconciliationPlan, Reflection, RestorativeMeeting, RoleSwapShift
+
+from .models import Reminder
+
+logger = logging.getLogger(__name__)
+
+DISPATCH_TASK = "notifications.dispatch_due_reminders"  # notifications.tasks
+
+Kind = Reminder.Kind
+
+# Kinds that exist because of the case's state: sync_case creates and cancels them.
+RULE_KINDS = frozenset(
+    {
+        Kind.REFLECTION,
+        Kind.SIGNOFF,
+        Kind.SIGNOFF_REQUESTED,
+        Kind.SHIFT_PROPOSED,
+        Kind.SHIFT_UNCONFIRMED,
+        Kind.SHIFT_TOMORROW,
+        Kind.MEETING_TOMORROW,
+        Kind.CHECKIN,
+        Kind.IDLE,
+    }
+)
+# One-off notifications, queued by notify(): they are not computed from the case's state.
+NOTICE_KINDS = frozenset({Kind.LINK, Kind.FAILED})
+# Kinds that carry a calendar file.
+CALENDAR_KINDS = frozenset({Kind.SHIFT_PROPOSED, Kind.SHIFT_UNCONFIRMED, Kind.SHIFT_TOMORROW, Kind.MEETING_TOMORROW})
+# While a case is paused, its reminders wait (they are not sent, not cancelled).
+WAITING_STATUSES = frozenset({Case.Status.PAUSED})
+
+
+@dataclass(frozen=True)
+class Wanted:
+    """A reminder the rules want: who gets it, about what, and when."""
+
+    kind: str
+    due_at: datetime
+    participant: Participant | None = None
+    user_id: int | None = None
+    shift: RoleSwapShift | None = None
+    plan: ReconciliationPlan | None = None
+    checkin: CheckIn | None = None
+    slot: str = ""
+    generation: str = ""
+
+    @property
+    def series(self) -> str:
+        return series_of(
+            kind=self.kind,
+            participant_id=self.participant.pk if self.participant else None,
+            user_id=self.user_id,
+            about=_about(self.shift, self.plan, self.checkin),
+            slot=self.slot,
+        )
+
+    @property
+    def key(self) -> str:
+        return f"{self.series}@{self.generation}"
+
+    def row(self, case: Case) -> Reminder:
+        return Reminder(
+            case=case,
+            kind=self.kind,
+            participant=self.participant,
+            user_id=self.user_id,
+            shift=self.shift,
+            plan=self.plan,
+            checkin=self.checkin,
+            key=self.key,
+            due_at=self.due_at,
+            next_attempt_at=self.due_at,
+        )
+
+
+def series_of(*, kind: str, participant_id: int | None, user_id: int | None, about: str, slot: str = "") -> str:
+    recipient = f"p{participant_id}" if participant_id else f"u{user_id}"
+    return f"{kind}:{recipient}:{about}:{slot}"
+
+
+def _about(shift=None, plan=None, checkin=None, failed=None) -> str:
+    for prefix, thing in (("s", shift), ("v", plan), ("c", checkin), ("r", failed)):
+        if thing is not None:
+            return f"{prefix}{thing.pk}"
+    return ""
+
+
+def _stamp(moment: datetime, precision: str = "%Y%m%dT%H%M%S.%f") -> str:
+    return moment.astimezone(UTC).strftime(precision)
+
+
+def _days(name: str) -> timedelta:
+    return timedelta(days=settings.REMINDER_DELAYS[name])
+
+
+# ---------------------------------------------------------------- the rules
+
+
+def _taking_part(people: list[Participant], *roles: str) -> list[Participant]:
+    """People of these roles who have not declined or withdrawn; agents only once they agreed."""
+    out = []
+    for person in people:
+        if person.role not in roles or person.consent in {Participant.Consent.DECLINED, Participant.Consent.WITHDRAWN}:
+            continue
+        if person.role == Participant.Role.AGENT and (person.consent != Participant.Consent.GIVEN or person.no_contact):
+            continue
+        out.append(person)
+    return out
+
+
+def _reflection(snap: workflow.CaseSnapshot, now: datetime) -> list[Wanted]:
+    case, reflection, customer = snap.case, snap.reflection, snap.customer()
+    if case.step != Case.Step.REFLECTION or customer is None or Case.Step.REFLECTION in snap.skips:
+        return []
+    if reflection is not None and reflection.state != Reflection.State.DRAFT:
+        return []
+    # The clock starts when the case opens, or again when a submitted reflection is sent back.
+    start = reflection.submitted_at if reflection and reflection.submitted_at else case.opened_at
+    days = sorted(settings.REMINDER_DELAYS["reflection"])
+    wanted = []
+    for index, day in enumerate(days):
+        due = start + timedelta(days=day)
+        later = start + timedelta(days=days[index + 1]) if index + 1 < len(days) else None
+        if later is not None and later <= now:
+            continue  # the next reminder is already due: one e-mail, not two at once
+        wanted.append(Wanted(Kind.REFLECTION, due, participant=customer, slot=f"{day:g}d", generation=_stamp(start)))
+    return wanted
+
+
+def _signoffs(snap: workflow.CaseSnapshot, now: datetime) -> list[Wanted]:
+    plan = snap.plan
+    if snap.case.step != Case.Step.PLAN or plan is None:
+        return []
+    wanted = []
+    for person in workflow.required_signers(snap.participants):
+        if person.pk in snap.signoffs:
+            continue  # agreed, or asked for changes: the next version asks again
+        wanted.append(Wanted(Kind.SIGNOFF_REQUESTED, plan.created_at, participant=person, plan=plan))
+        wanted.append(Wanted(Kind.SIGNOFF, plan.created_at + _days("signoff"), participant=person, plan=plan))
+    return wanted
+
+
+def _shifts(snap: workflow.CaseSnapshot, shifts: list[RoleSwapShift], now: datetime) -> list[Wanted]:
+    business = _taking_part(snap.participants, Participant.Role.BUSINESS)
+    shift_people = _taking_part(snap.participants, Participant.Role.CUSTOMER, Participant.Role.BUSINESS)
+    wanted = []
+    for shift in shifts:
+        if shift.state == RoleSwapShift.State.PROPOSED:
+            for person in business:
+                wanted.append(Wanted(Kind.SHIFT_PROPOSED, shift.created_at, participant=person, shift=shift))
+                due = shift.created_at + _days("shift_unconfirmed")
+                wanted.append(Wanted(Kind.SHIFT_UNCONFIRMED, due, participant=person, shift=shift))
+        elif shift.state == RoleSwapShift.State.CONFIRMED and shift.starts_at > now:
+            due = shift.starts_at - _days("before_event")
+            for person in shift_people:
+                wanted.append(
+                    Wanted(
+                        Kind.SHIFT_TOMORROW, due, participant=person, shift=shift, generation=_stamp(shift.starts_at)
+                    )
+                )
+    return wanted
+
+
+def _meeting(snap: workflow.CaseSnapshot, now: datetime) -> list[Wanted]:
+    meeting = snap.meeting
+    if meeting is None or meeting.state != RestorativeMeeting.State.SCHEDULED or not meeting.scheduled_at:
+        return []
+    if meeting.scheduled_at <= now:
+        return []
+    due = meeting.scheduled_at - _days("before_event")
+    people = _taking_part(
+        snap.participants, Participant.Role.CUSTOMER, Participant.Role.AGENT, Participant.Role.BUSINESS
+    )
+    return [
+        Wanted(Kind.MEETING_TOMORROW, due, participant=person, generation=_stamp(meeting.scheduled_at))
+        for person in people
+    ]
+
+
+def _checkins(snap: workflow.CaseSnapshot, checkins: list[CheckIn]) -> list[Wanted]:
+    customer = snap.customer()
+    if customer is None:
+        return []
+    at = time(hour=settings.REMINDER_CHECKIN_HOUR)
+    return [
+        Wanted(
+            Kind.CHECKIN,
+            timezone.make_aware(datetime.combine(checkin.due_on, at)),
+            participant=customer,
+            checkin=checkin,
+        )
+        for checkin in checkins
+        if checkin.state == CheckIn.State.DUE
+    ]
+
+
+def _idle(case: Case) -> list[Wanted]:
+    due = case.last_activity_at + _days("idle")
+    return [Wanted(Kind.IDLE, due, user_id=case.caseworker_id, generation=_stamp(case.last_activity_at))]
+
+
+def wanted_for(case: Case, now: datetime | None = None) -> list[Wanted]:
+    """Every reminder the rules want for the case as it is now (sent ones included)."""
+    now = now or timezone.now()
+    if case.status not in {Case.Status.OPEN, Case.Status.PAUSED, Case.Status.COMPLETED}:
+        return []
+    snap = workflow.snapshot(case)
+    if case.status == Case.Status.COMPLETED:
+        return wanted_in(snap, shifts=[], checkins=list(case.checkins.all()), now=now)
+    shifts = list(case.shifts.filter(state__in=[RoleSwapShift.State.PROPOSED, RoleSwapShift.State.CONFIRMED]))
+    return wanted_in(snap, shifts=shifts, checkins=[], now=now)
+
+
+def wanted_in(
+    snap: workflow.CaseSnapshot, *, shifts: list[RoleSwapShift], checkins: list[CheckIn], now: datetime
+) -> list[Wanted]:
+    """The rules of ``wanted_for`` on rows already loaded: the case's snapshot, shifts and check-ins.
+
+    Generated demo cases (``reconciliation.demo_bulk``) get their reminders from here, in bulk.
+    """
+    case = snap.case
+    if case.status not in {Case.Status.OPEN, Case.Status.PAUSED, Case.Status.COMPLETED}:
+        return []
+    if case.status == Case.Status.COMPLETED:
+        return _checkins(snap, checkins)
+    shifts = [shift for shift in shifts if shift.state in {RoleSwapShift.State.PROPOSED, RoleSwapShift.State.CONFIRMED}]
+    return [
+        *_reflection(snap, now),
+        *_signoffs(snap, now),
+        *_shifts(snap, shifts, now),
+        *_meeting(snap, now),
+        *_idle(case),
+    ]
+
+
+# ---------------------------------------------------------------- keeping the rows in line
+
+
+def _series(reminder: Reminder) -> str:
+    return reminder.key.rsplit("@", 1)[0]
+
+
+def _cancel_reason(case: Case) -> str:
+    if case.status in {Case.Status.WITHDRAWN, Case.Status.CLOSED, Case.Status.COMPLETED}:
+        return f"The case is {case.get_status_display().lower()}."
+    return "No longer needed: what it was about has changed."
+
+
+@transaction.atomic
+def sync_case(case: Case, now: datetime | None = None, *, nudge: bool = True) -> None:
+    """Bring the case's reminders in line with its state (see the module's docstring). Idempotent.
+
+    ``case`` must be fresh from the database (services pass the case they locked).
+
+    Rows that a dispatcher is sending at this moment are locked by it and left alone. With
+    ``nudge``, a reminder that is due at once makes a worker look for due reminders on commit.
+    """
+    now = now or timezone.now()
+    missing, unwanted = _differences(case, wanted_for(case, now), list(case.reminders.all()))
+    if missing or unwanted:
+        _bring_in_line(case, now, missing, unwanted, nudge=nudge)
+
+
+def sync_cases(cases: list[Case], now: datetime) -> int:
+    """``sync_case`` for many cases at once, reading what the rules look at in a fixed number of queries.
+
+    For the dispatcher: ``cases`` are locked and were loaded ``workflow.with_snapshot``. A
+    case whose reminders are already in line (nearly all) costs no query of its own. Returns
+    how many cases had reminders created, moved or cancelled.
+    """
+    ids = [case.pk for case in cases]
+    snaps = workflow.snapshots(cases)
+    shifts = _by_case(
+        RoleSwapShift.objects.filter(
+            case_id__in=ids, state__in=[RoleSwapShift.State.PROPOSED, RoleSwapShift.State.CONFIRMED]
+        )
+    )
+    checkins = _by_case(CheckIn.objects.filter(case_id__in=ids, case__status=Case.Status.COMPLETED))
+    existing = _by_case(Reminder.objects.filter(case_id__in=ids))
+    changed = 0
+    for case in cases:
+        wanted = wanted_in(snaps[case.pk], shifts=shifts.get(case.pk, []), checkins=checkins.get(case.pk, []), now=now)
+        missing, unwanted = _differences(case, wanted, existing.get(case.pk, []))
+        if missing or unwanted:
+            with transaction.atomic():
+                _bring_in_line(case, now, missing, unwanted, nudge=False)
+            changed += 1
+    return changed
+
+
+def _by_case(rows) -> dict[int, list]:
+    out: dict[int, list] = {}
+    for row in rows.order_by("pk"):
+        out.setdefault(row.case_id, []).append(row)
+    return out
+
+
+def _differences(case: Case, wanted: list[Wanted], existing: list[Reminder]) -> tuple[list[Wanted], list[Reminder]]:
+    """The reminders the rules want that the case lacks, and its scheduled ones they no longer want."""
+    wanted_keys = {w.key: w for w in wanted}
+    by_key = {r.key: r for r in existing}
+    scheduled = [r for r in existing if r.state == Reminder.State.SCHEDULED]
+    missing = [w for key, w in wanted_keys.items() if key not in by_key]
+    unwanted = [r for r in scheduled if r.kind in RULE_KINDS and r.key not in wanted_keys]
+    unwanted += [r for r in scheduled if r.kind not in RULE_KINDS and not _notice_relevant(r, case)]
+    return missing, unwanted
+
+
+def _bring_in_line(case: Case, now: datetime, missing: list[Wanted], unwanted: list[Reminder], *, nudge: bool) -> None:
+    """Create the missing reminders, move or cancel the unwanted ones (inside the caller's transaction)."""
+    free = set(
+        Reminder.objects.select_for_update(skip_locked=True)
+        .filter(pk__in=[r.pk for r in unwanted], state=Reminder.State.SCHEDULED)
+        .values_list("pk", flat=True)
+    )
+    movable = {_series(r): r for r in unwanted if r.pk in free and r.kind in RULE_KINDS}
+    to_create = []
+    for want in missing:
+        reminder = movable.pop(want.series, None)
+        if reminder is None:
+            to_create.append(want.row(case))
+            continue
+        # Same reminder, new date (the shift moved, the case saw activity): move it.
+        free.discard(reminder.pk)
+        Reminder.objects.filter(pk=reminder.pk).update(
+            key=want.key, due_at=want.due_at, next_attempt_at=want.due_at, attempts=0, last_error=""
+        )
+    if free:
+        Reminder.objects.filter(pk__in=free, state=Reminder.State.SCHEDULED).update(
+            state=Reminder.State.CANCELLED, cancelled_at=now, cancel_reason=_cancel_reason(case)
+        )
+    if to_create:
+        # A concurrent sync may have created the same row: the unique key makes that harmless.
+        Reminder.objects.bulk_create(to_create, ignore_conflicts=True)
+    if nudge and any(w.due_at <= now for w in missing):
+        dispatch_soon()
+
+
+def _notice_relevant(reminder: Reminder, case: Case) -> bool:
+    """A one-off notification still makes sense: its case is not over."""
+    return case.status in {Case.Status.OPEN, Case.Status.PAUSED, Case.Status.COMPLETED}
+
+
+# ---------------------------------------------------------------- one-off notifications
+
+
+def notify(
+    *,
+    case: Case,
+    kind: str,
+    participant: Participant | None = None,
+    user: AbstractBaseUser | None = None,
+    about: models.Model | None = None,
+) -> Reminder:
+    """Queue a one-off e-mail to a participant or a staff user, sent within seconds.
+
+    ``kind`` "link" e-mails the participant a fresh personal link; "failed" tells the
+    caseworker that the reminder ``about`` could not be sent. Asking twice in the same minute
+    (a double click) queues one e-mail. Shift proposals and sign-off requests need no call:
+    they follow from the case's state (``sync_case``).
+    """
+    if (participant is None) == (user is None):
+        raise ValueError("A notification goes to exactly one participant or one user.")
+    if participant is not None and participant.case_id != case.pk:
+        raise WorkflowError("That person is not part of this case.")
+    if kind not in NOTICE_KINDS:
+        raise ValueError(f"notify() queues {' or '.join(sorted(NOTICE_KINDS))} e-mails, not {kind!r}.")
+    if case.status in {Case.Status.WITHDRAWN, Case.Status.CLOSED}:
+        raise WorkflowError(f"The case is {case.get_status_display().lower()}: no e-mail is sent for it.")
+    fields = {
+        "shift": about if isinstance(about, RoleSwapShift) else None,
+        "plan": about if isinstance(about, ReconciliationPlan) else None,
+        "checkin": about if isinstance(about, CheckIn) else None,
+        "failed_reminder": about if isinstance(about, Reminder) else None,
+    }
+    now = timezone.now()
+    series = series_of(
+        kind=kind,
+        participant_id=participant.pk if participant else None,
+        user_id=user.pk if user else None,
+        about=_about(fields["shift"], fields["plan"], fields["checkin"], fields["failed_reminder"]),
+        slot="notice",
+    )
+    generation = "" if kind == Kind.FAILED else _stamp(now, "%Y%m%dT%H%M")  # to the minute
+    reminder, _created = Reminder.objects.get_or_create(
+        case=case,
+        key=f"{series}@{generation}",
+        defaults={
+            "kind": kind,
+            "participant": participant,
+            "user": user,
+            "due_at": now,
+            "next_attempt_at": now,
+            **fields,
+        },
+    )
+    dispatch_soon()
+    return reminder
+
+
+# ---------------------------------------------------------------- waking a worker
+
+
+def dispatch_soon() -> None:
+    """Once the current transaction commits, ask a worker to send what is due.
+
+    Only a nudge: if the broker cannot be reached, the beat pass sends it within a minute.
+    A transaction that made many reminders due queues as many nudges; a pass that finds
+    nothing left to send costs a query or two.
+    """
+    transaction.on_commit(_enqueue_dispatch)
+
+
+def _enqueue_dispatch() -> None:
+    # By its name: the task (notifications.tasks) sends through this module, so importing it
+    # here would close a loop. apps.py imports it at start-up, so it is always registered.
+    try:
+        current_app.tasks[DISPATCH_TASK].apply_async(retry=False)
+    except Exception:  # the broker is down: the row is safe, beat catches up
+        logger.warning("Could not queue a reminder dispatch; the next beat pass will send it.", exc_info=True)

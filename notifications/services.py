@@ -1,0 +1,92 @@
+"""The caseworker's hand on a case's messages: send a reminder now, cancel one, e-mail a personal link.
+
+Each runs in a transaction, checks under a row lock, and writes its line on the case's timeline.
+"""
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.models import Case, CaseEvent, Participant
+from cases.services import WorkflowError, event_record
+
+from .models import Reminder
+from .reminders import dispatch_soon, notify
+
+ENDED = frozenset({Case.Status.WITHDRAWN, Case.Status.CLOSED})
+
+
+def _lock_reminder(reminder: Reminder) -> Reminder:
+    locked = (
+        Reminder.objects.select_for_update(skip_locked=True, of=("self",))
+        .select_related("case", "participant", "user")
+        .filter(pk=reminder.pk)
+        .first()
+    )
+    if locked is None:
+        raise WorkflowError("This reminder is being sent right now.")
+    return locked
+
+
+def _check_changeable(reminder: Reminder) -> None:
+    if reminder.state not in {Reminder.State.SCHEDULED, Reminder.State.FAILED}:
+        raise WorkflowError(f"This reminder was already {reminder.get_state_display().lower()}.")
+
+
+@transaction.atomic
+def reminder_send_now(*, reminder: Reminder, by: AbstractBaseUser) -> Reminder:
+    """The caseworker sends a scheduled reminder now, or tries a failed one again; not on an ended case."""
+    reminder = _lock_reminder(reminder)
+    _check_changeable(reminder)
+    if reminder.case.status in ENDED:
+        raise WorkflowError(f"The case is {reminder.case.get_status_display().lower()}: no e-mail is sent for it.")
+    retry = reminder.state == Reminder.State.FAILED
+    if retry:
+        reminder.attempts = 0
+    reminder.state = Reminder.State.SCHEDULED
+    reminder.next_attempt_at = timezone.now()
+    reminder.save(update_fields=["state", "attempts", "next_attempt_at"])
+    verb = "tried again" if retry else "sent now"
+    event_record(
+        case=reminder.case,
+        kind=CaseEvent.Kind.REMINDER,
+        message=f"Reminder “{reminder.get_kind_display()}” to {reminder.recipient_name} {verb}.",
+        by=by,
+    )
+    dispatch_soon()
+    return reminder
+
+
+@transaction.atomic
+def reminder_cancel(*, reminder: Reminder, by: AbstractBaseUser) -> Reminder:
+    """The caseworker cancels a scheduled reminder (or sets a failed one aside). It is not scheduled again."""
+    reminder = _lock_reminder(reminder)
+    _check_changeable(reminder)
+    reminder.state = Reminder.State.CANCELLED
+    reminder.cancelled_at = timezone.now()
+    reminder.cancelled_by = by
+    reminder.cancel_reason = f"Cancelled by {by.get_full_name() or by.get_username()}."
+    reminder.save(update_fields=["state", "cancelled_at", "cancelled_by", "cancel_reason"])
+    event_record(
+        case=reminder.case,
+        kind=CaseEvent.Kind.REMINDER,
+        message=f"Reminder “{reminder.get_kind_display()}” to {reminder.recipient_name} cancelled.",
+        by=by,
+    )
+    return reminder
+
+
+@transaction.atomic
+def link_email(*, participant: Participant, by: AbstractBaseUser) -> None:
+    """E-mail the participant a fresh personal link, within seconds, through the reminders' path."""
+    case = Case.objects.select_for_update().get(pk=participant.case_id)
+    if not participant.email:
+        raise WorkflowError(
+            _("%(name)s has no e-mail address: renew the link and give it to them another way.")
+            % {"name": participant.name}
+        )
+    notify(case=case, kind=Reminder.Kind.LINK, participant=participant)
+    event_record(
+        case=case, kind=CaseEvent.Kind.LINK, message=f"Personal link e-mailed to {participant.name}.", by=by
+    )

@@ -1,0 +1,439 @@
+"""Privacy: everything held about one participant (an export), erasing it, and the retention period.
+
+Erasing anonymises a participant and keeps the case as de-identified statistics: its step,
+status, dates, hours, decisions and timeline events stay (the reports and the research export
+still count it); what identifies the person goes, in the rows and in their audit history alike:
+
+- their name becomes "Erased participant N"; their e-mail address and phone are cleared;
+- what they wrote is blanked: their sign-off comments; the customer's reflection, shift
+  reflections and check-in answers; the business's feedback on shifts; the staff member's words
+  for the meeting. Erasing the customer, whose conduct the case is about, also blanks the
+  incident's description and video link and the commitments' text;
+- their name, e-mail address and phone, as whole words in any case, are replaced in every text
+  of the case (timeline, notes, reasons, plans, shifts, meeting, the business's contact, the
+  reminders' errors) and in the referrals that reached PLI with their e-mail or phone; the
+  timeline events they made through their link lose their words;
+- their personal links are revoked and their scheduled reminders cancelled.
+
+Only a supervisor erases, and only on a withdrawn or closed case (an erased participant can no
+longer take part); erasing twice is harmless. ``purge_expired`` does the same, as the system, for
+every participant of the cases past ``RETENTION_DAYS``.
+"""
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.admin.models import LogEntry
+from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from cases.links import links_revoke_usable
+from cases.models import AccessLink, Business, Case, CaseEvent, Incident, Participant
+from cases.roles import is_supervisor
+from cases.services import WorkflowError, event_record
+from notifications.models import Reminder
+from reconciliation.models import (
+    CheckIn,
+    Commitment,
+    PlanSignoff,
+    ReconciliationPlan,
+    Reflection,
+    RestorativeMeeting,
+    RoleSwapShift,
+    SafetyApproval,
+    StepSkip,
+)
+from referrals.models import Referral
+
+ERASED_EMAIL = "[e-mail erased]"
+ERASED_PHONE = "[phone erased]"
+# A referral must keep a way to reach someone (a database constraint): this address reaches nobody.
+REFERRAL_ERASED_EMAIL = "erased@erased.invalid"
+ERASABLE_STATUSES = {Case.Status.WITHDRAWN, Case.Status.CLOSED}
+
+
+def pseudonym(participant: Participant) -> str:
+    return f"Erased participant {participant.pk}"
+
+
+# ---------------------------------------------------------------- export
+
+
+def _when(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _rows(queryset: QuerySet, *fields: str) -> list[dict]:
+    return [{name: _json(value) for name, value in row.items()} for row in queryset.values(*fields)]
+
+
+def _json(value):
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if hasattr(value, "isoformat"):  # a date
+        return value.isoformat()
+    if isinstance(value, (int, float, bool, str)) or value is None:
+        return value
+    return str(value)  # decimals
+
+
+@transaction.atomic
+def participant_export_take(*, participant: Participant, by: AbstractBaseUser) -> dict:
+    """A supervisor takes everything held about the participant (``participant_export``); the timeline says who."""
+    data = participant_export(participant=participant)
+    event_record(
+        case=participant.case,
+        kind=CaseEvent.Kind.NOTE,
+        message=f"Personal data of {participant.name} ({participant.get_role_display().lower()}) exported.",
+        by=by,
+    )
+    return data
+
+
+def participant_export(*, participant: Participant) -> dict:
+    """Everything the app holds about this participant, as plain JSON values; no link's hash."""
+    case = participant.case
+    incident = case.incident
+    customer = participant.role == Participant.Role.CUSTOMER
+    data: dict = {
+        "exported_at": timezone.now().isoformat(),
+        "participant": _rows(
+            Participant.objects.filter(pk=participant.pk),
+            "id", "role", "name", "email", "phone", "preferred_language", "consent", "no_contact", "created_at",
+            "erased_at",
+        )[0],
+        "case": {
+            "reference": case.reference,
+            "status": case.status,
+            "step": case.step,
+            "opened_at": _when(case.opened_at),
+            "completed_at": _when(case.completed_at),
+            "closed_at": _when(case.closed_at),
+        },
+        # What happened concerns everyone there; its account of the customer's conduct, the customer.
+        "incident": {
+            "business": incident.business.name,
+            "occurred_at": _when(incident.occurred_at),
+            "location": incident.location,
+            "severity": incident.severity,
+            "police_involved": incident.police_involved,
+            **(
+                {"description": incident.description, "video_url": incident.video_url, "source": incident.source}
+                if customer
+                else {}
+            ),
+        },
+        "plan_signoffs": _rows(
+            PlanSignoff.objects.filter(participant=participant).order_by("decided_at"),
+            "plan__version", "decision", "comment", "decided_at",
+        ),
+        "personal_links": [
+            {
+                "created_at": _when(link.created_at),
+                "expires_at": _when(link.expires_at),
+                "revoked_at": _when(link.revoked_at),
+                "last_used_at": _when(link.last_used_at),
+                "emailed_at": _when(link.emailed_at),
+                "state": link.state,
+            }
+            for link in AccessLink.objects.filter(participant=participant).order_by("created_at")
+        ],
+        "timeline": _rows(_events_about(participant), "created_at", "kind", "message"),
+        "reminders": _rows(
+            Reminder.objects.filter(participant=participant).order_by("due_at"),
+            "kind", "due_at", "state", "sent_at", "attempts", "cancelled_at",
+        ),
+        "referrals": _rows(
+            _referrals_of(participant).order_by("submitted_at"),
+            "submitted_at", "writer", "name", "email", "phone", "contact_by", "language", "business_name",
+            "occurred_on", "location", "story", "police", "video_url", "state",
+        ),
+        "history": _rows(
+            Participant.history.filter(id=participant.pk).order_by("history_id"),
+            "history_date", "history_type", "name", "email", "phone", "preferred_language", "consent", "no_contact",
+            "erased_at",
+        ),
+    }
+    shift_fields = ["starts_at", "ends_at", "role", "location", "state"]
+    if customer:
+        reflection = Reflection.objects.filter(case=case).first()
+        data["reflection"] = (
+            {
+                **{name: getattr(reflection, name) for name in Reflection.QUESTIONS},
+                "state": reflection.state,
+                "submitted_at": _when(reflection.submitted_at),
+            }
+            if reflection
+            else None
+        )
+        data["shifts"] = _rows(
+            case.shifts.order_by("starts_at"), *shift_fields, "hours_attended", "customer_reflection"
+        )
+        data["commitments"] = _rows(
+            Commitment.objects.filter(case=case), "commitments", "off_limits", "drafted_at", "agreed_at"
+        )
+        data["checkins"] = _rows(case.checkins.order_by("due_on"), "days_after", "due_on", "state", "answers")
+    elif participant.role == Participant.Role.BUSINESS:
+        data["shifts"] = _rows(
+            case.shifts.order_by("starts_at"), *shift_fields, "hours_attended", "decline_reason", "business_feedback"
+        )
+    else:
+        data["shifts"] = _rows(
+            case.shifts.filter(agent=participant).order_by("starts_at"), *shift_fields, "agent_starts_at",
+            "agent_ends_at",
+        )
+    if participant.role != Participant.Role.BUSINESS:
+        meeting = RestorativeMeeting.objects.filter(case=case).first()
+        data["meeting"] = (
+            {
+                "state": meeting.state,
+                "scheduled_at": _when(meeting.scheduled_at),
+                "format": meeting.format,
+                **({"agent_words": meeting.agent_words} if participant.role == Participant.Role.AGENT else {}),
+            }
+            if meeting
+            else None
+        )
+    return data
+
+
+def _events_about(participant: Participant) -> QuerySet[CaseEvent]:
+    """The case's timeline events made by the participant or naming them."""
+    naming = Q(actor_participant=participant)
+    for value in (participant.name, participant.email):
+        if value:
+            naming |= Q(message__icontains=value)
+    return CaseEvent.objects.filter(Q(case_id=participant.case_id) & naming).order_by("created_at", "id")
+
+
+def _referrals_of(participant: Participant) -> QuerySet[Referral]:
+    """Referrals that reached PLI with the participant's e-mail or phone, or for their case under their name."""
+    match = Q(case_id=participant.case_id, name__iexact=participant.name)
+    if participant.email:
+        match |= Q(email__iexact=participant.email)
+    if participant.phone:
+        match |= Q(phone=participant.phone)
+    return Referral.objects.filter(match)
+
+
+# ---------------------------------------------------------------- erase
+
+
+@transaction.atomic
+def participant_erase(*, participant: Participant, by: AbstractBaseUser) -> Participant:
+    """Anonymise a participant of a withdrawn or closed case (see the module's docstring). Supervisors only."""
+    if not is_supervisor(by):
+        raise WorkflowError("Only a supervisor can erase a participant's personal data.")
+    case = Case.objects.select_for_update().get(pk=participant.case_id)
+    if case.status not in ERASABLE_STATUSES:
+        raise WorkflowError(
+            f"The case is {case.get_status_display().lower()}: withdraw or close it first. "
+            "An erased participant can no longer take part."
+        )
+    return _erase(participant, case=case, by=by, why="on request")
+
+
+def _erase(participant: Participant, *, case: Case, by: AbstractBaseUser | None, why: str) -> Participant:
+    """Anonymise one participant; nothing to do when they already were. Runs in the caller's transaction."""
+    participant = Participant.objects.select_for_update().get(pk=participant.pk)
+    if participant.erased_at:
+        return participant
+    now = timezone.now()
+    name = pseudonym(participant)
+    scrub = _Scrubber(participant, name)
+
+    participant.name, participant.email, participant.phone, participant.erased_at = name, "", "", now
+    participant._history_user = by  # also outside a request (purge_expired)
+    participant.save(update_fields=["name", "email", "phone", "erased_at"])
+    Participant.history.filter(id=participant.pk).update(name=name, email="", phone="")
+
+    _blank_what_they_wrote(participant, case)
+    scrub.case_texts(case)
+    scrub.referrals(_referrals_matching(scrub.emails, scrub.phones, case=case, names=scrub.names), name)
+    _their_events_lose_their_words(participant)
+
+    links_revoke_usable(participant=participant, now=now)
+    Reminder.objects.filter(participant=participant, state=Reminder.State.SCHEDULED).update(
+        state=Reminder.State.CANCELLED, cancelled_at=now, cancel_reason="The participant's personal data was erased."
+    )
+    event_record(
+        case=case,
+        kind=CaseEvent.Kind.NOTE,
+        message=f"Personal data of {name} ({participant.get_role_display().lower()}) erased {why}.",
+        by=by,
+    )
+    return participant
+
+
+def _both(model: type[models.Model], condition: Q, history_condition: Q | None = None) -> list[QuerySet]:
+    """The rows of ``model`` that match, and its history rows that match (when it has a history)."""
+    querysets = [model.objects.filter(condition)]
+    if hasattr(model, "history"):
+        querysets.append(model.history.filter(history_condition if history_condition is not None else condition))
+    return querysets
+
+
+def _blank(querysets: Iterable[QuerySet], *fields: str) -> None:
+    for queryset in querysets:
+        queryset.update(**dict.fromkeys(fields, ""))
+
+
+def _blank_what_they_wrote(participant: Participant, case: Case) -> None:
+    _blank(_both(PlanSignoff, Q(participant_id=participant.pk)), "comment")
+    if participant.role == Participant.Role.CUSTOMER:
+        _blank([Reflection.objects.filter(case=case)], *Reflection.QUESTIONS)
+        _blank(_both(RoleSwapShift, Q(case_id=case.pk)), "customer_reflection")
+        _blank([CheckIn.objects.filter(case=case)], "answers")
+        _blank(_both(Commitment, Q(case_id=case.pk)), "commitments", "off_limits")
+        Incident.objects.filter(pk=case.incident_id).update(description="", video_url="")
+    elif participant.role == Participant.Role.BUSINESS:
+        _blank(_both(RoleSwapShift, Q(case_id=case.pk)), "business_feedback")
+    else:
+        _blank(_both(RestorativeMeeting, Q(case_id=case.pk)), "agent_words")
+
+
+def _their_events_lose_their_words(participant: Participant) -> None:
+    for event in CaseEvent.objects.filter(actor_participant=participant).only("kind", "message"):
+        message = f"{CaseEvent.Kind(event.kind).label}, by an erased participant."
+        if event.message != message:
+            CaseEvent.objects.filter(pk=event.pk).update(message=message)
+
+
+def _referrals_matching(emails: set[str], phones: set[str], *, case: Case, names: set[str]) -> QuerySet[Referral]:
+    match = Q(case=case, name__in=names) if names else Q(pk__in=[])
+    for email in emails:
+        match |= Q(email__iexact=email)
+    for phone in phones:
+        match |= Q(phone=phone)
+    return Referral.objects.filter(match)
+
+
+class _Scrubber:
+    """Replaces a participant's name, e-mail addresses and phones (those in their audit history
+    too) as whole words, in any case, in the texts of a case."""
+
+    def __init__(self, participant: Participant, name: str):
+        rows = list(Participant.history.filter(id=participant.pk).values_list("name", "email", "phone"))
+        rows.append((participant.name, participant.email, participant.phone))
+        self.names = {row[0] for row in rows if row[0] and row[0] != name}
+        self.emails = {row[1] for row in rows if row[1]}
+        self.phones = {row[2] for row in rows if row[2]}
+        self.replacement = {value.lower(): name for value in self.names}
+        self.replacement |= {value.lower(): ERASED_EMAIL for value in self.emails}
+        self.replacement |= {value.lower(): ERASED_PHONE for value in self.phones}
+        words = sorted(self.replacement, key=len, reverse=True)
+        self.pattern = (
+            re.compile(r"(?<!\w)(" + "|".join(re.escape(word) for word in words) + r")(?!\w)", re.IGNORECASE)
+            if words
+            else None
+        )
+
+    def text(self, value: str) -> str:
+        if not value or self.pattern is None:
+            return value
+        return self.pattern.sub(lambda match: self.replacement[match.group(0).lower()], value)
+
+    def rows(self, queryset: QuerySet, *fields: str) -> None:
+        """Rewrite ``fields`` of the rows of ``queryset`` that mention the participant, one row at a time."""
+        if self.pattern is None:
+            return
+        key = queryset.model._meta.pk.attname
+        for row in queryset.values(key, *fields):
+            changed = {name: self.text(row[name]) for name in fields if row[name]}
+            changed = {name: value for name, value in changed.items() if value != row[name]}
+            if changed:
+                queryset.model.objects.filter(**{key: row[key]}).update(**changed)
+
+    def case_texts(self, case: Case) -> None:
+        on_case = Q(case_id=case.pk)
+        self.rows(Case.objects.filter(pk=case.pk), "status_reason")
+        self.rows(Case.history.filter(id=case.pk), "status_reason")
+        self.rows(Incident.objects.filter(pk=case.incident_id), "description", "location")
+        business = Business.objects.filter(pk=case.incident.business_id)
+        self.rows(business, "contact_name", "contact_email", "contact_phone")
+        self.rows(Reflection.objects.filter(on_case), *Reflection.QUESTIONS, "review_note")
+        for queryset in _both(ReconciliationPlan, on_case):
+            self.rows(queryset, "goals_redemption", "goals_empathy", "goals_reconciliation")
+        plans = ReconciliationPlan.history.filter(case_id=case.pk).values("id")
+        for queryset in _both(PlanSignoff, Q(plan__case_id=case.pk), Q(plan_id__in=plans)):
+            self.rows(queryset, "comment")
+        for queryset in _both(RoleSwapShift, on_case):
+            self.rows(
+                queryset, "role", "location", "supervisor_on_site", "decline_reason", "business_feedback",
+                "customer_reflection",
+            )
+        for queryset in _both(RestorativeMeeting, on_case):
+            self.rows(
+                queryset, "location", "facilitator", "safety_plan", "agent_words", "outcome_notes", "skip_reason"
+            )
+        for queryset in _both(Commitment, on_case):
+            self.rows(queryset, "commitments", "off_limits")
+        self.rows(SafetyApproval.objects.filter(on_case), "note")
+        self.rows(CheckIn.objects.filter(on_case), "answers")
+        self.rows(StepSkip.objects.filter(on_case), "reason")
+        self.rows(CaseEvent.objects.filter(on_case), "message", "from_value", "to_value")
+        self.rows(Reminder.objects.filter(on_case), "last_error", "cancel_reason")
+        participants = ContentType.objects.get_for_model(Participant)
+        self.rows(
+            LogEntry.objects.filter(content_type=participants, object_id__in=[str(pk) for pk in self._ids(case)]),
+            "object_repr", "change_message",
+        )
+
+    @staticmethod
+    def _ids(case: Case) -> list[int]:
+        return list(Participant.objects.filter(case=case).values_list("pk", flat=True))
+
+    def referrals(self, referrals: QuerySet[Referral], name: str) -> None:
+        """The referrals that reached PLI with their e-mail or phone are theirs: anonymised too."""
+        for referral in referrals:
+            Referral.objects.filter(pk=referral.pk).update(
+                name=name,
+                email=REFERRAL_ERASED_EMAIL,
+                phone="",
+                story="",
+                location=self.text(referral.location),
+                video_url="",
+                decision_note=self.text(referral.decision_note),
+            )
+
+
+# ---------------------------------------------------------------- retention
+
+
+@dataclass(frozen=True)
+class PurgeResult:
+    cutoff: datetime
+    cases: int  # cases past the retention period with someone still to anonymise
+    participants: int  # participants anonymised (or, in a dry run, to anonymise)
+
+
+def expired_cases(*, now: datetime) -> QuerySet[Case]:
+    """Cases past the retention period: closed before it began, or withdrawn and untouched since."""
+    cutoff = now - timedelta(days=settings.RETENTION_DAYS)
+    return Case.objects.filter(
+        Q(status=Case.Status.CLOSED, closed_at__lt=cutoff)
+        | Q(status=Case.Status.WITHDRAWN, last_activity_at__lt=cutoff)
+    )
+
+
+def purge_expired(*, now: datetime | None = None, dry_run: bool = False) -> PurgeResult:
+    """Anonymise every participant of the cases past ``RETENTION_DAYS``; running it again does nothing more."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.RETENTION_DAYS)
+    waiting = Participant.objects.filter(case__in=expired_cases(now=now), erased_at__isnull=True)
+    case_ids = sorted(set(waiting.values_list("case_id", flat=True)))
+    participants = 0
+    for case_id in case_ids:
+        with transaction.atomic():
+            case = Case.objects.select_for_update().select_related("incident").get(pk=case_id)
+            for participant in case.participants.filter(erased_at__isnull=True).order_by("pk"):
+                participants += 1
+                if not dry_run:
+                    _erase(participant, case=case, by=None, why="at the end of the retention period")
+    return PurgeResult(cutoff=cutoff, cases=len(case_ids), participants=participants)
