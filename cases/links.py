@@ -116,7 +116,7 @@ def _link_insert_sql() -> tuple[str, list[Field]]:
 
 
 def _check_issuable(participant: Participant) -> None:
-    if participant.case.status in {Case.Status.WITHDRAWN, Case.Status.CLOSED}:
+    if participant.case.status in Case.ENDED_STATUSES:
         raise WorkflowError("No personal link is issued on a withdrawn or closed case.")
 
 

@@ -88,6 +88,11 @@ class Case(models.Model):
         WITHDRAWN = "withdrawn", _("Withdrawn")
         CLOSED = "closed", _("Closed")
 
+    # The statuses in which a case is still being worked on, and those in which it has ended early
+    # (no more links, messages or steps). Completed is neither: its check-ins go on.
+    ACTIVE_STATUSES = frozenset({Status.OPEN, Status.PAUSED})
+    ENDED_STATUSES = frozenset({Status.WITHDRAWN, Status.CLOSED})
+
     class Step(models.IntegerChoices):
         REFLECTION = 1, _("Reflection")
         PLAN = 2, _("Plan")
@@ -117,7 +122,9 @@ class Case(models.Model):
     class Meta:
         ordering = ["-opened_at", "-id"]
         constraints = [
-            models.CheckConstraint(condition=Q(step__gte=1) & Q(step__lte=5), name="case_step_1_to_5"),
+            # Which steps there are is the program's to say (reconciliation/program.py, checked
+            # against Step at start-up); the database only keeps a step a positive number.
+            models.CheckConstraint(condition=Q(step__gte=1), name="case_step_from_1"),
         ]
         indexes = [
             models.Index(fields=["caseworker", "status", "-opened_at"]),
@@ -204,6 +211,16 @@ class Participant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.Role(self.role).label})"
+
+    @property
+    def takes_part(self) -> bool:
+        """Whether this person takes part now: nobody who declined or withdrew; a staff member (agent)
+        only once they said yes, and never while they asked for no contact."""
+        if self.consent in {self.Consent.DECLINED, self.Consent.WITHDRAWN}:
+            return False
+        if self.role == self.Role.AGENT:
+            return self.consent == self.Consent.GIVEN and not self.no_contact
+        return True
 
 
 class CaseEvent(models.Model):

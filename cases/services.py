@@ -157,7 +157,7 @@ def open_cases_for_customer_email(email: str) -> list[str]:
         return []
     return list(
         Case.objects.filter(
-            status__in=[Case.Status.OPEN, Case.Status.PAUSED],
+            status__in=Case.ACTIVE_STATUSES,
             participants__role=Participant.Role.CUSTOMER,
             participants__email__iexact=email,
         ).values_list("reference", flat=True)
@@ -170,7 +170,7 @@ def open_cases_for_customer_email(email: str) -> list[str]:
 STATUS_ACTIONS: dict[str, tuple[frozenset[str], str, str, bool]] = {
     "pause": (frozenset({Case.Status.OPEN}), Case.Status.PAUSED, "paused", False),
     "resume": (frozenset({Case.Status.PAUSED}), Case.Status.OPEN, "resumed", False),
-    "withdraw": (frozenset({Case.Status.OPEN, Case.Status.PAUSED}), Case.Status.WITHDRAWN, "withdrawn", True),
+    "withdraw": (Case.ACTIVE_STATUSES, Case.Status.WITHDRAWN, "withdrawn", True),
     "close": (
         frozenset({Case.Status.OPEN, Case.Status.PAUSED, Case.Status.COMPLETED, Case.Status.WITHDRAWN}),
         Case.Status.CLOSED,
@@ -206,7 +206,7 @@ def case_change_status(*, case: Case, action: str, by: AbstractBaseUser, reason:
     previous = locked.status
     now = timezone.now()
     locked.status = target
-    if reason or target in {Case.Status.OPEN, Case.Status.PAUSED}:
+    if reason or target in Case.ACTIVE_STATUSES:
         locked.status_reason = reason
     if target == Case.Status.CLOSED:
         locked.closed_at = now

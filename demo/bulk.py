@@ -90,7 +90,7 @@ def timeline(*, opened_at: datetime, now: datetime, rng: random.Random) -> Timel
     elif line.status == Case.Status.OPEN and rng.random() < 0.06:
         line.status = Case.Status.PAUSED
     last = line.closed_at or ended or max([opened_at, *line.entered.values()])
-    if line.status in {Case.Status.OPEN, Case.Status.PAUSED}:
+    if line.status in Case.ACTIVE_STATUSES:
         last = min(last + timedelta(days=rng.uniform(0, 18)), now - timedelta(hours=1))
     line.last_activity_at = max(last, opened_at)
     return line
@@ -173,7 +173,7 @@ def _rule_reminders(case: Case, people: dict[str, Participant], mine: dict[type,
     )
     out = []
     for wanted in reminders.wanted_in(snap, shifts=shifts, checkins=mine.get(CheckIn, []), now=now):
-        reminder = wanted.row(case)
+        reminder = reminders.reminder_row(wanted, case)
         if wanted.due_at <= now and wanted.participant is not None and not wanted.participant.email:
             # As the dispatcher does: nobody to send it to, failed at once, for the caseworker to see.
             reminder.state, reminder.attempts = Reminder.State.FAILED, 1

@@ -1,12 +1,14 @@
-"""Which reminders a case should have, in one place: the rules, and the rows that follow them.
+"""Which reminders a case should have, and the rows that follow them.
 
-``sync_case(case)`` looks at the case as it is now and says which reminders it wants (the
-rules below); it creates the missing ones, moves a scheduled one whose date changed, and
-cancels the scheduled ones no longer wanted. It is idempotent: the services call it after
-every change (``services._record``), and the dispatcher calls it again just before sending,
-which also catches changes made elsewhere (a case paused, withdrawn or closed).
+``sync_case(case)`` looks at the case as it is now and asks which reminders it wants: each
+step of the program says so for itself (``Step.reminders`` in ``reconciliation/steps/``), and
+the caseworker's "no activity" reminder is the case's own (below). It creates the missing
+ones, moves a scheduled one whose date changed, and cancels the scheduled ones no longer
+wanted. It is idempotent: the services call it after every change (the ``case_changed`` hook
+of ``cases/hooks.py``), and the dispatcher calls it again just before sending, which also
+catches changes made elsewhere (a case paused, withdrawn or closed).
 
-The rules, with delays from ``settings.REMINDER_DELAYS``:
+The rules, with delays from ``settings.REMINDER_DELAYS``, step by step:
 
 - the customer, while the reflection is not submitted: after 3 and after 7 days;
 - each required signer, when a plan version is drafted ("sign-off requested", at once), and
@@ -26,11 +28,9 @@ moves, that reminder is moved rather than a new one added.
 """
 
 import logging
-from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime
 
 from celery import current_app
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import models, transaction
 from django.utils import timezone
@@ -38,7 +38,10 @@ from django.utils import timezone
 from cases.models import Case, Participant
 from cases.services import WorkflowError
 from reconciliation import workflow
-from reconciliation.models import CheckIn, ReconciliationPlan, Reflection, RestorativeMeeting, RoleSwapShift
+from reconciliation.models import CheckIn, ReconciliationPlan, RoleSwapShift
+from reconciliation.registry import REGISTRY, RuleRows
+from reconciliation.reminder_rules import Wanted, delay, series_of, stamp
+from reconciliation.reminder_rules import about as about_of
 
 from .models import Reminder
 
@@ -70,179 +73,35 @@ CALENDAR_KINDS = frozenset({Kind.SHIFT_PROPOSED, Kind.SHIFT_UNCONFIRMED, Kind.SH
 WAITING_STATUSES = frozenset({Case.Status.PAUSED})
 
 
-@dataclass(frozen=True)
-class Wanted:
-    """A reminder the rules want: who gets it, about what, and when."""
-
-    kind: str
-    due_at: datetime
-    participant: Participant | None = None
-    user_id: int | None = None
-    shift: RoleSwapShift | None = None
-    plan: ReconciliationPlan | None = None
-    checkin: CheckIn | None = None
-    slot: str = ""
-    generation: str = ""
-
-    @property
-    def series(self) -> str:
-        return series_of(
-            kind=self.kind,
-            participant_id=self.participant.pk if self.participant else None,
-            user_id=self.user_id,
-            about=_about(self.shift, self.plan, self.checkin),
-            slot=self.slot,
-        )
-
-    @property
-    def key(self) -> str:
-        return f"{self.series}@{self.generation}"
-
-    def row(self, case: Case) -> Reminder:
-        return Reminder(
-            case=case,
-            kind=self.kind,
-            participant=self.participant,
-            user_id=self.user_id,
-            shift=self.shift,
-            plan=self.plan,
-            checkin=self.checkin,
-            key=self.key,
-            due_at=self.due_at,
-            next_attempt_at=self.due_at,
-        )
-
-
-def series_of(*, kind: str, participant_id: int | None, user_id: int | None, about: str, slot: str = "") -> str:
-    recipient = f"p{participant_id}" if participant_id else f"u{user_id}"
-    return f"{kind}:{recipient}:{about}:{slot}"
-
-
-def _about(shift=None, plan=None, checkin=None, failed=None) -> str:
-    for prefix, thing in (("s", shift), ("v", plan), ("c", checkin), ("r", failed)):
-        if thing is not None:
-            return f"{prefix}{thing.pk}"
-    return ""
-
-
-def _stamp(moment: datetime, precision: str = "%Y%m%dT%H%M%S.%f") -> str:
-    return moment.astimezone(UTC).strftime(precision)
-
-
-def _days(name: str) -> timedelta:
-    return timedelta(days=settings.REMINDER_DELAYS[name])
+def reminder_row(want: Wanted, case: Case) -> Reminder:
+    """The (unsaved) row of a reminder the rules want."""
+    return Reminder(
+        case=case,
+        kind=want.kind,
+        participant=want.participant,
+        user_id=want.user_id,
+        shift=want.shift,
+        plan=want.plan,
+        checkin=want.checkin,
+        key=want.key,
+        due_at=want.due_at,
+        next_attempt_at=want.due_at,
+    )
 
 
 # ---------------------------------------------------------------- the rules
 
 
-def _taking_part(people: list[Participant], *roles: str) -> list[Participant]:
-    """People of these roles who have not declined or withdrawn; agents only once they agreed."""
-    out = []
-    for person in people:
-        if person.role not in roles or person.consent in {Participant.Consent.DECLINED, Participant.Consent.WITHDRAWN}:
-            continue
-        if person.role == Participant.Role.AGENT and (person.consent != Participant.Consent.GIVEN or person.no_contact):
-            continue
-        out.append(person)
-    return out
-
-
-def _reflection(snap: workflow.CaseSnapshot, now: datetime) -> list[Wanted]:
-    case, reflection, customer = snap.case, snap.reflection, snap.customer()
-    if case.step != Case.Step.REFLECTION or customer is None or Case.Step.REFLECTION in snap.skips:
-        return []
-    if reflection is not None and reflection.state != Reflection.State.DRAFT:
-        return []
-    # The clock starts when the case opens, or again when a submitted reflection is sent back.
-    start = reflection.submitted_at if reflection and reflection.submitted_at else case.opened_at
-    days = sorted(settings.REMINDER_DELAYS["reflection"])
-    wanted = []
-    for index, day in enumerate(days):
-        due = start + timedelta(days=day)
-        later = start + timedelta(days=days[index + 1]) if index + 1 < len(days) else None
-        if later is not None and later <= now:
-            continue  # the next reminder is already due: one e-mail, not two at once
-        wanted.append(Wanted(Kind.REFLECTION, due, participant=customer, slot=f"{day:g}d", generation=_stamp(start)))
-    return wanted
-
-
-def _signoffs(snap: workflow.CaseSnapshot, now: datetime) -> list[Wanted]:
-    plan = snap.plan
-    if snap.case.step != Case.Step.PLAN or plan is None:
-        return []
-    wanted = []
-    for person in workflow.required_signers(snap.participants):
-        if person.pk in snap.signoffs:
-            continue  # agreed, or asked for changes: the next version asks again
-        wanted.append(Wanted(Kind.SIGNOFF_REQUESTED, plan.created_at, participant=person, plan=plan))
-        wanted.append(Wanted(Kind.SIGNOFF, plan.created_at + _days("signoff"), participant=person, plan=plan))
-    return wanted
-
-
-def _shifts(snap: workflow.CaseSnapshot, shifts: list[RoleSwapShift], now: datetime) -> list[Wanted]:
-    business = _taking_part(snap.participants, Participant.Role.BUSINESS)
-    shift_people = _taking_part(snap.participants, Participant.Role.CUSTOMER, Participant.Role.BUSINESS)
-    wanted = []
-    for shift in shifts:
-        if shift.state == RoleSwapShift.State.PROPOSED:
-            for person in business:
-                wanted.append(Wanted(Kind.SHIFT_PROPOSED, shift.created_at, participant=person, shift=shift))
-                due = shift.created_at + _days("shift_unconfirmed")
-                wanted.append(Wanted(Kind.SHIFT_UNCONFIRMED, due, participant=person, shift=shift))
-        elif shift.state == RoleSwapShift.State.CONFIRMED and shift.starts_at > now:
-            due = shift.starts_at - _days("before_event")
-            for person in shift_people:
-                wanted.append(
-                    Wanted(
-                        Kind.SHIFT_TOMORROW, due, participant=person, shift=shift, generation=_stamp(shift.starts_at)
-                    )
-                )
-    return wanted
-
-
-def _meeting(snap: workflow.CaseSnapshot, now: datetime) -> list[Wanted]:
-    meeting = snap.meeting
-    if meeting is None or meeting.state != RestorativeMeeting.State.SCHEDULED or not meeting.scheduled_at:
-        return []
-    if meeting.scheduled_at <= now:
-        return []
-    due = meeting.scheduled_at - _days("before_event")
-    people = _taking_part(
-        snap.participants, Participant.Role.CUSTOMER, Participant.Role.AGENT, Participant.Role.BUSINESS
-    )
-    return [
-        Wanted(Kind.MEETING_TOMORROW, due, participant=person, generation=_stamp(meeting.scheduled_at))
-        for person in people
-    ]
-
-
-def _checkins(snap: workflow.CaseSnapshot, checkins: list[CheckIn]) -> list[Wanted]:
-    customer = snap.customer()
-    if customer is None:
-        return []
-    at = time(hour=settings.REMINDER_CHECKIN_HOUR)
-    return [
-        Wanted(
-            Kind.CHECKIN,
-            timezone.make_aware(datetime.combine(checkin.due_on, at)),
-            participant=customer,
-            checkin=checkin,
-        )
-        for checkin in checkins
-        if checkin.state == CheckIn.State.DUE
-    ]
-
-
 def _idle(case: Case) -> list[Wanted]:
-    due = case.last_activity_at + _days("idle")
-    return [Wanted(Kind.IDLE, due, user_id=case.caseworker_id, generation=_stamp(case.last_activity_at))]
+    """The caseworker, when an open case has had no activity for 14 days."""
+    due = case.last_activity_at + delay("idle")
+    return [Wanted(Kind.IDLE, due, user_id=case.caseworker_id, generation=stamp(case.last_activity_at))]
 
 
 def wanted_for(case: Case, now: datetime | None = None) -> list[Wanted]:
     """Every reminder the rules want for the case as it is now (sent ones included)."""
     now = now or timezone.now()
-    if case.status not in {Case.Status.OPEN, Case.Status.PAUSED, Case.Status.COMPLETED}:
+    if case.status in Case.ENDED_STATUSES:
         return []
     snap = workflow.snapshot(case)
     if case.status == Case.Status.COMPLETED:
@@ -256,21 +115,20 @@ def wanted_in(
 ) -> list[Wanted]:
     """The rules of ``wanted_for`` on rows already loaded: the case's snapshot, shifts and check-ins.
 
-    Generated demo cases (``reconciliation.demo_bulk``) get their reminders from here, in bulk.
+    Each step of the program says what it wants (``Step.reminders``); the caseworker's "no
+    activity" reminder is the case's own. Generated demo cases (``demo.bulk``) get their
+    reminders from here, in bulk.
     """
     case = snap.case
-    if case.status not in {Case.Status.OPEN, Case.Status.PAUSED, Case.Status.COMPLETED}:
+    if case.status in Case.ENDED_STATUSES:
         return []
     if case.status == Case.Status.COMPLETED:
-        return _checkins(snap, checkins)
+        shifts, idle = [], []  # only its check-ins go on
+    else:
+        checkins, idle = [], _idle(case)
     shifts = [shift for shift in shifts if shift.state in {RoleSwapShift.State.PROPOSED, RoleSwapShift.State.CONFIRMED}]
-    return [
-        *_reflection(snap, now),
-        *_signoffs(snap, now),
-        *_shifts(snap, shifts, now),
-        *_meeting(snap, now),
-        *_idle(case),
-    ]
+    rows = RuleRows(shifts=shifts, checkins=checkins, now=now)
+    return [*(want for step in REGISTRY for want in step.reminders(snap, rows)), *idle]
 
 
 # ---------------------------------------------------------------- keeping the rows in line
@@ -358,7 +216,7 @@ def _bring_in_line(case: Case, now: datetime, missing: list[Wanted], unwanted: l
     for want in missing:
         reminder = movable.pop(want.series, None)
         if reminder is None:
-            to_create.append(want.row(case))
+            to_create.append(reminder_row(want, case))
             continue
         # Same reminder, new date (the shift moved, the case saw activity): move it.
         free.discard(reminder.pk)
@@ -378,7 +236,7 @@ def _bring_in_line(case: Case, now: datetime, missing: list[Wanted], unwanted: l
 
 def _notice_relevant(reminder: Reminder, case: Case) -> bool:
     """A one-off notification still makes sense: its case is not over."""
-    return case.status in {Case.Status.OPEN, Case.Status.PAUSED, Case.Status.COMPLETED}
+    return case.status not in Case.ENDED_STATUSES
 
 
 # ---------------------------------------------------------------- one-off notifications
@@ -405,7 +263,7 @@ def notify(
         raise WorkflowError("That person is not part of this case.")
     if kind not in NOTICE_KINDS:
         raise ValueError(f"notify() queues {' or '.join(sorted(NOTICE_KINDS))} e-mails, not {kind!r}.")
-    if case.status in {Case.Status.WITHDRAWN, Case.Status.CLOSED}:
+    if case.status in Case.ENDED_STATUSES:
         raise WorkflowError(f"The case is {case.get_status_display().lower()}: no e-mail is sent for it.")
     fields = {
         "shift": about if isinstance(about, RoleSwapShift) else None,
@@ -418,10 +276,10 @@ def notify(
         kind=kind,
         participant_id=participant.pk if participant else None,
         user_id=user.pk if user else None,
-        about=_about(fields["shift"], fields["plan"], fields["checkin"], fields["failed_reminder"]),
+        about=about_of(fields["shift"], fields["plan"], fields["checkin"], fields["failed_reminder"]),
         slot="notice",
     )
-    generation = "" if kind == Kind.FAILED else _stamp(now, "%Y%m%dT%H%M")  # to the minute
+    generation = "" if kind == Kind.FAILED else stamp(now, "%Y%m%dT%H%M")  # to the minute
     reminder, _created = Reminder.objects.get_or_create(
         case=case,
         key=f"{series}@{generation}",

@@ -14,8 +14,6 @@ from cases.services import WorkflowError, event_record
 from .models import Reminder
 from .reminders import dispatch_soon, notify
 
-ENDED = frozenset({Case.Status.WITHDRAWN, Case.Status.CLOSED})
-
 
 def _lock_reminder(reminder: Reminder) -> Reminder:
     locked = (
@@ -39,7 +37,7 @@ def reminder_send_now(*, reminder: Reminder, by: AbstractBaseUser) -> Reminder:
     """The caseworker sends a scheduled reminder now, or tries a failed one again; not on an ended case."""
     reminder = _lock_reminder(reminder)
     _check_changeable(reminder)
-    if reminder.case.status in ENDED:
+    if reminder.case.status in Case.ENDED_STATUSES:
         raise WorkflowError(f"The case is {reminder.case.get_status_display().lower()}: no e-mail is sent for it.")
     retry = reminder.state == Reminder.State.FAILED
     if retry:

@@ -14,11 +14,12 @@ from django.utils.translation import gettext as _
 
 from cases.models import Participant
 from notifications import calendar
-from reconciliation import services, workflow
+from reconciliation import permissions, services, workflow
 from reconciliation.models import CheckIn, Reflection, RestorativeMeeting, RoleSwapShift
+from reconciliation.registry import REGISTRY
 from reconciliation.workflow import WorkflowError
 
-from . import forms, selectors
+from . import forms
 from .access import participant_view
 
 CUSTOMER, AGENT, BUSINESS = Participant.Role.CUSTOMER, Participant.Role.AGENT, Participant.Role.BUSINESS
@@ -35,7 +36,10 @@ def _refused(form, error: WorkflowError) -> None:
 
 def _page(request: HttpRequest, template: str, context: dict | None = None, *, status: int = 200) -> HttpResponse:
     participant = request.participant
-    base = {"participant": participant, "case": participant.case, "token": request.token}
+    case = participant.case
+    # The step the case is at, by name, while it is open (a page offers that step's answers then).
+    at_step = REGISTRY[case.step].slug if case.status == case.Status.OPEN else ""
+    base = {"participant": participant, "case": case, "token": request.token, "at_step": at_step}
     return render(request, f"portal/{template}", {**base, **(context or {})}, status=status)
 
 
@@ -62,8 +66,7 @@ def _pages(participant: Participant) -> list[tuple[str, str]]:
         pages.append((_("The plan"), "plan"))
     if role in {CUSTOMER, BUSINESS} and case.has_shifts:
         pages.append((_("Role-swap shifts"), "shifts"))
-    taking_part = role == CUSTOMER or (participant.consent == Participant.Consent.GIVEN and not participant.no_contact)
-    if workflow.one_to_one(case, "meeting") and role != BUSINESS and taking_part:
+    if workflow.one_to_one(case, "meeting") and role != BUSINESS and participant.takes_part:
         pages.append((_("The meeting"), "meeting"))
     if role == CUSTOMER and workflow.one_to_one(case, "commitment"):
         pages.append((_("Your commitments"), "commitments"))
@@ -71,27 +74,13 @@ def _pages(participant: Participant) -> list[tuple[str, str]]:
 
 
 def _todo(participant: Participant) -> list[tuple[str, str]]:
-    """What the participant could do now: (message, portal page name)."""
+    """What the participant could do now, (message, portal page name): each step says what its
+    participants could do (``Step.todo``), from the case as ``participant_case`` read it."""
     case, todo = participant.case, []
-    reflection = workflow.one_to_one(case, "reflection")
-    if (
-        participant.role == CUSTOMER
-        and case.step == 1
-        and (reflection is None or reflection.state == Reflection.State.DRAFT)
-    ):
-        todo.append((_("Write your reflection."), "reflection"))
     if participant.role == AGENT and participant.consent == Participant.Consent.PENDING:
         todo.append((_("Tell us whether you would like to take part."), "consent"))
-    if case.step == 2 and case.snapshot_plan_id and workflow.must_sign(participant):
-        if not selectors.agreed_to_current_plan(participant):
-            todo.append((_("Read the plan and tell us whether you agree."), "plan"))
-    if participant.role == BUSINESS and case.has_proposed_shifts:
-        todo.append((_("Confirm or answer the proposed shifts."), "shifts"))
-    commitment = workflow.one_to_one(case, "commitment")
-    if participant.role == CUSTOMER and commitment and not commitment.agreed_at:
-        todo.append((_("Read and agree to your commitments."), "commitments"))
-    if participant.role == CUSTOMER and case.has_checkin_due:
-        todo.append((_("Answer your check-in."), "checkin"))
+    for step in REGISTRY:
+        todo.extend(step.todo(case, participant))
     return todo
 
 
@@ -140,7 +129,7 @@ def plan(request: HttpRequest) -> HttpResponse:
 def reflection(request: HttpRequest) -> HttpResponse:
     participant, case = request.participant, request.participant.case
     current = Reflection.objects.filter(case=case).first()
-    editable = case.step == 1 and (current is None or current.state == Reflection.State.DRAFT)
+    editable = REGISTRY[case.step].slug == "reflection" and (current is None or current.state == Reflection.State.DRAFT)
     if request.method == "POST" and not editable:
         # A second click on "Submit" lands here: nothing to do, nothing lost.
         messages.info(request, _("Your reflection was already submitted. Thank you."))
@@ -225,19 +214,19 @@ def checkin(request: HttpRequest) -> HttpResponse:
 # ---------------------------------------------------------------- shifts: customer and business
 
 
-SHIFT_ACTIONS = {
-    # action: (form, service call, message, roles)
+# What each answer on the shifts page reads and calls; who may give it on which shift is
+# ``permissions.SHIFT_ACTIONS``, the same answer as on the case page and in the services.
+SHIFT_ANSWERS = {
+    # action: (form, service call, message)
     "confirm": (
         forms.ShiftForm,
         lambda shift, data, by: services.shift_confirm(shift=shift, by=by),
         _("Thank you: the shift is confirmed."),
-        {BUSINESS},
     ),
     "decline": (
         forms.ShiftDeclineForm,
         lambda shift, data, by: services.shift_decline(shift=shift, reason=data["reason"], by=by),
         _("The shift is declined. The caseworker will be in touch."),
-        {BUSINESS},
     ),
     "counter": (
         forms.ShiftCounterForm,
@@ -245,7 +234,6 @@ SHIFT_ACTIONS = {
             shift=shift, starts_at=data["starts_at"], ends_at=data["ends_at"], by=by
         ),
         _("Thank you: the caseworker will look at the time you proposed."),
-        {BUSINESS},
     ),
     "attendance": (
         forms.AttendanceForm,
@@ -253,13 +241,11 @@ SHIFT_ACTIONS = {
             shift=shift, attended=data["attended"], hours=data["hours"], feedback=data["feedback"], by=by
         ),
         _("Thank you: attendance is recorded."),
-        {BUSINESS},
     ),
     "reflection": (
         forms.ShiftReflectionForm,
         lambda shift, data, by: services.shift_customer_reflection(shift=shift, text=data["text"], by=by),
         _("Thank you for your reflection on the shift."),
-        {CUSTOMER},
     ),
 }
 
@@ -270,9 +256,9 @@ def shifts(request: HttpRequest) -> HttpResponse:
     failed = None
     if request.method == "POST":
         action = request.POST.get("action", "")
-        if action not in SHIFT_ACTIONS or participant.role not in SHIFT_ACTIONS[action][3]:
+        if action not in SHIFT_ANSWERS or not permissions.shift_answerable(action, permissions.actor_of(participant)):
             raise Http404("No such action.")
-        form_class, perform, done, _roles = SHIFT_ACTIONS[action]
+        form_class, perform, done = SHIFT_ANSWERS[action]
         form = form_class(request.POST, participant=participant)
         if form.is_valid():
             try:
@@ -293,21 +279,12 @@ def shifts(request: HttpRequest) -> HttpResponse:
 
 def _shift_row(shift: RoleSwapShift, participant: Participant, failed) -> dict:
     """A shift with the forms its participant may use on it now."""
-    State = RoleSwapShift.State
-    offered = []
-    if participant.role == BUSINESS:
-        if shift.state == State.PROPOSED:
-            offered = ["confirm", "decline", "counter"]
-        elif shift.state == State.CONFIRMED and shift.starts_at <= timezone.now():
-            offered = ["attendance"]
-    elif shift.state == State.ATTENDED and not shift.customer_reflection:
-        offered = ["reflection"]
     row_forms = {}
-    for action in offered:
+    for action in permissions.shift_actions(shift, permissions.actor_of(participant)):
         if failed and failed[0] == action and str(failed[1].data.get("shift")) == str(shift.pk):
             row_forms[action] = failed[1]
         else:
-            row_forms[action] = SHIFT_ACTIONS[action][0](participant=participant, initial={"shift": shift.pk})
+            row_forms[action] = SHIFT_ANSWERS[action][0](participant=participant, initial={"shift": shift.pk})
     return {"shift": shift, "forms": row_forms}
 
 
@@ -344,10 +321,7 @@ def consent(request: HttpRequest) -> HttpResponse:
 def meeting(request: HttpRequest) -> HttpResponse:
     participant = request.participant
     meeting = RestorativeMeeting.objects.filter(case=participant.case).first()
-    taking_part = participant.role == CUSTOMER or (
-        participant.consent == Participant.Consent.GIVEN and not participant.no_contact
-    )
-    if meeting is None or not taking_part:
+    if meeting is None or not participant.takes_part:
         raise Http404("No meeting to show.")
     form = None
     if participant.role == AGENT and meeting.state == RestorativeMeeting.State.SCHEDULED:

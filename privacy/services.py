@@ -55,7 +55,7 @@ ERASED_EMAIL = "[e-mail erased]"
 ERASED_PHONE = "[phone erased]"
 # A referral must keep a way to reach someone (a database constraint): this address reaches nobody.
 REFERRAL_ERASED_EMAIL = "erased@erased.invalid"
-ERASABLE_STATUSES = {Case.Status.WITHDRAWN, Case.Status.CLOSED}
+ERASABLE_STATUSES = Case.ENDED_STATUSES
 
 
 def pseudonym(participant: Participant) -> str:

@@ -8,7 +8,9 @@ class ReconciliationConfig(AppConfig):
     def ready(self) -> None:
         from cases import hooks
 
-        from . import panels, workflow
+        from . import checks, panels, program, workflow  # noqa: F401 - checks: registered with Django
+        from .registry import REGISTRY
 
+        REGISTRY.load(program.STEPS)  # the program's steps, in order
         hooks.case_page_query.register(workflow.with_snapshot)  # the case page reads the steps' rows with the case
         hooks.case_page.register(panels.case_page_panels)  # the step panels on the case page

@@ -1,8 +1,9 @@
 """What the case page shows for each step: its state, what is missing, and the forms offered now.
 
-The services decide what is allowed; here we only avoid offering what plainly is not (an
-action of another step, a form for a shift in the wrong state). A form that failed is shown
-again bound, with its errors and what was typed.
+What is offered is what ``permissions`` allows the staff member looking (the case's own
+forms, each shift's), and what the current step offers (``Step.offer``); the services check
+again when a form is posted. A form that failed is shown again bound, with its errors and what
+was typed.
 """
 
 from dataclasses import dataclass, field
@@ -12,18 +13,11 @@ from django.utils import timezone
 
 from cases.hooks import CasePage
 from cases.models import Case, Participant
-from cases.roles import is_supervisor
 
 from . import forms as step_forms
-from . import workflow
-from .models import CheckIn, PlanSignoff, Reflection, RestorativeMeeting, RoleSwapShift
-
-SHIFT_ACTIONS = {
-    RoleSwapShift.State.PROPOSED: ["shift-confirm", "shift-decline", "shift-counter", "shift-cancel"],
-    RoleSwapShift.State.COUNTER_PROPOSED: ["shift-accept-counter", "shift-cancel"],
-    RoleSwapShift.State.CONFIRMED: ["shift-attendance", "shift-cancel"],
-    RoleSwapShift.State.ATTENDED: ["shift-reflection"],
-}
+from . import permissions, workflow
+from .models import CheckIn, PlanSignoff
+from .registry import REGISTRY, Offer
 
 
 @dataclass
@@ -68,65 +62,28 @@ def build(
             return failed_form
         return form_class(case=case, participants=snap.participants, initial=initial or None)
 
-    offered: dict[str, step_forms.StepForm] = {}
-    at = case.step if active else None
+    actor = permissions.actor_of(user)
+    allowed = permissions.case_actions(snap, actor)
+    panel = Offer(snap=snap, now=now, form=form)
+    for action, form_class in CASE_FORMS.items():
+        if action in allowed:
+            panel.add(action, form_class)
     if active:
-        offered["consent"] = form("consent", step_forms.ConsentForm)
-        if is_supervisor(user):
-            offered["step-skip"] = form("step-skip", step_forms.StepSkipForm)
-    if snap.needs_safety_approval and is_supervisor(user):
-        offered["safety-approve"] = form("safety-approve", step_forms.SafetyApprovalForm)
-
-    reflection = snap.reflection
-    if at == Case.Step.REFLECTION:
-        if reflection is None or reflection.state == Reflection.State.DRAFT:
-            answers = {name: getattr(reflection, name) for name in Reflection.QUESTIONS} if reflection else {}
-            offered["reflection"] = form("reflection-submit", step_forms.ReflectionForm, **answers)
-            if failed_action == "reflection-save":
-                offered["reflection"] = failed_form
-        elif reflection.state == Reflection.State.SUBMITTED:
-            offered["reflection-review"] = form("reflection-review", step_forms.ReviewForm)
-            offered["reflection-return"] = form("reflection-return", step_forms.ReturnForm)
+        REGISTRY[case.step].offer(panel)
+    offered = panel.offered
 
     signers = []
     if snap.plan:
         signers = [(person, snap.signoffs.get(person.pk)) for person in workflow.required_signers(snap.participants)]
-    if at == Case.Step.PLAN:
-        plan_initial = _plan_initial(snap.plan)
-        offered["plan-version"] = form("plan-version", step_forms.PlanForm, **plan_initial)
-        if snap.plan:
-            offered["plan-signoff"] = form("plan-signoff", step_forms.SignoffForm, plan=snap.plan.pk)
 
     shifts = []
     for shift in case.shifts.select_related("agent").order_by("starts_at"):
         row = Row(shift)
         if active:
-            for action in SHIFT_ACTIONS.get(shift.state, []):
-                if action == "shift-attendance" and shift.starts_at > now:
-                    continue
-                if action == "shift-reflection" and shift.customer_reflection:
-                    continue
-                action_form = ACTION_FORMS[action]
-                row.forms[action] = form(action, action_form, shift=shift.pk)
+            for action in permissions.shift_actions(shift, actor, now=now):
+                name = f"shift-{action}"
+                row.forms[name] = form(name, ROW_FORMS[name], shift=shift.pk)
         shifts.append(row)
-    if at == Case.Step.ROLE_SWAP and not snap.needs_safety_approval:
-        offered["shift-propose"] = form("shift-propose", step_forms.ShiftProposeForm)
-
-    meeting = snap.meeting
-    if at == Case.Step.MEETING:
-        if not snap.needs_safety_approval and (meeting is None or meeting.state == RestorativeMeeting.State.SCHEDULED):
-            initial = _meeting_initial(meeting, snap)
-            offered["meeting-schedule"] = form("meeting-schedule", step_forms.MeetingScheduleForm, **initial)
-        if meeting and meeting.state == RestorativeMeeting.State.SCHEDULED and meeting.scheduled_at <= now:
-            offered["meeting-outcome"] = form("meeting-outcome", step_forms.MeetingOutcomeForm)
-        offered["meeting-skip"] = form("meeting-skip", step_forms.MeetingSkipForm)
-
-    commitment = snap.commitment
-    if at == Case.Step.COMMITMENTS and not (commitment and commitment.agreed_at):
-        initial = {"commitments": commitment.commitments, "off_limits": commitment.off_limits} if commitment else {}
-        offered["commitments-draft"] = form("commitments-draft", step_forms.CommitmentsForm, **initial)
-        if commitment:
-            offered["commitments-agree"] = form("commitments-agree", step_forms.AgreeForm)
 
     checkins = []
     for checkin in case.checkins.order_by("due_on"):
@@ -150,7 +107,14 @@ def build(
     )
 
 
-ACTION_FORMS = {
+# Forms of the case as a whole (not of one step), in the order the page shows them.
+CASE_FORMS = {
+    "consent": step_forms.ConsentForm,
+    "step-skip": step_forms.StepSkipForm,
+    "safety-approve": step_forms.SafetyApprovalForm,
+}
+# Forms of one shift (one row of the role-swap panel).
+ROW_FORMS = {
     "shift-confirm": step_forms.ShiftForm,
     "shift-accept-counter": step_forms.ShiftForm,
     "shift-decline": step_forms.ShiftReasonForm,
@@ -174,24 +138,6 @@ def _same_row(failed_form: step_forms.StepForm | None, initial: dict) -> bool:
         if key in initial:
             return str(failed_form.data.get(key)) == str(initial[key])
     return True
-
-
-def _plan_initial(plan) -> dict:
-    if plan is None:
-        return {}
-    return {name: getattr(plan, name) for name in step_forms.PlanForm.Meta.fields}
-
-
-def _meeting_initial(meeting: RestorativeMeeting | None, snap: workflow.CaseSnapshot) -> dict:
-    if meeting is None:
-        return {"format": snap.plan.meeting_format} if snap.plan else {}
-    return {
-        "scheduled_at": timezone.localtime(meeting.scheduled_at) if meeting.scheduled_at else None,
-        "format": meeting.format,
-        "location": meeting.location,
-        "facilitator": meeting.facilitator,
-        "safety_plan": meeting.safety_plan,
-    }
 
 
 def case_page_panels(page: CasePage) -> dict:

@@ -50,7 +50,7 @@ def referral_possible_duplicates(referral: Referral, *, limit: int = 5) -> list[
     if referral.phone:
         match |= Q(participants__phone=referral.phone)
     ids = (
-        Case.objects.filter(match, status__in=[Case.Status.OPEN, Case.Status.PAUSED])
+        Case.objects.filter(match, status__in=Case.ACTIVE_STATUSES)
         .values_list("id", flat=True)
         .distinct()
     )

@@ -503,7 +503,7 @@ def load_rows(moment: Moment) -> QuerySet:
     open_case = Q(status=Case.Status.OPEN)
     per_step = {f"step_{step}": Count("pk", filter=open_case & Q(step=step)) for step in Case.Step.values}
     return (
-        Case.objects.filter(status__in=[Case.Status.OPEN, Case.Status.PAUSED])
+        Case.objects.filter(status__in=Case.ACTIVE_STATUSES)
         .values("caseworker_id")
         .annotate(
             **per_step,

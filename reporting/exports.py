@@ -356,7 +356,7 @@ def feed_shifts(user: AbstractBaseUser, *, now: datetime) -> QuerySet[RoleSwapSh
             state__in=FEED_SHIFT_STATES,
             starts_at__gte=now - timedelta(days=FEED_PAST_DAYS),
         )
-        .exclude(case__status__in=[Case.Status.WITHDRAWN, Case.Status.CLOSED])
+        .exclude(case__status__in=Case.ENDED_STATUSES)
         .select_related("case", "business")
         .order_by("starts_at")
     )
@@ -370,7 +370,7 @@ def feed_meetings(user: AbstractBaseUser, *, now: datetime) -> QuerySet[Restorat
             state__in=[RestorativeMeeting.State.SCHEDULED, RestorativeMeeting.State.HELD],
             scheduled_at__gte=now - timedelta(days=FEED_PAST_DAYS),
         )
-        .exclude(case__status__in=[Case.Status.WITHDRAWN, Case.Status.CLOSED])
+        .exclude(case__status__in=Case.ENDED_STATUSES)
         .select_related("case")
         .order_by("scheduled_at")
     )

@@ -168,7 +168,7 @@ def completion(scope: Scope, period: Period) -> dict:
             completed=Count("pk", filter=Q(completed_at__isnull=False)),
             withdrawn=Count("pk", filter=not_completed & Q(status=Case.Status.WITHDRAWN)),
             closed=Count("pk", filter=not_completed & Q(status=Case.Status.CLOSED)),
-            active=Count("pk", filter=Q(status__in=[Case.Status.OPEN, Case.Status.PAUSED])),
+            active=Count("pk", filter=Q(status__in=Case.ACTIVE_STATUSES)),
         )
     )
     ended = figures["completed"] + figures["withdrawn"] + figures["closed"]

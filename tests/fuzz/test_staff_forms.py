@@ -23,7 +23,7 @@ from cases.intake import intake_forms
 from cases.models import Participant
 from cases.selectors import cases_visible_to
 from notifications.models import Reminder
-from reconciliation.views import ACTIONS
+from reconciliation.views import actions
 from referrals.forms import DeclineForm, DuplicateForm, ReferralForm
 from referrals.models import Referral
 
@@ -69,7 +69,7 @@ def _case_url(name: str) -> Callable:
 def _act(action: str) -> Target:
     return Target(
         url=lambda world, drawn: reverse("reconciliation:act", args=[drawn["case"].reference, action]),
-        forms=lambda world, drawn: [ACTIONS[action].form(case=drawn["case"])],
+        forms=lambda world, drawn: [actions()[action].form(case=drawn["case"])],
         user="caseworker" if action in {"plan-version", "shift-propose"} else "supervisor",
     )
 
@@ -97,7 +97,7 @@ TARGETS: dict[str, Target] = {
     ),
     "cases:status": Target(url=_case_url("cases:status"), forms=lambda world, drawn: [StatusChangeForm()]),
     "cases:reassign": Target(url=_case_url("cases:reassign"), forms=lambda world, drawn: [ReassignForm()]),
-    **{f"reconciliation:act {action}": _act(action) for action in ACTIONS},
+    **{f"reconciliation:act {action}": _act(action) for action in actions()},
     "notifications:reminder": Target(
         url=lambda world, drawn: reverse(
             "notifications:reminder", args=[drawn["case"].reference, drawn["reminder"], drawn["slug"]]

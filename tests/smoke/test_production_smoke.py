@@ -79,7 +79,7 @@ class CasePage:
         return self.browser.get_page(self.path).text
 
     def form(self, action: str) -> HtmlForm | None:
-        """The step form ``action`` (a key of reconciliation.views.ACTIONS), if the page offers it now."""
+        """The step form ``action`` (a key of reconciliation.views.actions()), if the page offers it now."""
         return page_forms(self.page()).get(f"{self.path}act/{action}/")
 
     def act(self, action: str, data: dict) -> str:

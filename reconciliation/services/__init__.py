@@ -1,0 +1,56 @@
+"""Every change in the program's steps. Views, the portal, tasks and the admin all call these.
+
+Each service runs in one transaction, locks the case row, checks its rule, writes the change
+and a timeline event, and then lets the workflow advance the case. A move the rules do not
+allow raises ``WorkflowError`` with a sentence for the person who tried it, and changes nothing.
+
+``by`` is the staff user acting, or the ``Participant`` acting through their personal link.
+One module per step, and ``people`` for the case as a whole; callers use them from here
+(``services.shift_confirm(...)``).
+"""
+
+from .commitments import checkin_miss, checkin_record, commitments_agree, commitments_draft
+from .meeting import meeting_agent_words, meeting_record_outcome, meeting_schedule, meeting_skip
+from .people import consent_record, safety_approve, step_skip
+from .plan import plan_create_version, plan_signoff
+from .reflection import reflection_return, reflection_review, reflection_save_draft, reflection_submit
+from .role_swap import (
+    MAX_SHIFT_HOURS,
+    shift_accept_counter,
+    shift_cancel,
+    shift_confirm,
+    shift_counter_propose,
+    shift_customer_reflection,
+    shift_decline,
+    shift_propose,
+    shift_record_attendance,
+)
+
+__all__ = [
+    "MAX_SHIFT_HOURS",
+    "checkin_miss",
+    "checkin_record",
+    "commitments_agree",
+    "commitments_draft",
+    "consent_record",
+    "meeting_agent_words",
+    "meeting_record_outcome",
+    "meeting_schedule",
+    "meeting_skip",
+    "plan_create_version",
+    "plan_signoff",
+    "reflection_review",
+    "reflection_return",
+    "reflection_save_draft",
+    "reflection_submit",
+    "safety_approve",
+    "shift_accept_counter",
+    "shift_cancel",
+    "shift_confirm",
+    "shift_counter_propose",
+    "shift_customer_reflection",
+    "shift_decline",
+    "shift_propose",
+    "shift_record_attendance",
+    "step_skip",
+]

@@ -1,0 +1,1 @@
+"""One module per step of the program; their order is ``reconciliation/program.py``."""
