@@ -1,36 +1,29 @@
 """Structured logs: one line per event on stdout, with the request id and the case reference.
 
-``LOG_FORMAT=json`` (the production default) writes one JSON object per line; ``plain``
-(the development default) a readable line with the same context at its end. Web requests
-(``compassion.middleware.RequestIdMiddleware``), Celery tasks (``compassion.celery``) and
-gunicorn's access log all fill the same context, so one request id or case reference finds
-every line about it.
+``LOG_FORMAT=json`` (the production default) writes one JSON object per line with
+python-json-logger; ``plain`` (the development default) a readable line with the same context at
+its end. Web requests (``compassion.middleware.RequestIdMiddleware``), Celery tasks
+(``compassion.celery``) and gunicorn's access log all fill the same context, so one request id or
+case reference finds every line about it.
 
 Logs carry ids and references, never personal data: no names, e-mail addresses or text that
 people wrote. Messages and tracebacks are passed through ``scrub()`` as a last safety net for
 e-mail addresses that an exception message may contain.
 """
 
-import json
 import logging
 import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import UTC, datetime
+from datetime import datetime
+from types import MappingProxyType
+
+from pythonjsonlogger import json as jsonlogger
 
 LOG_FORMATS = ("json", "plain")
-
-_request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
-_case_reference: ContextVar[str | None] = ContextVar("case_reference", default=None)
-_task_id: ContextVar[str | None] = ContextVar("task_id", default=None)
-_task_name: ContextVar[str | None] = ContextVar("task_name", default=None)
-_CONTEXT = {
-    "request_id": _request_id,
-    "case_reference": _case_reference,
-    "task_id": _task_id,
-    "task_name": _task_name,
-}
+CONTEXT_FIELDS = ("request_id", "case_reference", "task_id", "task_name")
+_context: ContextVar[Mapping[str, str | None]] = ContextVar("log_context", default=MappingProxyType({}))
 
 # Where gunicorn's access log finds the case a request was about (see RequestIdMiddleware).
 CASE_REFERENCE_ENVIRON_KEY = "compassion.case_reference"
@@ -38,31 +31,35 @@ CASE_REFERENCE_ENVIRON_KEY = "compassion.case_reference"
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 
 
+def _merged(values: dict[str, str | None]) -> dict[str, str | None]:
+    if unknown := values.keys() - set(CONTEXT_FIELDS):
+        raise TypeError(f"Not a log context field: {', '.join(sorted(unknown))}")
+    return {**_context.get(), **values}
+
+
 @contextmanager
 def log_context(**values: str | None) -> Iterator[None]:
     """Bind ``request_id``, ``case_reference``, ``task_id`` or ``task_name`` for the block."""
-    tokens = [(_CONTEXT[name], _CONTEXT[name].set(value)) for name, value in values.items()]
+    token = _context.set(_merged(values))
     try:
         yield
     finally:
-        for variable, token in reversed(tokens):
-            variable.reset(token)
+        _context.reset(token)
 
 
 def set_log_context(**values: str | None) -> None:
     """Set context values until they are set again (a Celery task's, from prerun to postrun)."""
-    for name, value in values.items():
-        _CONTEXT[name].set(value)
+    _context.set(_merged(values))
 
 
 def bind_case_reference(reference: str) -> None:
     """Say which case the current request or task is about: its log lines carry the reference."""
-    _case_reference.set(reference)
+    set_log_context(case_reference=reference)
 
 
 def current_context() -> dict[str, str]:
     """The context values that are set, for example to pass them on to a Celery task."""
-    return {name: value for name, variable in _CONTEXT.items() if (value := variable.get()) is not None}
+    return {name: value for name, value in _context.get().items() if value is not None}
 
 
 def scrub(text: str) -> str:
@@ -80,20 +77,19 @@ class ContextFilter(logging.Filter):
     """
 
     def filter(self, record: logging.LogRecord) -> bool:
-        for name, variable in _CONTEXT.items():
+        context = _context.get()
+        for name in CONTEXT_FIELDS:
             if getattr(record, name, None) is None:
-                setattr(record, name, variable.get())
+                setattr(record, name, context.get(name))
         if record.name == "gunicorn.access" and isinstance(record.args, Mapping):
             atoms = record.args
             record.request_id = _atom(atoms, "{x-request-id}o")
             record.case_reference = _atom(atoms, f"{{{CASE_REFERENCE_ENVIRON_KEY}}}e")
-            record.http = {
-                "method": _atom(atoms, "m"),
-                "path": _atom(atoms, "U"),
-                "status": _int(_atom(atoms, "s")),
-                "duration_ms": _int(atoms.get("M")),
-                "bytes": _int(atoms.get("B")),
-            }
+            record.method = _atom(atoms, "m")
+            record.path = _atom(atoms, "U")
+            record.status = _int(_atom(atoms, "s"))
+            record.duration_ms = _int(atoms.get("M"))
+            record.bytes = _int(atoms.get("B"))
         return True
 
 
@@ -109,42 +105,26 @@ def _int(value: object) -> int | None:
         return None
 
 
-# Attributes every LogRecord has; anything else on a record was passed with ``extra=``.
-_RECORD_ATTRIBUTES = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {
-    "message",
-    "asctime",
-    "http",
-    *_CONTEXT,
-}
+class JsonFormatter(jsonlogger.JsonFormatter):
+    """python-json-logger's line: time, level, logger, message, process, the context and extras.
 
+    Every text is scrubbed. Fields without a value are left out, and so are objects passed with
+    ``extra=`` (django.request's request, whose repr has the query string): only simple values.
+    """
 
-class JsonFormatter(logging.Formatter):
-    """One JSON object per line: time, level, logger, message and the context that is set."""
+    def __init__(self) -> None:
+        super().__init__(
+            ["levelname", "name", "message", "process"],
+            rename_fields={"levelname": "level", "name": "logger", "exc_info": "exception", "stack_info": "stack"},
+            timestamp="time",
+        )
 
-    def format(self, record: logging.LogRecord) -> str:
-        entry: dict[str, object] = {
-            "time": datetime.fromtimestamp(record.created, tz=UTC).isoformat(timespec="milliseconds"),
-            "level": record.levelname,
-            "logger": record.name,
-            "message": scrub(record.getMessage()),
-            "process": record.process,
+    def process_log_record(self, log_data: dict) -> dict:
+        return {
+            key: scrub(value) if isinstance(value, str) else value
+            for key, value in {"time": log_data.pop("time"), **log_data}.items()
+            if isinstance(value, str | int | float | datetime)
         }
-        for name in _CONTEXT:
-            if (value := getattr(record, name, None)) is not None:
-                entry[name] = value
-        http = getattr(record, "http", None)
-        if isinstance(http, dict):
-            entry.update({key: value for key, value in http.items() if value is not None})
-        for name, value in vars(record).items():
-            # Simple values passed with extra= (django.request's status_code, say); objects
-            # such as the request itself are left out.
-            if name not in _RECORD_ATTRIBUTES and isinstance(value, str | int | float | bool):
-                entry.setdefault(name, scrub(value) if isinstance(value, str) else value)
-        if record.exc_info:
-            entry["exception"] = scrub(self.formatException(record.exc_info))
-        elif record.stack_info:
-            entry["stack"] = scrub(self.formatStack(record.stack_info))
-        return json.dumps(entry, default=str)
 
 
 class PlainFormatter(logging.Formatter):
@@ -155,7 +135,9 @@ class PlainFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         line = super().format(record)
-        context = " ".join(f"{name}={value}" for name in _CONTEXT if (value := getattr(record, name, None)) is not None)
+        context = " ".join(
+            f"{name}={value}" for name in CONTEXT_FIELDS if (value := getattr(record, name, None)) is not None
+        )
         if context:
             first, newline, rest = line.partition("\n")
             line = f"{first} [{context}]{newline}{rest}"

@@ -4,6 +4,7 @@ import io
 import json
 import logging
 import sys
+from datetime import datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -131,6 +132,61 @@ def test_email_addresses_in_messages_and_tracebacks_are_masked():
     assert line["message"] == "for [e-mail]"
     assert "alex.morgan@example.com" not in line["exception"]
     assert "[e-mail]" in line["exception"]
+
+
+def test_a_json_line_has_time_level_logger_message_and_process():
+    record = logging.LogRecord("cases", logging.INFO, __file__, 1, "case %s reassigned", ("CCP-2026-0007",), None)
+
+    line = format_json(record)
+
+    assert list(line)[:5] == ["time", "level", "logger", "message", "process"]
+    assert datetime.fromisoformat(line["time"]).utcoffset() == timedelta(0)
+    assert (line["level"], line["logger"], line["message"]) == ("INFO", "cases", "case CCP-2026-0007 reassigned")
+
+
+class SearchRequest:
+    def __repr__(self) -> str:
+        return "<WSGIRequest: GET '/cases/?q=Alex+Morgan'>"
+
+
+def test_simple_extras_are_kept_and_scrubbed_but_objects_such_as_the_request_are_left_out():
+    record = logging.LogRecord("django.request", logging.WARNING, __file__, 1, "Bad Request", None, None)
+    record.status_code = 400
+    record.sender = "alex.morgan@example.com"
+    record.request = SearchRequest()
+    record.data = {"kwargs": "{'name': 'Alex Morgan'}"}
+
+    line = format_json(record)
+
+    assert line["status_code"] == 400
+    assert line["sender"] == "[e-mail]"
+    assert "request" not in line
+    assert "data" not in line
+    assert "Alex" not in json.dumps(line)
+
+
+def test_email_addresses_in_a_stack_are_masked():
+    record = logging.LogRecord("x", logging.INFO, __file__, 1, "here", None, None, sinfo="  File x, ana@bakery.example")
+
+    assert format_json(record)["stack"] == "  File x, [e-mail]"
+
+
+def test_a_log_context_block_leaves_the_context_as_it_found_it():
+    with log_context(request_id="abc12345"):
+        bind_case_reference("CCP-2026-0007")
+        with log_context(task_id="task-1"):
+            assert current_context() == {
+                "request_id": "abc12345",
+                "case_reference": "CCP-2026-0007",
+                "task_id": "task-1",
+            }
+
+    assert current_context() == {}
+
+
+def test_a_misspelt_context_field_is_refused():
+    with pytest.raises(TypeError, match="case_ref"), log_context(case_ref="CCP-2026-0007"):
+        pass
 
 
 def test_every_line_is_one_line_even_with_a_traceback():
