@@ -1,18 +1,11 @@
 """Filters of the case list (django-filter): validation of the query string lives here."""
 
 import django_filters
-from django import forms
 from django.db.models import Q, QuerySet, Value
 from django.db.models.functions import StrIndex, Upper
 
-from compassion.forms import BootstrapForm
-
 from .models import Case, Participant
 from .selectors import staff_who_can_hold_cases
-
-
-class CaseFilterForm(BootstrapForm, forms.Form):
-    """The filters' form, drawn with ``forms/field.html`` (compassion/forms.py)."""
 
 
 class CaseFilter(django_filters.FilterSet):
@@ -27,7 +20,6 @@ class CaseFilter(django_filters.FilterSet):
     class Meta:
         model = Case
         fields = ["q", "status", "step", "risk", "caseworker"]
-        form = CaseFilterForm
 
     def __init__(self, *args, show_caseworker: bool = True, **kwargs):
         super().__init__(*args, **kwargs)

@@ -4,8 +4,6 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils import timezone
 
-from compassion.forms import BootstrapForm
-
 from .models import Business, Case, Incident, Participant
 from .selectors import staff_who_can_hold_cases
 from .services import STATUS_ACTIONS, PersonDetails
@@ -147,7 +145,7 @@ class StatusChangeForm(forms.Form):
     reason = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class ReassignForm(BootstrapForm, forms.Form):
+class ReassignForm(forms.Form):
     caseworker = forms.ModelChoiceField(queryset=staff_who_can_hold_cases(), label="Assign to")
 
     def __init__(self, *args, **kwargs):

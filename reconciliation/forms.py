@@ -8,7 +8,6 @@ from django import forms
 from django.forms.models import ModelChoiceIterator
 
 from cases.models import Case, Participant
-from compassion.forms import BootstrapForm
 
 from .models import (
     MAX_ANSWER_LENGTH,
@@ -46,8 +45,8 @@ class LoadedChoices(ModelChoiceIterator):
         return self.field.empty_label is not None or bool(self.field.rows)
 
 
-class StepForm(BootstrapForm, forms.Form):
-    """A form of a step panel: bound to the case; the panel draws its fields (``forms/fields.html``).
+class StepForm(forms.Form):
+    """A form of a step panel: bound to the case; the panel draws its fields with crispy-forms.
 
     ``participants``: the case's participants, when the page has them already (their order
     is the options' order); without them, a participant field reads them itself.

@@ -5,7 +5,6 @@ from datetime import date
 from django import forms
 
 from cases.selectors import staff_who_can_hold_cases
-from compassion.forms import BootstrapForm
 
 from .reports import Period
 
@@ -37,7 +36,7 @@ class StaffChoiceField(forms.ChoiceField):
         return self.staff.get(super().clean(value))
 
 
-class DashboardFilterForm(BootstrapForm, forms.Form):
+class DashboardFilterForm(forms.Form):
     """A supervisor may look at one caseworker's dashboard; ``staff`` are those who can hold cases."""
 
     def __init__(self, *args, staff: list, **kwargs):

@@ -1,5 +1,6 @@
 """The step panels on the case page: what they show, what they offer, and what they refuse."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -50,6 +51,16 @@ def test_an_incomplete_reflection_is_refused_with_the_reason_and_keeps_what_was_
     assert "Only &lt;b&gt;this&lt;/b&gt;" in body
     reflection = Reflection.objects.filter(case=open_case).first()
     assert reflection is None or reflection.state == Reflection.State.DRAFT
+
+
+def test_a_form_sent_without_what_it_needs_marks_the_fields_and_says_why(caseworker_client, open_case):
+    response = act(caseworker_client, open_case, "consent", {"consent": "given"})
+
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert re.search(r'<select name="participant"[^>]*class="[^"]*\bis-invalid\b', body)
+    assert re.search(r'id="error_1_id_participant">\s*<strong>This field is required.</strong>', body)
+    assert not re.search(r'<select name="consent"[^>]*\bis-invalid\b', body)
 
 
 def test_the_plan_panel_says_who_has_not_signed(caseworker_client, open_case, caseworker):
