@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from cases import links
 from portal import forms as portal_forms
-from portal.views import SHIFT_ACTIONS
+from portal.views import SHIFT_ANSWERS
 from reconciliation.models import Reflection, RoleSwapShift
 
 from .conftest import check, fuzz, one_example
@@ -34,7 +34,7 @@ PORTAL_FORMS = {
     "plan": ("plan", lambda p: [portal_forms.SignoffForm(participant=p)], {}, {}),
     **{
         f"shifts {action}": ("shifts", lambda p, form=spec[0]: [form(participant=p)], {"action": action}, {})
-        for action, spec in SHIFT_ACTIONS.items()
+        for action, spec in SHIFT_ANSWERS.items()
     },
     "shifts unknown action": ("shifts", lambda p: [], {"action": "delete"}, {}),
     "consent": ("consent", lambda p: [portal_forms.ConsentForm(participant=p)], {}, {}),
