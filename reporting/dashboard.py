@@ -23,7 +23,6 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
-from urllib.parse import quote
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -44,7 +43,6 @@ from django.db.models import (
     Window,
 )
 from django.http import Http404
-from django.urls import reverse
 from django.utils import formats, timezone
 
 from cases import counts as capped
@@ -81,8 +79,6 @@ SHIFT_STATES = dict(RoleSwapShift.State.choices)
 MEETING_STATES = dict(RestorativeMeeting.State.choices)
 MEETING_FORMATS = dict(MeetingFormat.choices)
 REMINDER_KINDS = dict(Reminder.Kind.choices)
-# What ``reverse`` leaves unquoted in a path segment (RFC 3986 sub-delimiters, "~", ":" and "@").
-REFERENCE_SAFE = "!$&'()*+,;=~:@"
 
 
 # ---------------------------------------------------------------- queries compiled once
@@ -247,17 +243,6 @@ class Moment:
 
     def params(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in ["now", "quiet_since", "week_ahead", "checkins_until"]}
-
-
-def case_links() -> Callable[[str], str]:
-    """The address of a case's page from its reference, as ``Case.get_absolute_url`` gives it.
-
-    The URL resolver is asked once, not once a row: ``reverse`` costs as much as the rest of a
-    row of the page. The reference is quoted as ``reverse`` quotes it.
-    """
-    marker = "REFERENCE"
-    prefix, suffix = reverse("cases:detail", kwargs={"reference": marker}).split(marker)
-    return lambda reference: prefix + quote(reference, safe=REFERENCE_SAFE) + suffix
 
 
 class DateLabels:
@@ -453,7 +438,7 @@ def checkins_due(scope: Scope, moment: Moment) -> QuerySet[CheckIn]:
 
 
 def checkins_list(scope: Scope, moment: Moment, *, limit: int) -> list[dict]:
-    """The first ``limit`` check-ins due, the most overdue first: reference, link, days after, due date
+    """The first ``limit`` check-ins due, the most overdue first: reference, days after, due date
     (and as the page writes it) and whether it is overdue.
     """
     query = prepared(
@@ -463,11 +448,10 @@ def checkins_list(scope: Scope, moment: Moment, *, limit: int) -> list[dict]:
             checkins_due(scope, moment).values("days_after", "due_on", reference=F("case__reference"))[:limit]
         ),
     )
-    link, labels = case_links(), DateLabels()
+    labels = DateLabels()
     return [
         {
             **row,
-            "url": link(row["reference"]),
             "due_label": labels.day(row["due_on"], "M j"),
             "overdue": row["due_on"] < moment.today,
         }
@@ -643,12 +627,11 @@ def agenda(scope: Scope, moment: Moment, *, limit: int) -> tuple[list["AgendaIte
     totals = {"shift": 0, "meeting": 0}
     for row in rows:
         totals[row["kind"]] = capped.figure(min(row.pop("total"), capped.CAP + 1), capped.CAP)
-    link, labels = case_links(), DateLabels()
+    labels = DateLabels()
     rows.sort(key=lambda row: (row["when"], row["kind"], row["item"]))
     items = [
         AgendaItem(
             **row,
-            case_url=link(row["reference"]),
             when_label=labels.moment(row["when"]),
             ends_label=labels.time(row["ends"]),
         )
@@ -669,7 +652,6 @@ class AgendaItem:
     reference: str
     place: str
     item_format: str
-    case_url: str
     when_label: str  # as the page writes them
     ends_label: str
 
@@ -691,7 +673,7 @@ class AgendaItem:
 
 @dataclass
 class Tile:
-    """One "needs action" tile: how many, and the first few to act on (rows with a ``url``)."""
+    """One "needs action" tile: how many, and the first few to act on (rows with a ``reference``)."""
 
     key: str
     title: str
@@ -781,7 +763,7 @@ def action_tiles(scope: Scope, moment: Moment, *, counts: dict[str, int]) -> lis
     which pile up over the years, are counted up to the cap with the ``figures`` (``counts``).
     """
     values = scope.params() | moment.params()
-    link, labels = case_links(), DateLabels()
+    labels = DateLabels()
     tiles = []
     for key, title, hint in TILES:
         query = prepared(
@@ -796,7 +778,6 @@ def action_tiles(scope: Scope, moment: Moment, *, counts: dict[str, int]) -> lis
             total = items[0]["total"] if items else 0
             count = capped.figure(min(total, capped.CAP + 1), capped.CAP)
         for item in items:
-            item["url"] = link(item["reference"])
             if key == "shifts":
                 item["starts_label"] = labels.moment(item["starts_at"])
             elif key == "signoffs":
