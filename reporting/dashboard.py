@@ -1,47 +1,24 @@
 """Reads for the dashboard: what a caseworker (or, across everyone, a supervisor) acts on today.
 
-Every figure is counted by the database and every list is one query with the joins it shows, so
-the number of queries stays the same whatever the number of cases. Where a list is bounded by
-the open cases (a "needs action" tile, the agenda), one query reads its first rows and how many
-there are (a window count); what grows with the years (completed cases, failed reminders,
-check-ins never recorded) is counted with the pipeline in one query (``figures``), and stops at
-``counts.CAP`` ("1,000+"). Counts of the work in progress are exact. Each list is read through
-an index in its own order, and only the columns the page shows are read.
-
-The dashboard is the page staff open most, and its queries are the same on every request but for
-the moment and the caseworker: building and compiling them with the ORM cost more than running
-them. So each is built and compiled once per process (``prepared``), with a ``Param`` where a
-request's own value goes, and run with that request's values. The functions that build them
-(``quiet_cases``, ``signoffs_missing`` …) return ordinary querysets, runnable as they are.
+Every figure is counted by the database and every list is one query with the joins it shows (the
+agenda, one a kind), so the number of queries stays the same whatever the number of cases. Where
+a list is bounded by the open cases (a "needs action" tile, the agenda), one query reads its
+first rows and how many there are (a window count); what grows with the years (completed cases,
+failed reminders, check-ins never recorded) is counted with the pipeline in one query
+(``figures``), and stops at ``counts.CAP`` ("1,000+"). Counts of the work in progress are exact.
+Each list is read through an index in its own order, and only the columns the page shows are
+read (``values()``).
 
 A ``Scope`` says whose cases are counted: one caseworker's, or everybody's; a ``Moment`` what
 "now", "quiet" and "the coming days" are.
 """
 
-from collections.abc import Callable, Mapping
-from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.core.exceptions import ImproperlyConfigured
-from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import (
-    Count,
-    DateField,
-    DateTimeField,
-    Exists,
-    F,
-    IntegerField,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-    Value,
-    Window,
-)
+from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, QuerySet, Subquery, Window
 from django.http import Http404
 from django.utils import formats, timezone
 
@@ -81,111 +58,6 @@ MEETING_FORMATS = dict(MeetingFormat.choices)
 REMINDER_KINDS = dict(Reminder.Kind.choices)
 
 
-# ---------------------------------------------------------------- queries compiled once
-
-_preparing: ContextVar[bool] = ContextVar("preparing", default=False)
-
-
-class Param(Value):
-    """A request's own value in a query (the moment, the caseworker), under a name.
-
-    Compiled as usual it is a plain parameter. Compiled by ``prepared`` it is left as a slot,
-    which each run fills with the value of that name.
-    """
-
-    def __init__(self, name: str, value: Any, output_field: Any) -> None:
-        super().__init__(value, output_field=output_field)
-        self.name = name
-
-    def as_sql(self, compiler, connection):
-        if _preparing.get():
-            return "%s", [self]
-        return super().as_sql(compiler, connection)
-
-    def bind(self, values: Mapping[str, Any], connection) -> Any:
-        return self.output_field.get_db_prep_value(values[self.name], connection=connection)
-
-
-@dataclass(frozen=True)
-class Prepared:
-    """A query's SQL, compiled once; ``rows`` runs it with a request's values, as ``values()`` would."""
-
-    sql: str
-    params: tuple
-    using: str
-    names: tuple[str, ...]
-    columns: tuple  # the expression of each column, for the database's converters (dates on SQLite)
-
-    def rows(self, values: Mapping[str, Any]) -> list[dict]:
-        connection = connections[self.using]
-        params = [param.bind(values, connection) if isinstance(param, Param) else param for param in self.params]
-        with connection.cursor() as cursor:
-            cursor.execute(self.sql, params)
-            rows = cursor.fetchall()
-        converters = []
-        for position, column in enumerate(self.columns):
-            if column is not None:
-                functions = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
-                if functions:
-                    converters.append((position, functions, column))
-        result = []
-        for row in rows:
-            row = list(row)
-            for position, functions, column in converters:
-                for function in functions:
-                    row[position] = function(row[position], column, connection)
-            result.append(dict(zip(self.names, row, strict=True)))
-        return result
-
-
-_PREPARED: dict[tuple, Prepared] = {}
-
-
-def prepared(name: str, scope: "Scope", build: Callable[[], Prepared]) -> Prepared:
-    """The query ``build`` compiles (with ``compiled``, ``union_all`` …), compiled on first use
-    for scopes of this kind, then kept for the life of the process.
-    """
-    key = (name, scope.caseworker_id is None, connections[DEFAULT_DB_ALIAS].vendor, capped.CAP)
-    if key not in _PREPARED:
-        token = _preparing.set(True)
-        try:
-            query = build()
-        finally:
-            _preparing.reset(token)
-        # A moment left out of a ``Param`` would stay the first request's forever.
-        if any(isinstance(param, date) for param in query.params):
-            raise ImproperlyConfigured(f"The dashboard's {name} query has a date that is not a Param.")
-        _PREPARED[key] = query
-    return _PREPARED[key]
-
-
-def compiled(queryset: QuerySet) -> Prepared:
-    """A ``values()`` queryset's SQL, with ``Param`` slots."""
-    query = queryset.query
-    compiler = query.get_compiler(using=queryset.db)
-    sql, params = compiler.as_sql()
-    # As ``ValuesIterable`` names a row's columns.
-    names = query.selected or [*query.extra_select, *query.values_select, *query.annotation_select]
-    columns = tuple(column for column, _sql, _alias in compiler.select[: compiler.col_count])
-    return Prepared(sql, tuple(params), queryset.db, tuple(names), columns)
-
-
-def union_all(querysets: list[QuerySet]) -> Prepared:
-    """The rows of ``values()`` querysets with the same columns, each read with its own order and
-    limit: each is a subquery of its own, where SQLite too lets it keep its ORDER BY and LIMIT.
-    """
-    parts = [compiled(queryset) for queryset in querysets]
-    sql = " UNION ALL ".join(f"SELECT * FROM ({part.sql}) part_{n}" for n, part in enumerate(parts))  # noqa: S608
-    params = tuple(param for part in parts for param in part.params)
-    return Prepared(sql, params, parts[0].using, parts[0].names, parts[0].columns)
-
-
-def compiled_counts(querysets: dict[str, QuerySet], **options) -> Prepared:
-    """``counts.capped_counts`` of ``querysets``: one row, a count by name."""
-    sql, params, using = capped.capped_counts_sql(querysets, **options)
-    return Prepared(sql, tuple(params), using, tuple(querysets), (None,) * len(querysets))
-
-
 # ---------------------------------------------------------------- whose cases, and when
 
 
@@ -202,11 +74,7 @@ class Scope:
         """``queryset`` narrowed to the scope; ``path`` leads from its model to the case."""
         if self.caseworker_id is None:
             return queryset
-        caseworker = Param("caseworker", self.caseworker_id, IntegerField())
-        return queryset.filter(**{f"{path}{'__' if path else ''}caseworker_id": caseworker})
-
-    def params(self) -> dict[str, Any]:
-        return {"caseworker": self.caseworker_id}
+        return queryset.filter(**{f"{path}{'__' if path else ''}caseworker_id": self.caseworker_id})
 
 
 def scope_for(user: AbstractBaseUser | AnonymousUser, *, caseworker: AbstractBaseUser | None = None) -> Scope:
@@ -236,13 +104,6 @@ class Moment:
     @property
     def checkins_until(self) -> date:
         return self.today + timedelta(days=UPCOMING_DAYS)
-
-    def param(self, name: str) -> Param:
-        output_field = DateField() if name == "checkins_until" else DateTimeField()
-        return Param(name, getattr(self, name), output_field)
-
-    def params(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in ["now", "quiet_since", "week_ahead", "checkins_until"]}
 
 
 class DateLabels:
@@ -295,19 +156,13 @@ EXACT_FIGURES = {f"step_{step}": None for step in Case.Step.values} | {Case.Stat
 
 def figures(scope: Scope, moment: Moment) -> dict[str, int]:
     """The dashboard's counts that are not a tile's own (see ``figure_querysets``), in one query."""
-    query = prepared(
-        "figures",
-        scope,
-        lambda: compiled_counts(
-            figure_querysets(scope, moment),
-            caps=EXACT_FIGURES,
-            # Check-ins are counted in the order of their (state, due date) index: left free, the
-            # planner merge-joins them with the cases in case order and reads every check-in ever made.
-            in_order={"checkins_due": ["due_on"]},
-        ),
+    return capped.capped_counts(
+        figure_querysets(scope, moment),
+        caps=EXACT_FIGURES,
+        # Check-ins are counted in the order of their (state, due date) index: left free, the
+        # planner merge-joins them with the cases in case order and reads every check-in ever made.
+        in_order={"checkins_due": ["due_on"]},
     )
-    (row,) = query.rows(scope.params() | moment.params())
-    return capped.figures(query.names, list(row.values()), caps=EXACT_FIGURES)
 
 
 # ---------------------------------------------------------------- what needs action
@@ -391,7 +246,7 @@ def quiet_cases(scope: Scope, moment: Moment) -> QuerySet[Case]:
     """Open cases where nothing happened for ``QUIET_DAYS`` days; the quietest first."""
     return (
         scope.cases()
-        .filter(status=Case.Status.OPEN, last_activity_at__lt=moment.param("quiet_since"))
+        .filter(status=Case.Status.OPEN, last_activity_at__lt=moment.quiet_since)
         .order_by("last_activity_at", "pk")
     )
 
@@ -406,8 +261,8 @@ def upcoming_shifts(scope: Scope, moment: Moment) -> QuerySet[RoleSwapShift]:
         .filter(
             state__in=UPCOMING_SHIFT_STATES,
             case__status=Case.Status.OPEN,
-            starts_at__gte=moment.param("now"),
-            starts_at__lt=moment.param("week_ahead"),
+            starts_at__gte=moment.now,
+            starts_at__lt=moment.week_ahead,
         )
         .order_by("starts_at", "pk")
     )
@@ -420,8 +275,8 @@ def upcoming_meetings(scope: Scope, moment: Moment) -> QuerySet[RestorativeMeeti
         .filter(
             state=RestorativeMeeting.State.SCHEDULED,
             case__status=Case.Status.OPEN,
-            scheduled_at__gte=moment.param("now"),
-            scheduled_at__lt=moment.param("week_ahead"),
+            scheduled_at__gte=moment.now,
+            scheduled_at__lt=moment.week_ahead,
         )
         .order_by("scheduled_at", "pk")
     )
@@ -431,7 +286,7 @@ def checkins_due(scope: Scope, moment: Moment) -> QuerySet[CheckIn]:
     """Check-ins not yet recorded that are overdue or due in the next ``UPCOMING_DAYS`` days."""
     return (
         scope.filter(CheckIn.objects.all())
-        .filter(state=CheckIn.State.DUE, due_on__lte=moment.param("checkins_until"))
+        .filter(state=CheckIn.State.DUE, due_on__lte=moment.checkins_until)
         .exclude(case__status=Case.Status.WITHDRAWN)
         .order_by("due_on", "pk")
     )
@@ -441,203 +296,96 @@ def checkins_list(scope: Scope, moment: Moment, *, limit: int) -> list[dict]:
     """The first ``limit`` check-ins due, the most overdue first: reference, days after, due date
     (and as the page writes it) and whether it is overdue.
     """
-    query = prepared(
-        f"checkins:{limit}",
-        scope,
-        lambda: compiled(
-            checkins_due(scope, moment).values("days_after", "due_on", reference=F("case__reference"))[:limit]
-        ),
-    )
+    rows = checkins_due(scope, moment).values("days_after", "due_on", reference=F("case__reference"))[:limit]
     labels = DateLabels()
     return [
-        {
-            **row,
-            "due_label": labels.day(row["due_on"], "M j"),
-            "overdue": row["due_on"] < moment.today,
-        }
-        for row in query.rows(scope.params() | moment.params())
+        {**row, "due_label": labels.day(row["due_on"], "M j"), "overdue": row["due_on"] < moment.today} for row in rows
     ]
 
 
 # ---------------------------------------------------------------- supervisors: case loads
 
-LOAD_FIGURES = [*(f"step_{step}" for step in Case.Step.values), "open_cases", "paused_cases", "high_risk", "quiet"]
-_EVERYONE = Scope(None)
 
+def caseloads(moment: Moment) -> list[AbstractBaseUser]:
+    """Every active caseworker and supervisor, by username, with their calendar feed and their open
+    cases at each step (``step_1`` …), ``open_cases``, ``paused_cases``, ``high_risk`` and ``quiet``,
+    in one query.
 
-def staff_rows() -> QuerySet:
-    """Every active caseworker and supervisor, with their calendar feed's ``feed_…`` columns."""
-    return User.objects.filter(pk__in=staff_who_can_hold_cases().values("pk")).values(
-        "pk",
-        "username",
-        "first_name",
-        "last_name",
-        feed_id=F("calendar_feed__pk"),
-        feed_created_at=F("calendar_feed__created_at"),
-        feed_last_used_at=F("calendar_feed__last_used_at"),
-    )
-
-
-def load_rows(moment: Moment) -> QuerySet:
-    """Each caseworker's open cases per step and the rest of ``LOAD_FIGURES``, a row per caseworker.
-
-    Only open and paused cases are read (through the status indexes): closed history does not
-    slow it down.
+    Only their open and paused cases are joined (through the status index): closed history does
+    not slow it down.
     """
-    open_case = Q(status=Case.Status.OPEN)
-    per_step = {f"step_{step}": Count("pk", filter=open_case & Q(step=step)) for step in Case.Step.values}
-    return (
-        Case.objects.filter(status__in=[Case.Status.OPEN, Case.Status.PAUSED])
-        .values("caseworker_id")
+    open_case = Q(held__status=Case.Status.OPEN)
+    per_step = {f"step_{step}": Count("held", filter=open_case & Q(held__step=step)) for step in Case.Step.values}
+    current = Q(assigned_cases__status__in=[Case.Status.OPEN, Case.Status.PAUSED])
+    return list(
+        User.objects.filter(pk__in=staff_who_can_hold_cases().values("pk"))
+        .select_related("calendar_feed")
+        .alias(held=FilteredRelation("assigned_cases", condition=current))
         .annotate(
             **per_step,
-            open_cases=Count("pk", filter=open_case),
-            paused_cases=Count("pk", filter=Q(status=Case.Status.PAUSED)),
-            high_risk=Count("pk", filter=open_case & Q(risk=Case.Risk.HIGH)),
-            quiet=Count("pk", filter=open_case & Q(last_activity_at__lt=moment.param("quiet_since"))),
+            open_cases=Count("held", filter=open_case),
+            paused_cases=Count("held", filter=Q(held__status=Case.Status.PAUSED)),
+            high_risk=Count("held", filter=open_case & Q(held__risk=Case.Risk.HIGH)),
+            quiet=Count("held", filter=open_case & Q(held__last_activity_at__lt=moment.quiet_since)),
         )
-        .order_by()
+        .order_by("username")
     )
-
-
-def caseload_query(moment: Moment) -> Prepared:
-    """``staff_rows`` with their ``load_rows`` (zeros for those without open cases), by username.
-
-    The cases are counted per caseworker before they meet the staff: joined first, every open
-    case would be carried through the join and grouped with the user's columns.
-    """
-    staff, loads = compiled(staff_rows()), compiled(load_rows(moment))
-    figures = ", ".join(f'COALESCE(loads."{name}", 0) AS "{name}"' for name in LOAD_FIGURES)
-    sql = (
-        f"SELECT staff.*, {figures} FROM ({staff.sql}) staff "  # noqa: S608
-        f'LEFT JOIN ({loads.sql}) loads ON loads."caseworker_id" = staff."pk" ORDER BY staff."username"'
-    )
-    columns = staff.columns + (None,) * len(LOAD_FIGURES)
-    return Prepared(sql, staff.params + loads.params, staff.using, staff.names + tuple(LOAD_FIGURES), columns)
-
-
-@dataclass
-class StaffLoad:
-    """A caseworker or supervisor with their open cases: a row of the case loads, a choice of dashboard."""
-
-    pk: int
-    username: str
-    first_name: str
-    last_name: str
-    feed: dict  # their calendar feed's ``feed_…`` columns
-    step_1: int
-    step_2: int
-    step_3: int
-    step_4: int
-    step_5: int
-    open_cases: int
-    paused_cases: int
-    high_risk: int
-    quiet: int
-
-    def get_full_name(self) -> str:
-        return _full_name(self.first_name, self.last_name)
-
-    def get_username(self) -> str:
-        return self.username
-
-    @property
-    def calendar_feed(self) -> CalendarFeed | None:
-        if self.feed["feed_id"] is None:
-            return None
-        return CalendarFeed(
-            pk=self.feed["feed_id"],
-            user_id=self.pk,
-            created_at=self.feed["feed_created_at"],
-            last_used_at=self.feed["feed_last_used_at"],
-        )
-
-
-def caseloads(moment: Moment) -> list[StaffLoad]:
-    """Every active caseworker and supervisor with their ``LOAD_FIGURES`` and their calendar feed, in one query."""
-    rows = prepared("caseloads", _EVERYONE, lambda: caseload_query(moment)).rows(moment.params())
-    return [
-        StaffLoad(
-            pk=row["pk"],
-            username=row["username"],
-            first_name=row["first_name"],
-            last_name=row["last_name"],
-            feed={name: row[name] for name in ["feed_id", "feed_created_at", "feed_last_used_at"]},
-            **{name: row[name] for name in LOAD_FIGURES},
-        )
-        for row in rows
-    ]
 
 
 def calendar_feed(user: AbstractBaseUser) -> CalendarFeed | None:
     """The user's calendar feed, if any (one query)."""
-    query = prepared(
-        "calendar_feed",
-        _EVERYONE,
-        lambda: compiled(
-            CalendarFeed.objects.filter(user=Param("user", user.pk, IntegerField())).values(
-                "pk", "created_at", "last_used_at"
-            )[:1]
-        ),
-    )
-    rows = query.rows({"user": user.pk})
-    return CalendarFeed(user=user, **rows[0]) if rows else None
+    return CalendarFeed.objects.filter(user=user).first()
 
 
 # ---------------------------------------------------------------- the agenda
 
 
-def agenda_rows(scope: Scope, moment: Moment, *, limit: int) -> list[QuerySet]:
-    """The first ``limit`` upcoming shifts and the first ``limit`` upcoming meetings, soonest
-    first, as agenda rows; each row has the number of its kind (``total``, a window count).
+def agenda_rows(scope: Scope, moment: Moment) -> dict[str, QuerySet]:
+    """The upcoming shifts and the upcoming meetings, soonest first, as agenda rows; each row has
+    the number of its kind (``total``, a window count).
     """
     total = Window(Count("pk"))
-    shifts = upcoming_shifts(scope, moment).values(
-        kind=Value("shift"),
-        item=F("pk"),
-        when=F("starts_at"),
-        ends=F("ends_at"),
-        item_state=F("state"),
-        reference=F("case__reference"),
-        place=F("business__name"),
-        item_format=Value(""),
-        total=total,
-    )
-    meetings = upcoming_meetings(scope, moment).values(
-        kind=Value("meeting"),
-        item=F("pk"),
-        when=F("scheduled_at"),
-        ends=F("scheduled_at"),
-        item_state=F("state"),
-        reference=F("case__reference"),
-        place=Value(""),
-        item_format=F("format"),
-        total=total,
-    )
-    return [shifts[:limit], meetings[:limit]]
+    return {
+        "shift": upcoming_shifts(scope, moment).values(
+            item=F("pk"),
+            when=F("starts_at"),
+            ends=F("ends_at"),
+            item_state=F("state"),
+            reference=F("case__reference"),
+            place=F("business__name"),
+            total=total,
+        ),
+        "meeting": upcoming_meetings(scope, moment).values(
+            item=F("pk"),
+            when=F("scheduled_at"),
+            ends=F("scheduled_at"),
+            item_state=F("state"),
+            reference=F("case__reference"),
+            item_format=F("format"),
+            total=total,
+        ),
+    }
 
 
 def agenda(scope: Scope, moment: Moment, *, limit: int) -> tuple[list["AgendaItem"], dict[str, int]]:
     """The next ``limit`` shifts and meetings of the coming days, soonest first, and how many
-    shifts and meetings there are (``shift`` and ``meeting``), in one query.
+    shifts and meetings there are (``shift`` and ``meeting``).
+
+    A query a kind, each reading its first ``limit`` rows in its own order: SQLite allows no
+    ORDER BY or LIMIT inside a UNION, so the ORM cannot read both in one.
     """
-    rows = prepared(f"agenda:{limit}", scope, lambda: union_all(agenda_rows(scope, moment, limit=limit))).rows(
-        scope.params() | moment.params()
-    )
-    totals = {"shift": 0, "meeting": 0}
-    for row in rows:
-        totals[row["kind"]] = capped.figure(min(row.pop("total"), capped.CAP + 1), capped.CAP)
     labels = DateLabels()
-    rows.sort(key=lambda row: (row["when"], row["kind"], row["item"]))
-    items = [
-        AgendaItem(
-            **row,
-            when_label=labels.moment(row["when"]),
-            ends_label=labels.time(row["ends"]),
-        )
-        for row in rows[:limit]
-    ]
-    return items, totals
+    items, totals = [], {}
+    for kind, queryset in agenda_rows(scope, moment).items():
+        rows = list(queryset[:limit])
+        totals[kind] = capped.figure(min(rows[0]["total"] if rows else 0, capped.CAP + 1), capped.CAP)
+        for row in rows:
+            del row["total"]
+            items.append(
+                AgendaItem(kind=kind, **row, when_label=labels.moment(row["when"]), ends_label=labels.time(row["ends"]))
+            )
+    items.sort(key=lambda item: (item.when, item.kind, item.item))
+    return items[:limit], totals
 
 
 @dataclass(frozen=True)
@@ -650,10 +398,10 @@ class AgendaItem:
     ends: datetime
     item_state: str
     reference: str
-    place: str
-    item_format: str
     when_label: str  # as the page writes them
     ends_label: str
+    place: str = ""  # a shift's
+    item_format: str = ""  # a meeting's
 
     @property
     def is_shift(self) -> bool:
@@ -762,16 +510,10 @@ def action_tiles(scope: Scope, moment: Moment, *, counts: dict[str, int]) -> lis
     Each tile is one query: its first few items and how many there are. The failed reminders,
     which pile up over the years, are counted up to the cap with the ``figures`` (``counts``).
     """
-    values = scope.params() | moment.params()
-    labels = DateLabels()
+    labels, rows = DateLabels(), tile_rows(scope, moment)
     tiles = []
     for key, title, hint in TILES:
-        query = prepared(
-            f"tile:{key}:{ITEMS_PER_TILE}",
-            scope,
-            lambda key=key: compiled(tile_rows(scope, moment)[key][:ITEMS_PER_TILE]),
-        )
-        items = query.rows(values)
+        items = list(rows[key][:ITEMS_PER_TILE])
         if key == "reminders":
             items, count = [_reminder_item(row) for row in items], counts["reminders"]
         else:
