@@ -31,7 +31,7 @@ from django.utils import timezone
 from cases.models import Case, CaseEvent
 from reconciliation.models import CheckIn, MeetingFormat, RestorativeMeeting, RoleSwapShift
 
-from .dashboard import Scope
+from .dashboard.scope import Scope
 
 SECONDS_PER_DAY = 86400
 DEFAULT_MONTHS = 12

@@ -1,134 +1,24 @@
-"""Reads for the dashboard: what a caseworker (or, across everyone, a supervisor) acts on today.
-
-Every figure is counted by the database and every list is one query with the joins it shows (the
-agenda, one a kind), so the number of queries stays the same whatever the number of cases. Where
-a list is bounded by the open cases (a "needs action" tile, the agenda), one query reads its
-first rows and how many there are (a window count); what grows with the years (completed cases,
-failed reminders, check-ins never recorded) is counted with the pipeline in one query
-(``figures``), and stops at ``counts.CAP`` ("1,000+"). Counts of the work in progress are exact.
-Each list is read through an index in its own order, and only the columns the page shows are
-read (``values()``).
-
-A ``Scope`` says whose cases are counted: one caseworker's, or everybody's; a ``Moment`` what
-"now", "quiet" and "the coming days" are.
+"""The dashboard's figures (open cases by step, cases by status, what piles up) and its "needs
+action today" tiles, with what each tile reads.
 """
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, QuerySet, Subquery, Window
-from django.http import Http404
-from django.utils import formats, timezone
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Window
+from django.utils import timezone
 
 from cases import counts as capped
-from cases.models import CalendarFeed, Case, Incident, Participant
-from cases.roles import is_caseworker, is_supervisor
-from cases.selectors import staff_who_can_hold_cases
+from cases.models import Case, Incident, Participant
 from notifications.models import Reminder
-from reconciliation.models import (
-    CheckIn,
-    MeetingFormat,
-    PlanSignoff,
-    ReconciliationPlan,
-    Reflection,
-    RestorativeMeeting,
-    RoleSwapShift,
-    SafetyApproval,
-)
+from reconciliation.models import PlanSignoff, ReconciliationPlan, Reflection, RoleSwapShift, SafetyApproval
 
-User = get_user_model()
+from .agenda import checkins_due
+from .scope import QUIET_DAYS, DateLabels, Moment, Scope
 
-QUIET_DAYS = 14
-UPCOMING_DAYS = 7
 ITEMS_PER_TILE = 6
-
-# Shifts that still hold their slot and have not happened yet.
-UPCOMING_SHIFT_STATES = (
-    RoleSwapShift.State.PROPOSED,
-    RoleSwapShift.State.CONFIRMED,
-    RoleSwapShift.State.COUNTER_PROPOSED,
-)
 WAITING_SHIFT_STATES = (RoleSwapShift.State.PROPOSED, RoleSwapShift.State.COUNTER_PROPOSED)
 # Labels by value (translated when shown): a dict is cheaper to ask than the choices' enum.
-SHIFT_STATES = dict(RoleSwapShift.State.choices)
-MEETING_STATES = dict(RestorativeMeeting.State.choices)
-MEETING_FORMATS = dict(MeetingFormat.choices)
 REMINDER_KINDS = dict(Reminder.Kind.choices)
-
-
-# ---------------------------------------------------------------- whose cases, and when
-
-
-@dataclass(frozen=True)
-class Scope:
-    """Whose cases are counted: one caseworker's (``caseworker_id``), or everybody's (None)."""
-
-    caseworker_id: int | None
-
-    def cases(self) -> QuerySet[Case]:
-        return self.filter(Case.objects.all(), path="")
-
-    def filter(self, queryset: QuerySet, path: str = "case") -> QuerySet:
-        """``queryset`` narrowed to the scope; ``path`` leads from its model to the case."""
-        if self.caseworker_id is None:
-            return queryset
-        return queryset.filter(**{f"{path}{'__' if path else ''}caseworker_id": self.caseworker_id})
-
-
-def scope_for(user: AbstractBaseUser | AnonymousUser, *, caseworker: AbstractBaseUser | None = None) -> Scope:
-    """A caseworker sees their own cases; a supervisor everyone's, or one caseworker's if chosen."""
-    if is_supervisor(user):
-        return Scope(caseworker.pk if caseworker is not None else None)
-    if is_caseworker(user):
-        return Scope(user.pk)
-    raise Http404("Not found.")
-
-
-@dataclass(frozen=True)
-class Moment:
-    """The dashboard's point in time: when "quiet" starts and the coming days end."""
-
-    now: datetime
-    today: date
-
-    @property
-    def quiet_since(self) -> datetime:
-        return self.now - timedelta(days=QUIET_DAYS)
-
-    @property
-    def week_ahead(self) -> datetime:
-        return self.now + timedelta(days=UPCOMING_DAYS)
-
-    @property
-    def checkins_until(self) -> date:
-        return self.today + timedelta(days=UPCOMING_DAYS)
-
-
-class DateLabels:
-    """Dates and times as the template's ``date`` filter writes them (current language and time
-    zone), each day written once: the agenda and the check-ins come back to the same few days.
-    """
-
-    def __init__(self) -> None:
-        self._days: dict[tuple[date, str], str] = {}
-
-    def day(self, value: date, date_format: str) -> str:
-        """``value|date:date_format`` for a format of the day only ("M j")."""
-        if (value, date_format) not in self._days:
-            self._days[value, date_format] = formats.date_format(value, date_format)
-        return self._days[value, date_format]
-
-    def moment(self, value: datetime) -> str:
-        """``value|date:"D M j, H:i"``."""
-        local = timezone.localtime(value)
-        return f"{self.day(local.date(), 'D M j')}, {local:%H:%M}"
-
-    @staticmethod
-    def time(value: datetime) -> str:
-        """``value|date:"H:i"``."""
-        return f"{timezone.localtime(value):%H:%M}"
 
 
 # ---------------------------------------------------------------- the figures, in one query
@@ -249,171 +139,6 @@ def quiet_cases(scope: Scope, moment: Moment) -> QuerySet[Case]:
         .filter(status=Case.Status.OPEN, last_activity_at__lt=moment.quiet_since)
         .order_by("last_activity_at", "pk")
     )
-
-
-# ---------------------------------------------------------------- the coming days
-
-
-def upcoming_shifts(scope: Scope, moment: Moment) -> QuerySet[RoleSwapShift]:
-    """Shifts starting in the next ``UPCOMING_DAYS`` days that have not been declined or cancelled."""
-    return (
-        scope.filter(RoleSwapShift.objects.all())
-        .filter(
-            state__in=UPCOMING_SHIFT_STATES,
-            case__status=Case.Status.OPEN,
-            starts_at__gte=moment.now,
-            starts_at__lt=moment.week_ahead,
-        )
-        .order_by("starts_at", "pk")
-    )
-
-
-def upcoming_meetings(scope: Scope, moment: Moment) -> QuerySet[RestorativeMeeting]:
-    """Restorative meetings scheduled in the next ``UPCOMING_DAYS`` days."""
-    return (
-        scope.filter(RestorativeMeeting.objects.all())
-        .filter(
-            state=RestorativeMeeting.State.SCHEDULED,
-            case__status=Case.Status.OPEN,
-            scheduled_at__gte=moment.now,
-            scheduled_at__lt=moment.week_ahead,
-        )
-        .order_by("scheduled_at", "pk")
-    )
-
-
-def checkins_due(scope: Scope, moment: Moment) -> QuerySet[CheckIn]:
-    """Check-ins not yet recorded that are overdue or due in the next ``UPCOMING_DAYS`` days."""
-    return (
-        scope.filter(CheckIn.objects.all())
-        .filter(state=CheckIn.State.DUE, due_on__lte=moment.checkins_until)
-        .exclude(case__status=Case.Status.WITHDRAWN)
-        .order_by("due_on", "pk")
-    )
-
-
-def checkins_list(scope: Scope, moment: Moment, *, limit: int) -> list[dict]:
-    """The first ``limit`` check-ins due, the most overdue first: reference, days after, due date
-    (and as the page writes it) and whether it is overdue.
-    """
-    rows = checkins_due(scope, moment).values("days_after", "due_on", reference=F("case__reference"))[:limit]
-    labels = DateLabels()
-    return [
-        {**row, "due_label": labels.day(row["due_on"], "M j"), "overdue": row["due_on"] < moment.today} for row in rows
-    ]
-
-
-# ---------------------------------------------------------------- supervisors: case loads
-
-
-def caseloads(moment: Moment) -> list[AbstractBaseUser]:
-    """Every active caseworker and supervisor, by username, with their calendar feed and their open
-    cases at each step (``step_1`` …), ``open_cases``, ``paused_cases``, ``high_risk`` and ``quiet``,
-    in one query.
-
-    Only their open and paused cases are joined (through the status index): closed history does
-    not slow it down.
-    """
-    open_case = Q(held__status=Case.Status.OPEN)
-    per_step = {f"step_{step}": Count("held", filter=open_case & Q(held__step=step)) for step in Case.Step.values}
-    current = Q(assigned_cases__status__in=[Case.Status.OPEN, Case.Status.PAUSED])
-    return list(
-        User.objects.filter(pk__in=staff_who_can_hold_cases().values("pk"))
-        .select_related("calendar_feed")
-        .alias(held=FilteredRelation("assigned_cases", condition=current))
-        .annotate(
-            **per_step,
-            open_cases=Count("held", filter=open_case),
-            paused_cases=Count("held", filter=Q(held__status=Case.Status.PAUSED)),
-            high_risk=Count("held", filter=open_case & Q(held__risk=Case.Risk.HIGH)),
-            quiet=Count("held", filter=open_case & Q(held__last_activity_at__lt=moment.quiet_since)),
-        )
-        .order_by("username")
-    )
-
-
-def calendar_feed(user: AbstractBaseUser) -> CalendarFeed | None:
-    """The user's calendar feed, if any (one query)."""
-    return CalendarFeed.objects.filter(user=user).first()
-
-
-# ---------------------------------------------------------------- the agenda
-
-
-def agenda_rows(scope: Scope, moment: Moment) -> dict[str, QuerySet]:
-    """The upcoming shifts and the upcoming meetings, soonest first, as agenda rows; each row has
-    the number of its kind (``total``, a window count).
-    """
-    total = Window(Count("pk"))
-    return {
-        "shift": upcoming_shifts(scope, moment).values(
-            item=F("pk"),
-            when=F("starts_at"),
-            ends=F("ends_at"),
-            item_state=F("state"),
-            reference=F("case__reference"),
-            place=F("business__name"),
-            total=total,
-        ),
-        "meeting": upcoming_meetings(scope, moment).values(
-            item=F("pk"),
-            when=F("scheduled_at"),
-            ends=F("scheduled_at"),
-            item_state=F("state"),
-            reference=F("case__reference"),
-            item_format=F("format"),
-            total=total,
-        ),
-    }
-
-
-def agenda(scope: Scope, moment: Moment, *, limit: int) -> tuple[list["AgendaItem"], dict[str, int]]:
-    """The next ``limit`` shifts and meetings of the coming days, soonest first, and how many
-    shifts and meetings there are (``shift`` and ``meeting``).
-
-    A query a kind, each reading its first ``limit`` rows in its own order: SQLite allows no
-    ORDER BY or LIMIT inside a UNION, so the ORM cannot read both in one.
-    """
-    labels = DateLabels()
-    items, totals = [], {}
-    for kind, queryset in agenda_rows(scope, moment).items():
-        rows = list(queryset[:limit])
-        totals[kind] = capped.figure(min(rows[0]["total"] if rows else 0, capped.CAP + 1), capped.CAP)
-        for row in rows:
-            del row["total"]
-            items.append(
-                AgendaItem(kind=kind, **row, when_label=labels.moment(row["when"]), ends_label=labels.time(row["ends"]))
-            )
-    items.sort(key=lambda item: (item.when, item.kind, item.item))
-    return items[:limit], totals
-
-
-@dataclass(frozen=True)
-class AgendaItem:
-    """A shift or a meeting on the agenda."""
-
-    kind: str
-    item: int
-    when: datetime
-    ends: datetime
-    item_state: str
-    reference: str
-    when_label: str  # as the page writes them
-    ends_label: str
-    place: str = ""  # a shift's
-    item_format: str = ""  # a meeting's
-
-    @property
-    def is_shift(self) -> bool:
-        return self.kind == "shift"
-
-    @property
-    def state_label(self) -> str:
-        return str((SHIFT_STATES if self.is_shift else MEETING_STATES)[self.item_state])
-
-    @property
-    def format_label(self) -> str:
-        return str(MEETING_FORMATS[self.item_format]).lower() if self.item_format else ""
 
 
 # ---------------------------------------------------------------- the tiles
