@@ -28,6 +28,7 @@ from reconciliation.models import (
     SafetyApproval,
     StepSkip,
 )
+from reconciliation.registry import REGISTRY
 
 # Rows fetched from the database at a time, and written out at a time: the first rows of the
 # file leave within milliseconds, and memory stays flat however many cases there are.
@@ -102,7 +103,7 @@ def _labels(choices) -> dict:
 
 def case_list_rows(cases: QuerySet[Case]) -> Iterator[list]:
     """Rows of the case list CSV for ``cases`` (a ``selectors.case_list`` queryset, filtered), in its order."""
-    steps, statuses, risks = _labels(Case.Step.choices), _labels(Case.Status.choices), _labels(Case.Risk.choices)
+    steps, statuses, risks = _labels(REGISTRY.choices()), _labels(Case.Status.choices), _labels(Case.Risk.choices)
     zone = timezone.get_current_timezone()
     rows = cases.values_list(
         "reference",
@@ -175,7 +176,7 @@ def research_header() -> list[str]:
         "withdrawn_month",
         "closed_month",
         "days_to_complete",
-        *[f"days_step_{step}" for step in Case.Step.values],
+        *[f"days_step_{step.number}" for step in REGISTRY],
         "steps_skipped",
         "agents",
         "agents_consented",
@@ -213,7 +214,7 @@ def research_rows(cases: QuerySet[Case]) -> Iterator[list]:
             .order_by("created_at")
             .values("created_at")[:1]
         )
-        for step in Case.Step.values[1:]
+        for step in [step.number for step in REGISTRY][1:]
     }
     checkins = {
         f"checkin_{days}": Subquery(CheckIn.objects.filter(case=case, days_after=days).values("state")[:1])

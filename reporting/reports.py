@@ -30,8 +30,9 @@ from django.utils import timezone
 
 from cases.models import Case, CaseEvent
 from reconciliation.models import CheckIn, MeetingFormat, RestorativeMeeting, RoleSwapShift
+from reconciliation.registry import REGISTRY
 
-from .dashboard import Scope
+from .dashboard.scope import Scope
 
 SECONDS_PER_DAY = 86400
 DEFAULT_MONTHS = 12
@@ -228,7 +229,7 @@ def median_days_per_step(scope: Scope, period: Period) -> list[dict]:
     """For each step: the median number of days it took, and over how many cases."""
     medians = median_by(step_durations(scope, period), value="seconds", group="step")
     rows = []
-    for step, label in Case.Step.choices:
+    for step, label in REGISTRY.choices():
         median, count = medians.get(step, (None, 0))
         rows.append(
             {
@@ -261,7 +262,9 @@ def withdrawals(scope: Scope, period: Period, *, reasons: int = 10) -> dict:
     )
     return {
         "total": sum(by_step.values()),
-        "by_step": [{"step": step, "label": label, "count": by_step.get(step, 0)} for step, label in Case.Step.choices],
+        "by_step": [
+            {"step": step, "label": label, "count": by_step.get(step, 0)} for step, label in REGISTRY.choices()
+        ],
         "reasons": [{"reason": row["reason"] or "(closed since; see the case)", "count": row["count"]} for row in top],
     }
 

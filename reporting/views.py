@@ -14,6 +14,7 @@ from cases import selectors
 from cases.filters import CaseFilter
 from cases.models import CalendarFeed, Case
 from cases.roles import is_supervisor, staff_only
+from reconciliation.registry import REGISTRY
 
 from . import calendar_feed, dashboard, exports, reports
 from .forms import DashboardFilterForm, ReportFilterForm
@@ -42,7 +43,7 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
             "count": counts[f"step_{step}"],
             "url": f"{case_list}?{urlencode({'status': Case.Status.OPEN, 'step': step, **narrow})}",
         }
-        for step, label in Case.Step.choices
+        for step, label in REGISTRY.choices()
     ]
     statuses = [
         {"label": label, "count": counts[status], "url": f"{case_list}?{urlencode({'status': status, **narrow})}"}

@@ -1,0 +1,88 @@
+"""Whose cases the dashboard reads (a ``Scope``), at what moment (a ``Moment``), and how it
+writes the moments it shows (``DateLabels``). The reports and the research export read through
+the same ``Scope``.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import formats, timezone
+
+from cases.models import Case
+from cases.roles import is_caseworker, is_supervisor
+
+QUIET_DAYS = 14
+UPCOMING_DAYS = 7
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose cases are counted: one caseworker's (``caseworker_id``), or everybody's (None)."""
+
+    caseworker_id: int | None
+
+    def cases(self) -> QuerySet[Case]:
+        return self.filter(Case.objects.all(), path="")
+
+    def filter(self, queryset: QuerySet, path: str = "case") -> QuerySet:
+        """``queryset`` narrowed to the scope; ``path`` leads from its model to the case."""
+        if self.caseworker_id is None:
+            return queryset
+        return queryset.filter(**{f"{path}{'__' if path else ''}caseworker_id": self.caseworker_id})
+
+
+def scope_for(user: AbstractBaseUser | AnonymousUser, *, caseworker: AbstractBaseUser | None = None) -> Scope:
+    """A caseworker sees their own cases; a supervisor everyone's, or one caseworker's if chosen."""
+    if is_supervisor(user):
+        return Scope(caseworker.pk if caseworker is not None else None)
+    if is_caseworker(user):
+        return Scope(user.pk)
+    raise Http404("Not found.")
+
+
+@dataclass(frozen=True)
+class Moment:
+    """The dashboard's point in time: when "quiet" starts and the coming days end."""
+
+    now: datetime
+    today: date
+
+    @property
+    def quiet_since(self) -> datetime:
+        return self.now - timedelta(days=QUIET_DAYS)
+
+    @property
+    def week_ahead(self) -> datetime:
+        return self.now + timedelta(days=UPCOMING_DAYS)
+
+    @property
+    def checkins_until(self) -> date:
+        return self.today + timedelta(days=UPCOMING_DAYS)
+
+
+class DateLabels:
+    """Dates and times as the template's ``date`` filter writes them (current language and time
+    zone), each day written once: the agenda and the check-ins come back to the same few days.
+    """
+
+    def __init__(self) -> None:
+        self._days: dict[tuple[date, str], str] = {}
+
+    def day(self, value: date, date_format: str) -> str:
+        """``value|date:date_format`` for a format of the day only ("M j")."""
+        if (value, date_format) not in self._days:
+            self._days[value, date_format] = formats.date_format(value, date_format)
+        return self._days[value, date_format]
+
+    def moment(self, value: datetime) -> str:
+        """``value|date:"D M j, H:i"``."""
+        local = timezone.localtime(value)
+        return f"{self.day(local.date(), 'D M j')}, {local:%H:%M}"
+
+    @staticmethod
+    def time(value: datetime) -> str:
+        """``value|date:"H:i"``."""
+        return f"{timezone.localtime(value):%H:%M}"
