@@ -104,5 +104,7 @@ def write_readme_figures(results: dict, text: str) -> None:
     if start not in readme or end not in readme:
         return
     when = results["generated_at"][:10]
+    if results.get("targets_rechecked_at"):
+        when += f" (its targets checked again on {results['targets_rechecked_at'][:10]}: bench/run.py --recheck)"
     block = f"{start}\nLatest run, {when}:\n\n```text\n{text}\n```\n{end}"
     README.write_text(readme[: readme.index(start)] + block + readme[readme.index(end) + len(end) :])

@@ -379,6 +379,7 @@ def recheck(path: Path) -> None:
     """Check the targets again on an earlier run's results (after the targets changed); measure nothing."""
     results = json.loads(path.read_text())
     results["targets"] = targets.check(results)
+    results["targets_rechecked_at"] = datetime.now(UTC).isoformat(timespec="seconds")
     text = report.table(results)
     path.write_text(json.dumps(results, indent=2) + "\n")
     if path == RESULTS:
