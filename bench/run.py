@@ -4,10 +4,14 @@ For each size it runs, in order: ``seed_demo --cases N`` (timed), then in a fres
 page latencies, query counts and one reminder dispatch pass (``bench/measure.py``), then the
 CSV export of every row in a process of its own for its peak memory (``bench/export_memory.py``),
 then the load runs with wrk against gunicorn on 127.0.0.1. Results go to ``bench/results.json``
-and a table on stdout; the figures block of ``bench/README.md`` is rewritten with them.
+and a table on stdout (``bench/report.py``), ending with each target of ``bench/targets.py``,
+its measured value and whether it was met; the figures block of ``bench/README.md`` is
+rewritten with them. ``--recheck`` measures nothing: it checks the targets again on an earlier
+run's results and prints its table.
 
-The database is PostgreSQL when one is reachable (a database of its own, ``compassion_bench``,
-created and dropped here; never the one DATABASE_URL names), else SQLite in a temporary folder.
+The database is PostgreSQL when one is reachable (a database of its own, ``compassion_bench``
+or ``--database``, created and dropped here; never the one DATABASE_URL names), else SQLite in
+a temporary folder.
 """
 
 import argparse
@@ -29,16 +33,16 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # run as a script (make bench): the bench package beside it
+
+from bench import report, targets  # noqa: E402
+
 BIN = Path(sys.executable).parent
 RESULTS = ROOT / "bench" / "results.json"
-README = ROOT / "bench" / "README.md"
-DEFAULT_POSTGRES = "postgres://postgres@127.0.0.1:5432/compassion_bench"
+DEFAULT_POSTGRES = "postgres://postgres@127.0.0.1:5432/postgres"
 BENCH_DATABASE = "compassion_bench"
 # Cases a day, as a national program takes them in: 100,000 cases are some nine years of history.
 PER_DAY = 30
-PAGES = ["login", "dashboard", "case_list", "case_search", "case_detail", "portal", "export_csv"]
-# The targets of the benchmarks issue, checked at the largest size.
-MAX_RATIO, MAX_QUERIES, MIN_DISPATCH_SHARE, MAX_EXPORT_MB, MAX_SEED_S, MAX_TOTAL_S = 5, 15, 0.5, 100, 180, 1200
 
 
 def say(message: str) -> None:
@@ -67,20 +71,24 @@ def _postgres(url: str, database: str = "postgres"):
     )
 
 
-def choose_database(workdir: Path) -> tuple[str, str]:
-    """("postgresql" or "sqlite", the URL the benchmark uses), and why, printed."""
+def _name(url: str) -> str:
+    return urlsplit(url).path.lstrip("/")
+
+
+def choose_database(workdir: Path, name: str) -> tuple[str, str]:
+    """("postgresql" or "sqlite", the URL the benchmark uses: database ``name``), and why, printed."""
     configured = os.environ.get("DATABASE_URL", "")
     if configured.startswith("sqlite"):
         say("DATABASE_URL points at SQLite: the benchmark runs on SQLite, in a temporary folder.")
         return "sqlite", f"sqlite:///{workdir / 'bench.sqlite3'}"
-    url = _with_name(configured, BENCH_DATABASE) if configured.startswith("postgres") else DEFAULT_POSTGRES
+    url = _with_name(configured if configured.startswith("postgres") else DEFAULT_POSTGRES, name)
     try:
         _postgres(url).close()
     except Exception as error:  # noqa: BLE001 - any failure to connect means "not reachable"
         reason = (str(error).strip().splitlines() or [type(error).__name__])[0]
         say(f"PostgreSQL is not reachable ({reason}): the benchmark runs on SQLite, less realistic.")
         return "sqlite", f"sqlite:///{workdir / 'bench.sqlite3'}"
-    say(f"PostgreSQL is reachable: the benchmark runs on it, in a database of its own ({BENCH_DATABASE}).")
+    say(f"PostgreSQL is reachable: the benchmark runs on it, in a database of its own ({name}).")
     return "postgresql", url
 
 
@@ -91,8 +99,8 @@ def recreate_database(kind: str, url: str) -> None:
     connection = _postgres(url)
     connection.autocommit = True
     with connection.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}" WITH (FORCE)')
-        cursor.execute(f'CREATE DATABASE "{BENCH_DATABASE}"')
+        cursor.execute(f'DROP DATABASE IF EXISTS "{_name(url)}" WITH (FORCE)')
+        cursor.execute(f'CREATE DATABASE "{_name(url)}"')
     connection.close()
 
 
@@ -102,14 +110,14 @@ def drop_database(kind: str, url: str) -> None:
             connection = _postgres(url)
             connection.autocommit = True
             with connection.cursor() as cursor:
-                cursor.execute(f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}" WITH (FORCE)')
+                cursor.execute(f'DROP DATABASE IF EXISTS "{_name(url)}" WITH (FORCE)')
             connection.close()
 
 
 def analyze(kind: str, url: str) -> None:
     """What autovacuum does after a bulk load in production: statistics and the visibility map."""
     if kind == "postgresql":
-        connection = _postgres(url, BENCH_DATABASE)
+        connection = _postgres(url, _name(url))
         connection.autocommit = True
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")
@@ -127,7 +135,7 @@ def database_version(kind: str, url: str) -> str:
         import sqlite3
 
         return f"SQLite {sqlite3.sqlite_version}"
-    connection = _postgres(url, BENCH_DATABASE)
+    connection = _postgres(url, _name(url))
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
         version = cursor.fetchone()[0]
@@ -329,7 +337,7 @@ def measure_size(cases: int, kind: str, url: str, workdir: Path, args, seed_tota
         "floor_median_ms": floor["median_ms"],
         "floor_queries": floor["queries"],
         "staff_floor": staff_floor,
-        "pages": {name: pages[name] for name in PAGES},
+        "pages": {name: pages[name] for name in targets.PAGES},
         "case_detail_events": measured["case_detail_events"],
         "dispatch_per_s": dispatch["dispatch_per_s"],
         "dispatch": dispatch,
@@ -339,129 +347,7 @@ def measure_size(cases: int, kind: str, url: str, workdir: Path, args, seed_tota
     }
 
 
-# ---------------------------------------------------------------- the verdict and the table
-
-
-def targets(results: dict) -> dict:
-    """The issue's targets, at the largest size (on PostgreSQL), each with its value and whether it holds."""
-    sizes = results["sizes"]
-    small, large = sizes[min(sizes, key=int)], sizes[max(sizes, key=int)]
-    out: dict[str, dict] = {}
-    for name in PAGES:
-        page, first = large["pages"][name], small["pages"][name]
-        out[f"{name}_p95_within_{MAX_RATIO}x_floor"] = {
-            "value": page["ratio_to_floor"],
-            "holds": page["ratio_to_floor"] <= MAX_RATIO,
-        }
-        out[f"{name}_queries_flat_and_at_most_{MAX_QUERIES}"] = {
-            "value": [first["queries"], page["queries"]],
-            "holds": first["queries"] == page["queries"] <= MAX_QUERIES,
-        }
-    dispatch = large["dispatch"]
-    out["dispatch_at_least_half_a_plain_send_mail_loop"] = {
-        "value": dispatch["dispatch_vs_plain"],
-        "holds": dispatch["dispatch_vs_plain"] >= MIN_DISPATCH_SHARE,
-    }
-    out[f"export_peak_under_{MAX_EXPORT_MB}_mb"] = {
-        "value": large["export_peak_mb"],
-        "holds": large["export_peak_mb"] < MAX_EXPORT_MB,
-    }
-    out[f"seed_{int(max(sizes, key=int)):,}_cases_under_{MAX_SEED_S}_s".replace(",", "_")] = {
-        "value": large["seed_total_s"],
-        "holds": large["seed_total_s"] < MAX_SEED_S,
-    }
-    if large["wrk"].get("available"):
-        errors = large["wrk"]["case_list"]["errors"] + large["wrk"]["portal"]["errors"]
-        out["no_errors_under_load"] = {"value": errors, "holds": errors == 0}
-    else:
-        out["no_errors_under_load"] = {"value": None, "holds": None}
-    if results.get("total_s") is not None:
-        out[f"make_bench_under_{MAX_TOTAL_S // 60}_minutes"] = {
-            "value": results["total_s"],
-            "holds": results["total_s"] < MAX_TOTAL_S,
-        }
-    return out
-
-
-def table(results: dict) -> str:
-    sizes = sorted(results["sizes"], key=int)
-    machine = results["machine"]
-    lines = [
-        f"Database: {results['database_version']}   Machine: {machine['summary']}",
-        f"Load average (1, 5, 15 min) at the start: {machine.get('load_average_at_start')}, "
-        f"at the end: {machine.get('load_average_at_end')}",
-        "",
-    ]
-    cell = "{:>8} {:>8} {:>4} {:>7}"
-    lines.append(f"{'':<12}" + "".join(f" | {f'{int(n):,} cases':^30}" for n in sizes))
-    lines.append(f"{'ms':<12}" + " | ".join(["", *[cell.format("median", "p95", "q", "x floor") for _ in sizes]]))
-
-    def row(label: str, figures) -> None:
-        lines.append(f"{label:<12}" + " | ".join(["", *[cell.format(*figures(results["sizes"][n])) for n in sizes]]))
-
-    row("floor", lambda r: (f"{r['floor_median_ms']:.2f}", f"{r['floor_ms']:.2f}", r["floor_queries"], "1.00"))
-    row(
-        "staff floor",
-        lambda r: (
-            f"{r['staff_floor']['median_ms']:.2f}",
-            f"{r['staff_floor']['p95_ms']:.2f}",
-            r["staff_floor"]["queries"],
-            f"{r['staff_floor']['ratio_to_floor']:.2f}",
-        ),
-    )
-    for name in PAGES:
-        row(
-            name,
-            lambda r, name=name: (
-                f"{r['pages'][name]['median_ms']:.2f}",
-                f"{r['pages'][name]['p95_ms']:.2f}",
-                r["pages"][name]["queries"],
-                f"{r['pages'][name]['ratio_to_floor']:.2f}",
-            ),
-        )
-    lines.append("")
-    for label, value in [
-        (
-            "The data: open cases, timeline events, reminders",
-            lambda r: (
-                f"{r['data']['open_cases']:,} open, {r['data']['timeline_events']:,} events, "
-                f"{r['data']['reminders']:,} reminders"
-            ),
-        ),
-        ("Seeding, s (this size / in all)", lambda r: f"{r['seed_s']} / {r['seed_total_s']}"),
-        (
-            "Reminder dispatch, 1,000 due: reminders/s (plain send_mail loop/s, ratio)",
-            lambda r: (
-                f"{r['dispatch_per_s']} ({r['dispatch']['plain_send_mail_per_s']}, "
-                f"{r['dispatch']['dispatch_vs_plain']})"
-            ),
-        ),
-        (
-            "CSV export of all rows: time, peak memory of the process",
-            lambda r: f"{r['export']['rows']:,} rows in {r['export']['seconds']} s, {r['export_peak_mb']} MB",
-        ),
-        ("wrk, case list: requests/s, p99, errors", lambda r: _wrk_cell(r, "case_list")),
-        ("wrk, portal page: requests/s, p99, errors", lambda r: _wrk_cell(r, "portal")),
-    ]:
-        lines.append(label)
-        for n in sizes:
-            lines.append(f"  {int(n):>9,} cases: {value(results['sizes'][n])}")
-    lines.append("")
-    lines.append("Targets (at the largest size):")
-    for name, verdict in results["targets"].items():
-        mark = {True: "holds", False: "MISSED", None: "not measured"}[verdict["holds"]]
-        lines.append(f"  {mark:<12} {name}: {verdict['value']}")
-    if results.get("total_s") is not None:
-        lines.append(f"\nmake bench took {results['total_s'] / 60:.1f} minutes.")
-    return "\n".join(lines)
-
-
-def _wrk_cell(result: dict, name: str) -> str:
-    load = result["wrk"]
-    if not load.get("available"):
-        return "not measured (" + load.get("reason", "") + ")"
-    figures = load[name]
-    return f"{figures['requests_per_s']:.0f} req/s, p99 {figures['p99_ms']} ms, {figures['errors']} errors"
+# ---------------------------------------------------------------- the machine
 
 
 def machine() -> dict:
@@ -486,20 +372,19 @@ def machine() -> dict:
     }
 
 
-def write_readme_figures(results: dict, text: str) -> None:
-    """Replace the figures block of bench/README.md with this run's table."""
-    if not README.exists():
-        return
-    readme = README.read_text()
-    start, end = "<!-- figures: written by bench/run.py -->", "<!-- /figures -->"
-    if start not in readme or end not in readme:
-        return
-    when = results["generated_at"][:10]
-    block = f"{start}\nLatest run, {when}:\n\n```text\n{text}\n```\n{end}"
-    README.write_text(readme[: readme.index(start)] + block + readme[readme.index(end) + len(end) :])
-
-
 # ---------------------------------------------------------------- main
+
+
+def recheck(path: Path) -> None:
+    """Check the targets again on an earlier run's results (after the targets changed); measure nothing."""
+    results = json.loads(path.read_text())
+    results["targets"] = targets.check(results)
+    results["targets_rechecked_at"] = datetime.now(UTC).isoformat(timespec="seconds")
+    text = report.table(results)
+    path.write_text(json.dumps(results, indent=2) + "\n")
+    if path == RESULTS:
+        report.write_readme_figures(results, text)
+    print(text)
 
 
 def main() -> None:
@@ -510,14 +395,29 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=16, help="wrk's open connections")
     parser.add_argument("--threads", type=int, default=2, help="wrk's threads")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
+    parser.add_argument(
+        "--database",
+        default=BENCH_DATABASE,
+        help=f"name of the PostgreSQL database created, used and dropped (default: {BENCH_DATABASE})",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the benchmark database at the end")
-    parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--out", type=Path, default=RESULTS, help="the results file (default: bench/results.json)")
+    parser.add_argument(
+        "--recheck",
+        action="store_true",
+        help="measure nothing: check the targets again on the results in --out and print their table",
+    )
     args = parser.parse_args()
+    if args.recheck:
+        recheck(args.out)
+        return
+    if args.database == _name(os.environ.get("DATABASE_URL", "")):
+        parser.error(f"--database {args.database} is the database DATABASE_URL names; the benchmark drops its own.")
     sizes = sorted(int(size) for size in args.sizes.split(","))
 
     started = time.monotonic()
     workdir = Path(tempfile.mkdtemp(prefix="compassion-bench-"))
-    kind, url = choose_database(workdir)
+    kind, url = choose_database(workdir, args.database)
     results: dict = {
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "database": kind,
@@ -548,11 +448,11 @@ def main() -> None:
     results["total_s"] = round(time.monotonic() - started, 1)
     # Other work on the machine shows in the p95s and the load runs: say how busy it was.
     results["machine"]["load_average_at_end"] = [round(load, 2) for load in os.getloadavg()]
-    results["targets"] = targets(results)
-    text = table(results)
+    results["targets"] = targets.check(results)
+    text = report.table(results)
     args.out.write_text(json.dumps(results, indent=2) + "\n")
     if args.out == RESULTS:
-        write_readme_figures(results, text)
+        report.write_readme_figures(results, text)
     print()
     print(text)
     print(f"\nResults: {args.out.relative_to(ROOT) if args.out.is_relative_to(ROOT) else args.out}")

@@ -17,7 +17,8 @@ def floor(request: HttpRequest) -> HttpResponse:
 def staff_floor(request: HttpRequest) -> HttpResponse:
     """The floor as a staff page: a logged-in caseworker, the app's layout around the same query and lines.
 
-    Not a target: it shows what any staff page pays before drawing its own content.
+    What any staff page pays before drawing its own content: the staff pages' targets are
+    measured against it (``bench/targets.py``).
     """
     return render(request, "bench/staff_floor.html", {"business": Business.objects.order_by("pk").first()})
 

@@ -5,16 +5,13 @@ caseworker who copies it); only its SHA-256 is stored, so a copy of the database
 nothing.
 """
 
-import functools
 import hashlib
 import secrets
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import ImproperlyConfigured
-from django.db import connection, transaction
-from django.db.models import Field
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -64,55 +61,12 @@ def link_issue(
 def link_for_email(*, participant: Participant, emailed_at: datetime) -> tuple[AccessLink, str]:
     """A personal link for one e-mail, issued at ``emailed_at`` and not saved yet; with its token.
 
-    The reminders' dispatcher saves it in the transaction that sends the e-mail and records it
-    (``save()``, or ``link_insert_sql`` on PostgreSQL), so that it goes away with that
+    The reminders' dispatcher saves it (``save()``, which writes its history row) in the
+    transaction that sends the e-mail and records it, so that it goes away with that
     transaction when the e-mail does not go.
     """
     _check_issuable(participant)
     return _new_link(participant=participant, by=None, now=emailed_at, emailed_at=emailed_at)
-
-
-def link_insert_sql(link: AccessLink, *, history_date: datetime) -> tuple[str, list]:
-    """PostgreSQL: two common table expressions that save the unsaved ``link`` and its history row.
-
-    ``link`` inserts the link (``RETURNING *``), ``link_history`` its "+" history row as
-    ``save()`` writes it for the system (no user, no participant; the token's hash is not
-    copied). For the dispatcher, which records an e-mail in one statement: ``WITH {sql}
-    <statement>``, where the statement reads the new link's id as ``(SELECT id FROM link)``.
-    """
-    sql, fields = _link_insert_sql()
-    return sql, [*(field.get_db_prep_save(getattr(link, field.attname), connection) for field in fields), history_date]
-
-
-@functools.cache
-def _link_insert_sql() -> tuple[str, list[Field]]:
-    fields = [field for field in AccessLink._meta.concrete_fields if not field.primary_key]
-    history = AccessLink.history.model
-    tracked = {field.name for field in history.tracked_fields}
-    history_columns, history_values = [], []
-    for field in history._meta.concrete_fields:
-        if field.primary_key:
-            continue
-        if field.name in tracked:
-            value = field.column  # the link's own column, of the same name
-        elif field.name == "history_date":
-            value = "%s"
-        elif field.name == "history_type":
-            value = "'+'"
-        elif field.null:
-            value = "NULL"  # the change reason, the user, the participant: none for the system
-        else:
-            raise ImproperlyConfigured(f"link_insert_sql does not know how to fill {history.__name__}.{field.name}.")
-        history_columns.append(field.column)
-        history_values.append(value)
-    # Table and column names from the models, values as parameters.
-    sql = (
-        f"link AS (INSERT INTO {AccessLink._meta.db_table} ({', '.join(field.column for field in fields)}) "  # noqa: S608
-        f"VALUES ({', '.join(['%s'] * len(fields))}) RETURNING *), "
-        f"link_history AS (INSERT INTO {history._meta.db_table} ({', '.join(history_columns)}) "
-        f"SELECT {', '.join(history_values)} FROM link)"
-    )
-    return sql, fields
 
 
 def _check_issuable(participant: Participant) -> None:

@@ -10,11 +10,12 @@ send_due_reminders`` runs one by hand. A pass:
    with ``SELECT … FOR UPDATE SKIP LOCKED`` and leases them (``claimed_until``, a little
    longer than a pass), so that other dispatchers leave them alone, then one query reads them
    with everything their e-mails show;
-3. sends each claimed reminder in a transaction of its own: its personal link is saved, the
-   reminder is marked sent (one statement, which also takes the row's lock and checks that
-   the claim still holds: still scheduled, not moved, not claimed by someone else since, its
-   case not paused), the e-mail is handed to the mail server, and the transaction commits.
-   If the claim no longer holds, nothing is sent. A failure is recorded on that reminder
+3. sends each claimed reminder in a transaction of its own: its personal link is saved (with
+   its audit history row), the reminder is marked sent (an ``UPDATE`` that takes the row's
+   lock and changes the row only if the claim still holds: still scheduled, not moved, not
+   claimed by someone else since, its case not paused), the e-mail is handed to the mail
+   server, and the transaction commits. If the claim no longer holds, nothing is sent and
+   the link goes with the rolled-back transaction. A failure is recorded on that reminder
    alone and tried again after ``REMINDER_BACKOFF_MINUTES``; after ``REMINDER_MAX_ATTEMPTS``
    it is failed, and the caseworker gets a notice. A recipient without an e-mail address
    fails at once. What a pass could not get to in time goes back (its lease is lifted).
@@ -28,20 +29,9 @@ copies carry the same Message-ID, derived from the reminder's id, so the second 
 recognisable. A process killed at any other moment sends nothing twice: a reminder it had
 claimed and not sent waits for the end of the lease, then goes once.
 
-On PostgreSQL, the commit of each e-mail does not wait for the disk (``SET LOCAL
-synchronous_commit TO OFF`` in its transaction, ``COMMIT_WITHOUT_WAITING_FOR_THE_DISK``):
-waiting for it added about half a millisecond to every e-mail on the benchmark's machine.
-This changes nothing when a worker dies: a commit it was told of is in the database server's
-hands. If the database server itself crashes (power loss, a killed postmaster), the commits
-of its last fraction of a second (at most three times ``wal_writer_delay``, 0.6 s by
-default) can be lost: the e-mails they recorded are scheduled again after the restart and a
-later pass sends them again, with the same Message-ID and, for participants, a new personal
-link (the first copy's link was lost with its commit and no longer opens the portal). On
-SQLite (the embedded default, one worker) there is no row lock and every commit waits for
-the disk; the claims work the same.
+On SQLite (the embedded default, one worker) there is no row lock; the claims work the same.
 """
 
-import functools
 import logging
 import time
 from collections.abc import Callable, Iterable
@@ -50,11 +40,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from cases.links import link_insert_sql
 from cases.models import AccessLink, Case
 from cases.services import WorkflowError
 from reconciliation import workflow
@@ -251,28 +240,11 @@ def _deliver(reminder: Reminder) -> str | None:
     return SENT
 
 
-# On PostgreSQL, the transaction that records an e-mail commits without waiting for the disk
-# (see the module's docstring). Sent with the record's statement, in the same round trip.
-# ``SET LOCAL`` rather than once for the connection: it ends with the transaction, also behind
-# a pooler such as PgBouncer that hands the connection to someone else next.
-COMMIT_WITHOUT_WAITING_FOR_THE_DISK = "SET LOCAL synchronous_commit TO OFF; "
-
-
 def _record_sent(reminder: Reminder, link: AccessLink | None, sent_at: datetime) -> bool:
     """Save the e-mail's link and mark the reminder sent, if the claim still holds; False if it does not.
 
-    The caller rolls back on False (the link goes too). On PostgreSQL this is one statement,
-    ``_record_sent_sql``: the same three writes through the ORM (the link, its history row,
-    the reminder) took about three times as long, in Python, round trips and planning.
+    The caller rolls back on False, and the link (with its history row) goes too.
     """
-    if connection.vendor == "postgresql":
-        sql, params = _record_sent_sql(reminder, link, sent_at)
-        with connection.cursor() as cursor:
-            cursor.execute(COMMIT_WITHOUT_WAITING_FOR_THE_DISK + sql, params)
-            row = cursor.fetchone()  # the last statement's
-        if row is not None and link is not None:
-            link.pk = row[0]
-        return row is not None
     if link is not None:
         link.save()  # with its history row
     marked = _still_ours(reminder).update(
@@ -297,46 +269,6 @@ def _still_ours(reminder: Reminder) -> QuerySet[Reminder]:
     if reminder.kind in reminders.RULE_KINDS:
         rows = rows.exclude(Exists(Case.objects.filter(pk=OuterRef("case_id"), status__in=reminders.WAITING_STATUSES)))
     return rows
-
-
-def _record_sent_sql(reminder: Reminder, link: AccessLink | None, sent_at: datetime) -> tuple[str, list]:
-    """PostgreSQL: ``_record_sent`` in one statement, with the conditions of ``_still_ours``.
-
-    ``UPDATE … RETURNING`` returns a row only if the reminder was marked; the link and its
-    history row are inserted either way (common table expressions always run), and the
-    caller's rollback removes them when it was not.
-    """
-    link_sql, params = link_insert_sql(link, history_date=sent_at) if link is not None else ("", [])
-    params += [
-        Reminder.State.SENT.value,
-        sent_at,
-        reminder.attempts + 1,
-        reminder.pk,
-        Reminder.State.SCHEDULED.value,
-        reminder.next_attempt_at,
-        reminder.claimed_until,
-    ]
-    paused_check = reminder.kind in reminders.RULE_KINDS
-    if paused_check:
-        params += sorted(str(status) for status in reminders.WAITING_STATUSES)
-    return _mark_sent_sql(link_sql, paused_check=paused_check), params
-
-
-@functools.cache
-def _mark_sent_sql(link_sql: str, *, paused_check: bool) -> str:
-    """The statement's text: one for reminders with a link, one without, each with or without the pause check."""
-    # Table and column names come from the models; every value is a parameter.
-    table, cases = Reminder._meta.db_table, Case._meta.db_table
-    sql = f"WITH {link_sql} " if link_sql else ""
-    sql += (
-        f"UPDATE {table} SET state = %s, sent_at = %s, attempts = %s, "  # noqa: S608
-        f"access_link_id = {'(SELECT id FROM link)' if link_sql else 'NULL'}, claimed_until = NULL "
-        "WHERE id = %s AND state = %s AND next_attempt_at = %s AND claimed_until IS NOT DISTINCT FROM %s"
-    )
-    if paused_check:
-        waiting = ", ".join(["%s"] * len(reminders.WAITING_STATUSES))
-        sql += f" AND (SELECT status FROM {cases} WHERE {cases}.id = {table}.case_id) NOT IN ({waiting})"  # noqa: S608
-    return sql + " RETURNING access_link_id"
 
 
 def _record(reminder: Reminder, record: Callable[[Reminder, Any], str], detail: Any) -> str | None:

@@ -43,7 +43,7 @@ def _no_dispatch_on_commit(monkeypatch):
 
 
 def test_two_dispatchers_at_once_send_each_reminder_exactly_once(settings, monkeypatch):
-    settings.EMAIL_BACKEND = "tests.reconciliation.test_reminders_concurrency.MeetInTheMiddleBackend"
+    settings.EMAIL_BACKEND = "tests.notifications.test_reminders_concurrency.MeetInTheMiddleBackend"
     monkeypatch.setattr(dispatch, "CLAIM_AT_ONCE", 3)  # twelve reminders: work for both
     caseworker = CaseworkerFactory(username="a")
     for _ in range(12):
@@ -77,7 +77,7 @@ class SlowBackend(EmailBackend):
 
 def test_a_change_to_the_case_does_not_wait_for_the_mail_server(settings):
     """While a reminder is being sent, the services keep working on its case (they skip the locked row)."""
-    settings.EMAIL_BACKEND = "tests.reconciliation.test_reminders_concurrency.SlowBackend"
+    settings.EMAIL_BACKEND = "tests.notifications.test_reminders_concurrency.SlowBackend"
     SlowBackend.release.clear()
     SlowBackend.entered.clear()
     caseworker = CaseworkerFactory(username="a")
@@ -108,7 +108,7 @@ def test_a_change_to_the_case_does_not_wait_for_the_mail_server(settings):
 
 def test_a_second_dispatcher_leaves_alone_what_a_sending_one_has_claimed(settings):
     """A dispatcher held up by the mail server has four reminders claimed: a pass meanwhile sends none of them."""
-    settings.EMAIL_BACKEND = "tests.reconciliation.test_reminders_concurrency.SlowBackend"
+    settings.EMAIL_BACKEND = "tests.notifications.test_reminders_concurrency.SlowBackend"
     SlowBackend.release.clear()
     SlowBackend.entered.clear()
     caseworker = CaseworkerFactory(username="a")
