@@ -6,9 +6,10 @@ allow raises ``WorkflowError`` with a sentence for the person who tried it, and 
 
 ``by`` is the staff user acting, or the ``Participant`` acting through their personal link.
 One module per step, and ``people`` for the case as a whole; callers use them from here
-(``services.shift_confirm(...)``).
+(``services.shift_confirm(...)``). A refusal is a ``services.WorkflowError``.
 """
 
+from ..workflow import WorkflowError
 from .commitments import checkin_miss, checkin_record, commitments_agree, commitments_draft
 from .meeting import meeting_agent_words, meeting_record_outcome, meeting_schedule, meeting_skip
 from .people import consent_record, safety_approve, step_skip
@@ -28,6 +29,7 @@ from .role_swap import (
 
 __all__ = [
     "MAX_SHIFT_HOURS",
+    "WorkflowError",
     "checkin_miss",
     "checkin_record",
     "commitments_agree",
