@@ -10,12 +10,11 @@ send_due_reminders`` runs one by hand. A pass:
    with ``SELECT … FOR UPDATE SKIP LOCKED`` and leases them (``claimed_until``, a little
    longer than a pass), so that other dispatchers leave them alone, then one query reads them
    with everything their e-mails show;
-3. sends each claimed reminder in a transaction of its own: its personal link is saved (with
-   its audit history row), the reminder is marked sent (an ``UPDATE`` that takes the row's
-   lock and changes the row only if the claim still holds: still scheduled, not moved, not
-   claimed by someone else since, its case not paused), the e-mail is handed to the mail
-   server, and the transaction commits. If the claim no longer holds, nothing is sent and
-   the link goes with the rolled-back transaction. A failure is recorded on that reminder
+3. sends each claimed reminder in a transaction of its own: its personal link is saved, the
+   reminder is marked sent (one statement, which also takes the row's lock and checks that
+   the claim still holds: still scheduled, not moved, not claimed by someone else since, its
+   case not paused), the e-mail is handed to the mail server, and the transaction commits.
+   If the claim no longer holds, nothing is sent. A failure is recorded on that reminder
    alone and tried again after ``REMINDER_BACKOFF_MINUTES``; after ``REMINDER_MAX_ATTEMPTS``
    it is failed, and the caseworker gets a notice. A recipient without an e-mail address
    fails at once. What a pass could not get to in time goes back (its lease is lifted).
@@ -29,7 +28,15 @@ copies carry the same Message-ID, derived from the reminder's id, so the second 
 recognisable. A process killed at any other moment sends nothing twice: a reminder it had
 claimed and not sent waits for the end of the lease, then goes once.
 
-On SQLite (the embedded default, one worker) there is no row lock; the claims work the same.
+On PostgreSQL, each e-mail is recorded in one statement whose commit does not wait for the disk
+(``notifications/one_statement.py``). This changes nothing when a worker dies: a commit it was
+told of is in the database server's hands. If the database server itself crashes (power loss, a
+killed postmaster), the commits of its last fraction of a second (at most three times
+``wal_writer_delay``, 0.6 s by default) can be lost: the e-mails they recorded are scheduled
+again after the restart and a later pass sends them again, with the same Message-ID and, for
+participants, a new personal link (the first copy's link was lost with its commit and no longer
+opens the portal). On SQLite (the embedded default, one worker) there is no row lock and every
+commit waits for the disk; the claims work the same.
 """
 
 import logging
@@ -40,7 +47,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
@@ -48,7 +55,7 @@ from cases.models import AccessLink, Case
 from cases.services import WorkflowError
 from reconciliation import workflow
 
-from . import reminders
+from . import one_statement, reminders
 from .emails import NoAddress, reminder_email
 from .models import Reminder
 
@@ -243,8 +250,11 @@ def _deliver(reminder: Reminder) -> str | None:
 def _record_sent(reminder: Reminder, link: AccessLink | None, sent_at: datetime) -> bool:
     """Save the e-mail's link and mark the reminder sent, if the claim still holds; False if it does not.
 
-    The caller rolls back on False, and the link (with its history row) goes too.
+    The caller rolls back on False (the link goes too). On PostgreSQL this is one statement
+    (``notifications/one_statement.py``, the dispatcher's one speed trick, and why).
     """
+    if connection.vendor == "postgresql":
+        return one_statement.record_sent(reminder, link, sent_at)
     if link is not None:
         link.save()  # with its history row
     marked = _still_ours(reminder).update(
