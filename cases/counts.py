@@ -87,6 +87,11 @@ def capped_count(queryset: QuerySet, cap: int | None = None) -> int:
     return capped_counts({"n": queryset}, caps={"n": cap or CAP})["n"]
 
 
+# Past this page the list answers with its last page: a page number is never read as a row count
+# the database cannot hold.
+MAX_PAGE = 100_000
+
+
 class CappedPaginator(Paginator):
     """Pages whose total is counted only up to a cap: the first pages of a long list cost the same
     whatever its length. Above the cap, ``num_pages`` is a lower bound and ``capped`` is true
@@ -98,7 +103,7 @@ class CappedPaginator(Paginator):
         super().__init__(object_list, per_page, **kwargs)
         # Count far enough to know the page asked for exists, and at least up to ``cap``.
         try:
-            asked = max(int(page), 1)
+            asked = min(max(int(page), 1), MAX_PAGE)
         except (TypeError, ValueError):
             asked = 1
         self.cap = max(cap or CAP, asked * int(per_page))

@@ -111,8 +111,10 @@ def case_timeline(request: HttpRequest, reference: str) -> HttpResponse:
     staff_only(request)
     case = selectors.case_for_user(user=request.user, reference=reference)
     before = None
-    if request.GET.get("before", "").isdigit():
-        before = CaseEvent.objects.filter(case=case, pk=int(request.GET["before"])).first()
+    asked = request.GET.get("before", "")
+    if asked.isascii() and asked.isdecimal():  # an event's id; anything else is ignored
+        # More digits than an id can have is no event of this case either.
+        before = CaseEvent.objects.filter(case=case, pk=int(asked)).first() if len(asked) <= 18 else None
         if before is None:
             raise Http404("No such event on this case.")
     timeline, earlier = _timeline_page(case, size=TIMELINE_PAGE, before=before)

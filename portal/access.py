@@ -51,14 +51,21 @@ def participant_view(*roles: str) -> Callable:
             request.link, request.participant, request.token = link, participant, token
             if request.method == "POST":
                 links.link_mark_used(link)
-            language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) or participant.preferred_language
-            with translation.override(language):
+            with translation.override(page_language(request, participant)):
                 request.LANGUAGE_CODE = translation.get_language()
                 return view(request, *args, **kwargs)
 
         return wrapper
 
     return decorate
+
+
+def page_language(request: HttpRequest, participant: Participant) -> str:
+    """The language of the participant's pages: the one they chose with the language switch, if it
+    is one of ``LANGUAGES``, else their own. Any other cookie value is ignored: each language
+    Django is asked for loads a catalogue it keeps for good."""
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+    return chosen if chosen in dict(settings.LANGUAGES) else participant.preferred_language
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:

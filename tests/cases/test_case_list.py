@@ -122,3 +122,12 @@ def test_the_list_is_paginated(caseworker_client, caseworker, settings):
     assert "Page 1 of 3" in first
     assert "Page 3 of 3" in third
     assert third.count('href="/cases/CCP-') == 5
+
+
+def test_a_page_number_past_any_list_shows_the_last_page(caseworker_client, caseworker):
+    CaseFactory(caseworker=caseworker)
+
+    response = caseworker_client.get(reverse("cases:list"), {"page": "99999999999999999999"})
+
+    assert response.status_code == 200
+    assert response.context["page"].number == 1

@@ -4,6 +4,7 @@ page pages through that history."""
 import re
 from datetime import timedelta
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -94,3 +95,15 @@ def test_the_timeline_of_someone_elses_case_is_not_found(caseworker_client):
     case = full_case()  # another caseworker's
 
     assert caseworker_client.get(reverse("cases:timeline", args=[case.reference])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("before", "status"),
+    [("²", 200), ("٣", 200), ("abc", 200), ("99999999999999999999999", 404)],
+)
+def test_odd_event_ids_on_the_timeline_page_are_ignored_or_not_found(caseworker_client, caseworker, before, status):
+    case = full_case(caseworker=caseworker)
+
+    response = caseworker_client.get(reverse("cases:timeline", args=[case.reference]), {"before": before})
+
+    assert response.status_code == status

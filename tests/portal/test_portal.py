@@ -364,6 +364,17 @@ def test_the_language_switch_overrides_the_preferred_language(client, case, sett
     assert "Your reflection" in body
 
 
+@pytest.mark.parametrize("cookie", ["xx", "de", "es-zz\x00", "en" * 200])
+def test_a_language_cookie_that_is_not_one_of_ours_is_ignored(client, case, settings, cookie):
+    Participant.objects.filter(case=case, role="customer").update(preferred_language="es")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = cookie
+
+    body = client.get(url(case, "customer", "reflection")).content.decode()
+
+    assert 'lang="es"' in body
+    assert "Tu reflexión" in body
+
+
 def test_the_caseworker_sees_on_the_case_page_what_participants_did(client, case, caseworker):
     client.post(url(case, "customer", "reflection"), {**ANSWERS, "submit": "1"})
     client.force_login(caseworker)
