@@ -146,6 +146,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         "options", "-c jit=off -c join_collapse_limit=1 -c from_collapse_limit=1"
     )
 
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default (make run): web, worker and beat write one file, and two people may
+    # use the app at once. WAL lets readers go on while one connection writes; a writer waits
+    # up to 20 s for another instead of failing with "database is locked"; and IMMEDIATE takes
+    # the write lock when a transaction begins, so two transactions never both hold a read lock
+    # and then wait on each other to write (which SQLite answers with "locked" at once).
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"].setdefault("init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")
+    DATABASES["default"]["OPTIONS"].setdefault("transaction_mode", "IMMEDIATE")
+    DATABASES["default"]["OPTIONS"].setdefault("timeout", 20)
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
