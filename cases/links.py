@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .models import AccessLink, Case, CaseEvent, Participant
-from .services import WorkflowError, event_record
+from .timeline import WorkflowError, event_record
 
 TOKEN_BYTES = 32
 
@@ -117,13 +117,20 @@ def links_revoke_usable(*, participant: Participant, now: datetime) -> int:
 
 
 def link_resolve(token: str) -> AccessLink | None:
-    """The usable link for this token, with its participant, or None for a wrong, expired or revoked one.
+    """The usable link for this token, with its participant, or None for a wrong, expired or revoked
+    one, or one of a case that has ended.
 
     Resolving writes nothing: mail scanners open links too, and a GET must change nothing.
     """
     if not token or len(token) > 100:
         return None
-    link = AccessLink.objects.select_related("participant").filter(token_hash=token_hash(token)).first()
+    link = (
+        AccessLink.objects.select_related("participant")
+        .filter(token_hash=token_hash(token))
+        # A link of a withdrawn or closed case opens nothing (revoked when the case ended; older rows too).
+        .exclude(participant__case__status__in=Case.ENDED_STATUSES)
+        .first()
+    )
     if link is None or link.state != AccessLink.State.ACTIVE:
         return None
     return link

@@ -8,48 +8,14 @@ when the move is not allowed.
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from . import hooks
+from . import hooks, links
 from .models import Business, Case, CaseEvent, Incident, Participant, ReferenceSequence
 from .roles import is_caseworker, is_supervisor
-
-
-class WorkflowError(ValidationError):
-    """A move the program's rules do not allow. The message is shown to the user as is."""
-
-
-# ---------------------------------------------------------------- timeline
-
-
-def event_record(
-    *,
-    case: Case,
-    kind: str,
-    message: str,
-    by: AbstractBaseUser | None = None,
-    by_participant: Participant | None = None,
-    from_value: object = "",
-    to_value: object = "",
-) -> CaseEvent:
-    """Write one line on the case's timeline and mark the case as active now."""
-    now = timezone.now()
-    event = CaseEvent.objects.create(
-        case=case,
-        kind=kind,
-        message=message,
-        actor=by,
-        actor_participant=by_participant,
-        from_value=str(from_value),
-        to_value=str(to_value),
-        created_at=now,
-    )
-    Case.objects.filter(pk=case.pk).update(last_activity_at=now)
-    case.last_activity_at = now
-    return event
+from .timeline import WorkflowError, event_record
 
 
 def _reminders_follow(case: Case) -> None:
@@ -212,6 +178,10 @@ def case_change_status(*, case: Case, action: str, by: AbstractBaseUser, reason:
         locked.closed_at = now
     locked.save(update_fields=["status", "status_reason", "closed_at"])
     message = f"Case {verb}." + (f" Reason: {reason}" if reason else "")
+    if target in Case.ENDED_STATUSES:
+        # Nobody's personal link opens an ended case: each is revoked, in the audit history.
+        revoked = sum(links.links_revoke_usable(participant=person, now=now) for person in locked.participants.all())
+        message += f" Personal links revoked: {revoked}." if revoked else ""
     event_record(
         case=locked, kind=CaseEvent.Kind.STATUS, message=message, by=by, from_value=previous, to_value=target
     )

@@ -1,10 +1,12 @@
 """Personal links: random tokens, stored only as hashes, expiring and revocable."""
 
+import pytest
 import time_machine
+from django.conf import settings
 from django.utils import timezone
 
-from cases import links
-from cases.models import AccessLink, CaseEvent, Participant
+from cases import links, services
+from cases.models import AccessLink, Case, CaseEvent, Participant
 
 
 def customer_of(case) -> Participant:
@@ -62,3 +64,27 @@ def test_wrong_tokens_resolve_to_nothing(db):
     assert links.link_resolve("not-a-token") is None
     assert links.link_resolve("") is None
     assert links.link_resolve("x" * 5000) is None
+
+
+@pytest.mark.parametrize("action", ["withdraw", "close"])
+def test_ending_a_case_revokes_every_link_and_the_portal_says_the_link_does_not_work(
+    client, case, caseworker, action
+):
+    _link, token = links.link_issue(participant=customer_of(case), by=caseworker)
+    links.link_issue(participant=customer_of(case), by=caseworker)  # a second one, e-mailed say
+
+    services.case_change_status(case=case, action=action, reason="The customer moved away.", by=caseworker)
+
+    assert not AccessLink.objects.filter(participant__case=case, revoked_at__isnull=True).exists()
+    assert case.events.filter(message__endswith="Personal links revoked: 2.").exists()
+    response = client.get(links.portal_path(token))
+    assert response.status_code == 404
+    assert "does not work" in response.content.decode()
+    assert settings.PLI_CONTACT_PHONE in response.content.decode()
+
+
+def test_a_link_of_an_ended_case_opens_nothing_even_if_it_was_never_revoked(case, caseworker):
+    _link, token = links.link_issue(participant=customer_of(case), by=caseworker)
+    Case.objects.filter(pk=case.pk).update(status=Case.Status.CLOSED)  # as rows from before this rule
+
+    assert links.link_resolve(token) is None
