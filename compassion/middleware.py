@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from django.core.signals import request_finished
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_cache_control
 
 from .logging import CASE_REFERENCE_ENVIRON_KEY, current_context, set_log_context
 
@@ -44,3 +45,20 @@ def clear_request_context(**kwargs) -> None:
 
 
 request_finished.connect(clear_request_context, dispatch_uid="compassion.clear_request_context")
+
+
+class NoStoreMiddleware:
+    """Every page and download the app draws may hold personal data: browsers and proxies keep no
+    copy of it (``Cache-Control: no-store, private``), unless the view said how to cache it.
+
+    It stands after WhiteNoise, whose static files (hashed names, cached for long) never reach it.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if "Cache-Control" not in response:
+            patch_cache_control(response, no_store=True, private=True)
+        return response

@@ -95,6 +95,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Pages and downloads hold personal data: no browser or proxy keeps a copy.
+    "compassion.middleware.NoStoreMiddleware",
     # Last, as django-axes asks: turns a locked-out login into the "too many tries" page.
     "axes.middleware.AxesMiddleware",
 ]

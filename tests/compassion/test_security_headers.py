@@ -12,7 +12,7 @@ from django.conf import settings as django_settings
 from django.urls import reverse
 
 from cases import links
-from tests.factories import full_case
+from tests.factories import CaseworkerFactory, full_case
 
 TEMPLATES = Path(django_settings.BASE_DIR) / "templates"
 POLICY = {
@@ -72,6 +72,24 @@ def test_a_staff_page_carries_every_security_header(caseworker_client, productio
 def test_the_login_page_and_the_public_referral_form_carry_the_policy(client, db, production_https):
     for url in [reverse("login"), reverse("referrals:refer")]:
         assert_security_headers(client.get(url, secure=True))
+
+
+def no_store(response) -> bool:
+    return "no-store" in {part.strip() for part in response["Cache-Control"].split(",")}
+
+
+def test_pages_and_downloads_with_personal_data_are_kept_by_no_cache(client, supervisor, portal_page):
+    case = full_case(caseworker=CaseworkerFactory())
+    customer = case.participants.get(role="customer")
+    assert no_store(client.get(portal_page))
+    assert no_store(client.get(reverse("referrals:refer")))
+
+    client.force_login(supervisor)
+
+    assert no_store(client.get(reverse("cases:list")))
+    assert no_store(client.get(case.get_absolute_url()))
+    assert no_store(client.get(reverse("reporting:export_csv")))
+    assert no_store(client.post(reverse("privacy:participant_export", args=[case.reference, customer.pk])))
 
 
 def test_the_portal_page_loads_its_script_from_this_site_only(client, portal_page):
