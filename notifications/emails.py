@@ -13,6 +13,7 @@ from django.core.mail import EmailMultiAlternatives
 
 from cases.links import link_for_email, portal_path
 from cases.models import AccessLink
+from cases.services import WorkflowError
 from compassion.emails import Attachment, render_email
 from reconciliation.models import RestorativeMeeting
 
@@ -38,7 +39,8 @@ def reminder_email(reminder: Reminder, *, emailed_at: datetime) -> tuple[EmailMu
 
     The link is e-mailed at ``emailed_at`` and not saved yet: the caller saves it with the
     record of the e-mail, in the transaction that sends it. Raises ``NoAddress`` when the
-    recipient has no e-mail address. What the e-mail shows is read from the reminder's
+    recipient has no e-mail address, ``WorkflowError`` (the reminder is cancelled) when it is for a
+    staff member whose account is deactivated. What the e-mail shows is read from the reminder's
     relations: the dispatcher loads them for a whole batch at once.
     """
     case = reminder.case
@@ -47,6 +49,8 @@ def reminder_email(reminder: Reminder, *, emailed_at: datetime) -> tuple[EmailMu
         name, address, language = person.name, person.email, person.preferred_language
     elif user is not None:
         name, address, language = user.get_full_name() or user.get_username(), user.email, settings.LANGUAGE_CODE
+        if not user.is_active:  # someone who left PLI gets no more e-mail about its cases
+            raise WorkflowError(f"{name}'s account is deactivated: no e-mail is sent to them.")
     else:
         raise NoAddress("The person this reminder was for is no longer on record.")
     if not address:

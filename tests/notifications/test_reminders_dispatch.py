@@ -271,3 +271,16 @@ def test_a_reminder_that_breaks_the_dispatcher_does_not_stop_the_others(casework
     assert result.outcomes == {"sent": 1, "retry": 0, "failed": 0, "cancelled": 0, "error": 1}
     broken.refresh_from_db()
     assert broken.state == Reminder.State.SCHEDULED
+
+
+def test_a_caseworker_whose_account_is_deactivated_gets_no_more_e_mail(case, caseworker):
+    idle = case.reminders.get(kind=Reminder.Kind.IDLE)
+    caseworker.is_active = False
+    caseworker.save(update_fields=["is_active"])
+
+    dispatch_at(idle.due_at)
+
+    idle.refresh_from_db()
+    assert idle.state == Reminder.State.CANCELLED
+    assert "deactivated" in idle.cancel_reason
+    assert not [message for message in mail.outbox if caseworker.email in message.to]
