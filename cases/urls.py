@@ -7,12 +7,12 @@ app_name = "cases"
 urlpatterns = [
     path("", views.case_list, name="list"),
     path("new/", views.case_intake, name="intake"),
-    path("<str:reference>/", views.case_detail, name="detail"),
-    path("<str:reference>/timeline/", views.case_timeline, name="timeline"),
-    path("<str:reference>/status/", views.case_change_status, name="status"),
-    path("<str:reference>/reassign/", views.case_reassign, name="reassign"),
+    path("<reference:reference>/", views.case_detail, name="detail"),
+    path("<reference:reference>/timeline/", views.case_timeline, name="timeline"),
+    path("<reference:reference>/status/", views.case_change_status, name="status"),
+    path("<reference:reference>/reassign/", views.case_reassign, name="reassign"),
     path(
-        "<str:reference>/participants/<int:participant_id>/link/<slug:action>/",
+        "<reference:reference>/participants/<int:participant_id>/link/<slug:action>/",
         views_links.participant_link,
         name="participant_link",
     ),

@@ -6,14 +6,14 @@ app_name = "privacy"
 
 urlpatterns = [
     path("audit/staff/", views_audit.staff_audit, name="staff_audit"),
-    path("<str:reference>/audit/", views_audit.case_audit, name="audit"),
+    path("<reference:reference>/audit/", views_audit.case_audit, name="audit"),
     path(
-        "<str:reference>/participants/<int:participant_id>/export.json",
+        "<reference:reference>/participants/<int:participant_id>/export.json",
         views.participant_export,
         name="participant_export",
     ),
     path(
-        "<str:reference>/participants/<int:participant_id>/erase/",
+        "<reference:reference>/participants/<int:participant_id>/erase/",
         views.participant_erase,
         name="participant_erase",
     ),

@@ -5,5 +5,5 @@ from . import views
 app_name = "reconciliation"
 
 urlpatterns = [
-    path("<str:reference>/act/<slug:action>/", views.step_action, name="act"),
+    path("<reference:reference>/act/<slug:action>/", views.step_action, name="act"),
 ]

@@ -69,3 +69,8 @@ def test_the_case_list_shows_every_case_to_a_supervisor(supervisor_client, case)
 
     assert case.reference in page
     assert theirs.reference in page
+
+
+@pytest.mark.parametrize("path", ["/cases/%00/", "/cases/CCP-2026-0001%00/timeline/", f"/cases/CCP-2026-{'9' * 40}/"])
+def test_an_address_whose_reference_is_no_reference_is_not_found(caseworker_client, path):
+    assert caseworker_client.get(path).status_code == 404
