@@ -331,6 +331,8 @@ CASE_LIST_PAGE_SIZE = env.int("CASE_LIST_PAGE_SIZE", default=25)
 # Calendar files: event ids end in this domain; meetings last this long.
 CALENDAR_UID_DOMAIN = env.str("CALENDAR_UID_DOMAIN", default="compassion.pli.example")
 MEETING_DURATION = timedelta(minutes=env.int("MEETING_MINUTES", default=90))
+# How far ahead a shift or a meeting may be set (further is refused as a typing mistake).
+SCHEDULE_AHEAD_DAYS = env.int("SCHEDULE_AHEAD_DAYS", default=730)
 # How long a participant's personal link works before it must be renewed.
 ACCESS_LINK_DAYS = env.int("ACCESS_LINK_DAYS", default=30)
 # Check-ins follow the customer's commitments after these numbers of days.

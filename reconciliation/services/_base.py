@@ -1,9 +1,11 @@
 """What the program's services share: the case's lock, the timeline line, moving the case on, checks of input."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cases import hooks
 from cases.models import Case, CaseEvent, Participant
@@ -48,8 +50,14 @@ def required_text(value: str, missing: str) -> str:
 
 
 def in_future(moment: datetime, message: str) -> None:
-    if moment <= timezone.now():
+    """A time to schedule: after now, and no further ahead than ``SCHEDULE_AHEAD_DAYS``."""
+    now = timezone.now()
+    if moment <= now:
         raise WorkflowError(message)
+    if moment > now + timedelta(days=settings.SCHEDULE_AHEAD_DAYS):
+        raise WorkflowError(
+            _("Please choose a time within the next %(days)s days.") % {"days": settings.SCHEDULE_AHEAD_DAYS}
+        )
 
 
 def check_period(starts_at: datetime, ends_at: datetime, message: str) -> None:

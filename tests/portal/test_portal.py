@@ -194,6 +194,24 @@ def test_the_business_confirms_declines_and_answers_shifts_with_another_time(cli
     assert case.events.filter(actor_participant=person(case, "business")).count() == 3
 
 
+@pytest.mark.parametrize("year", [9999, 2100])
+def test_another_time_years_ahead_is_refused_and_changes_nothing(client, case, caseworker, year):
+    walk_to_role_swap(case, caseworker)
+    shift = propose_shift(case, caseworker, start=24, end=28)
+    page = url(case, "business", "shifts")
+
+    response = client.post(
+        page,
+        {"action": "counter", "shift": shift.pk, "starts_at": f"{year}-12-31T18:00", "ends_at": f"{year}-12-31T22:00"},
+    )
+
+    assert response.status_code == 400
+    assert "within the next 730 days" in response.content.decode()
+    shift.refresh_from_db()
+    assert (shift.state, shift.counter_starts_at) == (RoleSwapShift.State.PROPOSED, None)
+    assert client.get(page).status_code == 200
+
+
 def test_the_business_records_attendance_after_the_shift(client, case, caseworker):
     walk_to_role_swap(case, caseworker, role_swap_hours=Decimal(4))
     shift = propose_shift(case, caseworker, start=24, end=28, role="Cook", location="K", supervisor_on_site="D")

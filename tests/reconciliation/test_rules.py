@@ -297,6 +297,12 @@ def test_a_meeting_in_the_past_is_refused(open_case, caseworker):
     assert_refused(open_case, lambda: schedule(open_case, caseworker, hours=-1), "must be in the future")
 
 
+def test_a_meeting_years_ahead_is_refused(open_case, caseworker):
+    walk_to_meeting(open_case, caseworker)
+
+    assert_refused(open_case, lambda: schedule(open_case, caseworker, hours=24 * 800), "within the next 730 days")
+
+
 def test_a_meeting_on_a_case_that_is_not_low_risk_needs_a_safety_plan(caseworker):
     case = full_case(caseworker=caseworker, risk=Case.Risk.MEDIUM)
     walk_to_meeting(case, caseworker)
