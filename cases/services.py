@@ -17,12 +17,6 @@ from .models import Business, Case, CaseEvent, Incident, Participant, ReferenceS
 from .roles import is_caseworker, is_supervisor
 from .timeline import WorkflowError, event_record
 
-
-def _reminders_follow(case: Case) -> None:
-    """What is built on the case follows it: a new case's first reminders, none left on a closed one."""
-    hooks.notify_case_changed(case)
-
-
 # ---------------------------------------------------------------- references
 
 
@@ -113,7 +107,7 @@ def case_open(*, intake: IntakeDetails, by: AbstractBaseUser) -> Case:
         by=by,
         to_value=case.status,
     )
-    _reminders_follow(case)
+    hooks.notify_case_changed(case)  # reminders and the like follow the case
     return case
 
 
@@ -185,7 +179,7 @@ def case_change_status(*, case: Case, action: str, by: AbstractBaseUser, reason:
     event_record(
         case=locked, kind=CaseEvent.Kind.STATUS, message=message, by=by, from_value=previous, to_value=target
     )
-    _reminders_follow(locked)
+    hooks.notify_case_changed(locked)
     return locked
 
 
@@ -210,5 +204,5 @@ def case_reassign(*, case: Case, caseworker: AbstractBaseUser, by: AbstractBaseU
         from_value=previous,
         to_value=caseworker.get_username(),
     )
-    _reminders_follow(locked)
+    hooks.notify_case_changed(locked)
     return locked

@@ -38,7 +38,7 @@ def _page(request: HttpRequest, template: str, context: dict | None = None, *, s
     participant = request.participant
     case = participant.case
     # The step the case is at, by name, while it is open (a page offers that step's answers then).
-    at_step = REGISTRY[case.step].slug if case.status == case.Status.OPEN else ""
+    at_step = REGISTRY.current(case).slug if case.status == case.Status.OPEN else ""
     base = {"participant": participant, "case": case, "token": request.token, "at_step": at_step}
     return render(request, f"portal/{template}", {**base, **(context or {})}, status=status)
 
@@ -129,7 +129,8 @@ def plan(request: HttpRequest) -> HttpResponse:
 def reflection(request: HttpRequest) -> HttpResponse:
     participant, case = request.participant, request.participant.case
     current = Reflection.objects.filter(case=case).first()
-    editable = REGISTRY[case.step].slug == "reflection" and (current is None or current.state == Reflection.State.DRAFT)
+    drafting = current is None or current.state == Reflection.State.DRAFT
+    editable = REGISTRY.current(case).slug == "reflection" and drafting
     if request.method == "POST" and not editable:
         # A second click on "Submit" lands here: nothing to do, nothing lost.
         messages.info(request, _("Your reflection was already submitted. Thank you."))

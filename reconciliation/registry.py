@@ -141,9 +141,5 @@ class Registry:
         """Every step action of the case page, by name, with the step it belongs to."""
         return {name: (step, action) for step in self._steps for name, action in step.actions.items()}
 
-    def is_at(self, case: Case, slug: str) -> bool:
-        """Whether the case is at the step named ``slug`` (and open: only an open case is at a step)."""
-        return case.status == Case.Status.OPEN and self[case.step].slug == slug
-
 
 REGISTRY = Registry()
