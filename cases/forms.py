@@ -2,7 +2,8 @@
 
 from crispy_forms.helper import FormHelper
 from django import forms
-from django.utils import timezone
+
+from compassion.dates import BoundedDateTimeField
 
 from .models import Business, Case, Incident, Participant
 from .selectors import staff_who_can_hold_cases
@@ -20,6 +21,12 @@ class _SectionForm(forms.Form):
 
 
 class IncidentForm(_SectionForm, forms.ModelForm):
+    occurred_at = BoundedDateTimeField(
+        label="When it happened",
+        latest="now",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        error_messages={"in_future": "The incident cannot be in the future."},
+    )
     video_url = forms.URLField(
         label="Link to the video", max_length=500, required=False, assume_scheme="https"
     )
@@ -37,16 +44,9 @@ class IncidentForm(_SectionForm, forms.ModelForm):
             "source",
         ]
         widgets = {
-            "occurred_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
             "description": forms.Textarea(attrs={"rows": 4}),
         }
         help_texts = {"location": "For example: the checkout line of the Main Street store."}
-
-    def clean_occurred_at(self):
-        occurred_at = self.cleaned_data["occurred_at"]
-        if occurred_at > timezone.now():
-            raise forms.ValidationError("The incident cannot be in the future.")
-        return occurred_at
 
     def clean(self):
         cleaned = super().clean()

@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from compassion.dates import stored_in_range
+
 from .history import audited, register_staff_access_history
 
 
@@ -60,6 +62,7 @@ class Incident(models.Model):
     class Meta:
         ordering = ["-occurred_at"]
         constraints = [
+            models.CheckConstraint(condition=stored_in_range("occurred_at"), name="incident_occurred_in_range"),
             models.CheckConstraint(
                 condition=Q(video_posted=True) | Q(video_url=""),
                 name="incident_video_url_only_when_posted",

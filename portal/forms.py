@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Participant
+from compassion.dates import BoundedDateTimeField
 from reconciliation.models import MAX_ANSWER_LENGTH, PlanSignoff, ReconciliationPlan, Reflection, RoleSwapShift
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -77,8 +78,8 @@ class ShiftDeclineForm(ShiftForm):
 
 
 class ShiftCounterForm(ShiftForm):
-    starts_at = forms.DateTimeField(label=_("Another time: starts"), widget=DATETIME)
-    ends_at = forms.DateTimeField(label=_("Another time: ends"), widget=DATETIME)
+    starts_at = BoundedDateTimeField(label=_("Another time: starts"), widget=DATETIME)
+    ends_at = BoundedDateTimeField(label=_("Another time: ends"), widget=DATETIME)
 
 
 class AttendanceForm(ShiftForm):

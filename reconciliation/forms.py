@@ -8,6 +8,7 @@ from django import forms
 from django.forms.models import ModelChoiceIterator
 
 from cases.models import Case, Participant
+from compassion.dates import BoundedDateTimeField
 
 from .models import (
     MAX_ANSWER_LENGTH,
@@ -148,16 +149,16 @@ class SignoffForm(StepForm):
 
 
 class ShiftProposeForm(StepForm):
-    starts_at = forms.DateTimeField(label="Starts", widget=DATETIME)
-    ends_at = forms.DateTimeField(label="Ends", widget=DATETIME)
+    starts_at = BoundedDateTimeField(label="Starts", widget=DATETIME)
+    ends_at = BoundedDateTimeField(label="Ends", widget=DATETIME)
     role = forms.CharField(label="Role the customer takes", max_length=200)
     location = forms.CharField(max_length=300)
     supervisor_on_site = forms.CharField(label="Supervisor on site", max_length=200)
     agent = forms.ModelChoiceField(
         queryset=Participant.objects.none(), required=False, label="In the role of (staff member)"
     )
-    agent_starts_at = forms.DateTimeField(label="Their hours that day: from", widget=DATETIME, required=False)
-    agent_ends_at = forms.DateTimeField(label="Their hours that day: to", widget=DATETIME, required=False)
+    agent_starts_at = BoundedDateTimeField(label="Their hours that day: from", widget=DATETIME, required=False)
+    agent_ends_at = BoundedDateTimeField(label="Their hours that day: to", widget=DATETIME, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -184,8 +185,8 @@ class ShiftReasonForm(ShiftForm):
 
 
 class ShiftCounterForm(ShiftForm):
-    starts_at = forms.DateTimeField(label="Other time: starts", widget=DATETIME)
-    ends_at = forms.DateTimeField(label="Other time: ends", widget=DATETIME)
+    starts_at = BoundedDateTimeField(label="Other time: starts", widget=DATETIME)
+    ends_at = BoundedDateTimeField(label="Other time: ends", widget=DATETIME)
 
 
 class AttendanceForm(ShiftForm):
@@ -207,7 +208,7 @@ class ShiftReflectionForm(ShiftForm):
 
 
 class MeetingScheduleForm(StepForm):
-    scheduled_at = forms.DateTimeField(label="When", widget=DATETIME)
+    scheduled_at = BoundedDateTimeField(label="When", widget=DATETIME)
     format = forms.ChoiceField(choices=MeetingFormat.choices)
     location = forms.CharField(max_length=500, label="Where, or the video link")
     facilitator = forms.CharField(max_length=200)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.history import audited
 from cases.models import Business, Case, Participant
+from compassion.dates import stored_date_in_range, stored_in_range
 
 MAX_ANSWER_LENGTH = 5000
 
@@ -180,6 +181,12 @@ class RoleSwapShift(models.Model):
         ordering = ["starts_at"]
         constraints = [
             models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="shift_ends_after_start"),
+            *(
+                models.CheckConstraint(condition=stored_in_range(field), name=f"shift_{field}_in_range")
+                for field in (
+                    "starts_at", "ends_at", "agent_starts_at", "agent_ends_at", "counter_starts_at", "counter_ends_at"
+                )
+            ),
         ]
         indexes = [models.Index(fields=["case", "state", "starts_at"]), models.Index(fields=["state", "starts_at"])]
 
@@ -219,6 +226,9 @@ class RestorativeMeeting(models.Model):
     class Meta:
         # The dashboard's agenda and the calendar feed: scheduled meetings of the coming days.
         indexes = [models.Index(fields=["state", "scheduled_at"])]
+        constraints = [
+            models.CheckConstraint(condition=stored_in_range("scheduled_at"), name="meeting_scheduled_in_range"),
+        ]
 
     def __str__(self) -> str:
         return f"Meeting for {self.case}"
@@ -266,7 +276,10 @@ class CheckIn(models.Model):
 
     class Meta:
         ordering = ["due_on"]
-        constraints = [models.UniqueConstraint(fields=["case", "days_after"], name="one_checkin_per_interval")]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "days_after"], name="one_checkin_per_interval"),
+            models.CheckConstraint(condition=stored_date_in_range("due_on"), name="checkin_due_in_range"),
+        ]
         indexes = [models.Index(fields=["state", "due_on"])]
 
     def __str__(self) -> str:

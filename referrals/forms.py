@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case
+from compassion.dates import BoundedDateField
 
 from .models import NAME_MAX, PHONE_MAX, PLACE_MAX, STORY_MAX, URL_MAX, Referral
 from .services import ReferralDetails
@@ -72,7 +73,8 @@ class ReferralForm(forms.Form):
         error_messages=_too_long(NAME_MAX),
         help_text=_("Its name, for example: Sunrise Coffee."),
     )
-    occurred_on = forms.DateField(
+    occurred_on = BoundedDateField(
+        latest="now",
         label=_("Roughly when did it happen?"),
         required=False,
         help_text=_("An approximate date is fine."),
@@ -123,12 +125,6 @@ class ReferralForm(forms.Form):
         if phone and (not PHONE_CHARACTERS.match(phone) or sum(char.isdigit() for char in phone) < PHONE_MIN_DIGITS):
             raise forms.ValidationError(_("Enter a phone number with at least 7 digits, for example 555-123-4567."))
         return phone
-
-    def clean_occurred_on(self):
-        occurred_on = self.cleaned_data["occurred_on"]
-        if occurred_on and occurred_on > timezone.localdate():
-            raise forms.ValidationError(_("This date is in the future."))
-        return occurred_on
 
     def clean(self) -> dict:
         cleaned = super().clean()

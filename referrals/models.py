@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case, Participant
+from compassion.dates import stored_date_in_range
 
 # Limits of the public form, also used for the database columns.
 NAME_MAX = 200
@@ -81,6 +82,7 @@ class Referral(models.Model):
         ordering = ["-submitted_at", "-id"]
         constraints = [
             models.CheckConstraint(condition=~Q(email="") | ~Q(phone=""), name="referral_has_a_way_to_reach"),
+            models.CheckConstraint(condition=stored_date_in_range("occurred_on"), name="referral_occurred_in_range"),
             models.CheckConstraint(
                 condition=Q(state="new", case__isnull=True, decided_at__isnull=True)
                 | Q(state__in=["accepted", "duplicate"], case__isnull=False, decided_at__isnull=False)

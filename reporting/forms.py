@@ -3,8 +3,10 @@
 from datetime import date
 
 from django import forms
+from django.utils import timezone
 
 from cases.selectors import staff_who_can_hold_cases
+from compassion.dates import BoundedDateField
 
 from .reports import Period
 
@@ -50,11 +52,16 @@ class DashboardFilterForm(forms.Form):
         return getattr(self, "cleaned_data", {}).get("caseworker")
 
 
-class ReportFilterForm(forms.Form):
-    """The reports' date range (both days included) and, optionally, one caseworker."""
+# The longest range a report covers: every month in it is a row, and the figures of five years
+# already fill the page.
+MAX_REPORT_YEARS = 5
 
-    start = forms.DateField(label="From", required=False, widget=DATE_INPUT)
-    end = forms.DateField(label="To", required=False, widget=DATE_INPUT)
+
+class ReportFilterForm(forms.Form):
+    """The reports' date range (both days included, at most ``MAX_REPORT_YEARS``) and, optionally, one caseworker."""
+
+    start = BoundedDateField(label="From", required=False, widget=DATE_INPUT)
+    end = BoundedDateField(label="To", required=False, widget=DATE_INPUT)
     caseworker = _caseworker_field("Every caseworker")
 
     def __init__(self, *args, **kwargs):
@@ -66,6 +73,11 @@ class ReportFilterForm(forms.Form):
         start, end = data.get("start"), data.get("end")
         if start and end and end < start:
             self.add_error("end", "The end date is before the start date; the figures are for the default range.")
+        elif start and ((end or timezone.localdate()) - start).days > 366 * MAX_REPORT_YEARS:
+            self.add_error(
+                "end",
+                f"A report covers at most {MAX_REPORT_YEARS} years; the figures are for the default range.",
+            )
         return data
 
     def period(self, today: date) -> Period:
