@@ -253,6 +253,7 @@ def _erase(participant: Participant, *, case: Case, by: AbstractBaseUser | None,
     participant.save(update_fields=["name", "email", "phone", "erased_at"])
     Participant.history.filter(id=participant.pk).update(name=name, email="", phone="")
 
+    scrub.quoted(_what_they_wrote(participant, case), case)  # events of older versions copied it
     _blank_what_they_wrote(participant, case)
     scrub.case_texts(case)
     scrub.referrals(_referrals_matching(scrub.emails, scrub.phones, case=case, names=scrub.names), name)
@@ -284,6 +285,21 @@ def _blank(querysets: Iterable[QuerySet], *fields: str) -> None:
         queryset.update(**dict.fromkeys(fields, ""))
 
 
+def _what_they_wrote(participant: Participant, case: Case) -> set[str]:
+    """What the participant wrote, or had recorded for them, that older timeline messages quoted."""
+    texts = set()
+    for queryset in _both(PlanSignoff, Q(participant_id=participant.pk)):
+        texts.update(queryset.values_list("comment", flat=True))
+    shift_texts = {
+        Participant.Role.BUSINESS: ("decline_reason", "business_feedback"),
+        Participant.Role.CUSTOMER: ("customer_reflection",),
+    }.get(participant.role, ())
+    for queryset in _both(RoleSwapShift, Q(case_id=case.pk)) if shift_texts else ():
+        for row in queryset.values_list(*shift_texts):
+            texts.update(row)
+    return {text.strip() for text in texts if text and text.strip()}
+
+
 def _blank_what_they_wrote(participant: Participant, case: Case) -> None:
     _blank(_both(PlanSignoff, Q(participant_id=participant.pk)), "comment")
     if participant.role == Participant.Role.CUSTOMER:
@@ -293,7 +309,7 @@ def _blank_what_they_wrote(participant: Participant, case: Case) -> None:
         _blank(_both(Commitment, Q(case_id=case.pk)), "commitments", "off_limits")
         Incident.objects.filter(pk=case.incident_id).update(description="", video_url="")
     elif participant.role == Participant.Role.BUSINESS:
-        _blank(_both(RoleSwapShift, Q(case_id=case.pk)), "business_feedback")
+        _blank(_both(RoleSwapShift, Q(case_id=case.pk)), "business_feedback", "decline_reason")
     else:
         _blank(_both(RestorativeMeeting, Q(case_id=case.pk)), "agent_words")
 
@@ -349,6 +365,15 @@ class _Scrubber:
             changed = {name: value for name, value in changed.items() if value != row[name]}
             if changed:
                 queryset.model.objects.filter(**{key: row[key]}).update(**changed)
+
+    @staticmethod
+    def quoted(texts: set[str], case: Case) -> None:
+        """Take ``texts`` out of the case's timeline messages, wherever one was copied in."""
+        for text in sorted(texts, key=len, reverse=True):
+            pattern = re.compile(re.escape(text), re.IGNORECASE)
+            quoting = CaseEvent.objects.filter(case=case, message__icontains=text)
+            for pk, message in quoting.values_list("pk", "message"):
+                CaseEvent.objects.filter(pk=pk).update(message=pattern.sub("(erased)", message))
 
     def case_texts(self, case: Case) -> None:
         on_case = Q(case_id=case.pk)

@@ -84,9 +84,9 @@ def plan_signoff(
         defaults={"decision": decision, "comment": comment, "decided_at": timezone.now()},
     )
     verb = "agreed to" if decision == PlanSignoff.Decision.AGREED else "asked for changes to"
+    # What they said stays on the sign-off row (the plan panel shows it), never copied here:
+    # erasing them blanks that row, and nothing else holds their words.
     message = f"{participant.name} ({participant.get_role_display().lower()}) {verb} plan version {plan.version}."
-    if comment:
-        message += f" “{comment}”"
     record(case, CaseEvent.Kind.SIGNOFF, message, by, to_value=decision)
     advance(case, by)
     return signoff

@@ -139,7 +139,7 @@ def shift_decline(*, shift: RoleSwapShift, reason: str, by: Actor) -> RoleSwapSh
     case, shift = _lock_shift(shift, "decline", by, doing=_("declined"))
     shift.decline_reason = required_text(reason, _("Please write why the shift is declined."))
     shift.state = RoleSwapShift.State.DECLINED
-    return _shift_changed(case, shift, RoleSwapShift.State.PROPOSED, f"declined. “{shift.decline_reason}”", by)
+    return _shift_changed(case, shift, RoleSwapShift.State.PROPOSED, "declined (the reason is on the shift).", by)
 
 
 @transaction.atomic
@@ -188,7 +188,7 @@ def shift_cancel(*, shift: RoleSwapShift, reason: str, by: Actor) -> RoleSwapShi
     previous = shift.state
     shift.decline_reason = required_text(reason, _("Please write why the shift is cancelled."))
     shift.state = RoleSwapShift.State.CANCELLED
-    return _shift_changed(case, shift, previous, f"cancelled. “{shift.decline_reason}”", by)
+    return _shift_changed(case, shift, previous, "cancelled (the reason is on the shift).", by)
 
 
 @transaction.atomic

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from cases import links, services
 from cases.models import Case, CaseEvent
+from cases.timeline import event_record
 from notifications.models import Reminder
 from privacy import services as privacy
 from reconciliation import services as steps
@@ -43,6 +44,12 @@ AGENT = {
     "signoff": "PLANTED-AGENT-COMMENT",
     "words": "PLANTED-AGENT-WORDS",
 }
+BUSINESS = {
+    "name": "Robin Planted-Owner",
+    "email": "robin.planted@example.org",
+    "signoff": "PLANTED-BUSINESS-COMMENT",  # recorded for them by the caseworker
+    "decline": "PLANTED-BUSINESS-DECLINE-REASON",
+}
 
 
 @pytest.fixture
@@ -67,7 +74,18 @@ def planted(caseworker, supervisor):
         steps.plan_signoff(plan=plan, participant=customer, decision="agreed", comment=CUSTOMER["signoff"], by=customer)
         steps.plan_signoff(plan=plan, participant=agent, decision="agreed", comment=AGENT["signoff"], by=agent)
         business = case.participants.get(role="business")
+        business.name, business.email = BUSINESS["name"], BUSINESS["email"]
+        business.save()
+        steps.plan_signoff(
+            plan=plan, participant=business, decision="changes_requested", comment=BUSINESS["signoff"], by=caseworker
+        )
         steps.plan_signoff(plan=plan, participant=business, decision="agreed", by=caseworker)
+        declined = RoleSwapShift.objects.create(
+            case=case, business=case.incident.business, starts_at=timezone.now() + timedelta(days=2),
+            ends_at=timezone.now() + timedelta(days=2, hours=4), role="Cashier", location="Front",
+            supervisor_on_site="Dana",
+        )
+        steps.shift_decline(shift=declined, reason=BUSINESS["decline"], by=business)
         start = timezone.now() - timedelta(days=3)
         shift = RoleSwapShift.objects.create(
             case=case, business=case.incident.business, starts_at=start, ends_at=start + timedelta(hours=4),
@@ -201,7 +219,7 @@ def test_erasing_the_customer_keeps_the_other_participants_and_the_cases_record(
     planted.refresh_from_db()
     assert (planted.step, planted.status, planted.opened_at, planted.closed_at) == steps_before
     assert sorted(where_in_database(AGENT["name"])) != []
-    assert planted.shifts.get().hours_attended == Decimal(4)
+    assert planted.shifts.get(state=RoleSwapShift.State.ATTENDED).hours_attended == Decimal(4)
     event = planted.events.first()
     assert event.message.startswith("Personal data of Erased participant")
     assert CUSTOMER["name"] not in event.message
@@ -212,6 +230,27 @@ def test_erasing_the_agent_takes_their_words_and_name_and_leaves_the_customer(su
 
     assert where_in_database(*AGENT.values()) == []
     assert where_in_database(CUSTOMER["reflection"], CUSTOMER["name"])
+
+
+def test_erasing_the_business_takes_what_it_said_also_where_the_caseworker_recorded_it(supervisor_client, planted):
+    # A timeline line written by an earlier version, which copied the comment into the message.
+    event_record(case=planted, kind=CaseEvent.Kind.SIGNOFF, message=f"Changes asked: “{BUSINESS['signoff']}”")
+    assert {found.split(": ", 1)[1] for found in where_in_database(*BUSINESS.values())} == set(BUSINESS.values())
+
+    erase(supervisor_client, planted, "business")
+
+    assert where_in_database(*BUSINESS.values()) == []
+    assert where_in_database(CUSTOMER["name"], AGENT["name"])
+
+
+def test_the_timeline_points_at_what_was_written_and_never_copies_it(supervisor_client, planted):
+    messages = " ".join(planted.events.values_list("message", flat=True))
+
+    assert BUSINESS["signoff"] not in messages
+    assert BUSINESS["decline"] not in messages
+    assert CUSTOMER["signoff"] not in messages
+    page = supervisor_client.get(planted.get_absolute_url()).content.decode()
+    assert BUSINESS["decline"] in page  # the shift shows its reason
 
 
 def test_an_erased_participants_link_no_longer_works_and_their_reminders_stop(supervisor_client, client, planted):
