@@ -265,6 +265,8 @@ CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 NUM_PROXIES = env.int("NUM_PROXIES", default=0)
 # Referrals accepted from one client address per hour; more are refused with a message.
 REFERRAL_RATE_LIMIT_PER_HOUR = env.int("REFERRAL_RATE_LIMIT_PER_HOUR", default=5)
+# Password reset requests per hour, per address and per account (accounts/password_reset.py).
+PASSWORD_RESET_RATE_LIMIT_PER_HOUR = env.int("PASSWORD_RESET_RATE_LIMIT_PER_HOUR", default=5)
 
 # Security. Production sits behind a TLS-terminating proxy that sets X-Forwarded-Proto.
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from accounts.password_reset import RateLimitedPasswordResetView
 from cases import views as case_views
 from compassion import health
 
@@ -25,6 +26,8 @@ urlpatterns = [
     path("cases/", include("reconciliation.urls")),
     path("p/", include("portal.urls")),
     path("accounts/", include("accounts.urls")),
+    # Django's own account pages, but for the password reset with rate limits.
+    path("accounts/password_reset/", RateLimitedPasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("", include("referrals.urls")),

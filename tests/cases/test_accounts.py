@@ -74,3 +74,28 @@ def test_the_login_page_needs_no_login(client, db):
 
     assert response.status_code == 200
     assert "Staff log in" in response.content.decode()
+
+
+def test_password_reset_sends_at_most_the_limit_per_account_and_the_page_never_tells(client, caseworker, settings):
+    settings.PASSWORD_RESET_RATE_LIMIT_PER_HOUR = 3
+    answers = [
+        client.post(reverse("password_reset"), {"email": caseworker.email}, REMOTE_ADDR=f"10.0.0.{n}")
+        for n in range(5)
+    ]
+
+    assert len(mail.outbox) == 3
+    assert {answer.status_code for answer in answers} == {302}
+    assert {answer["Location"] for answer in answers} == {reverse("password_reset_done")}
+
+
+def test_password_reset_from_one_address_past_the_limit_asks_to_wait_and_sends_nothing(client, caseworker, settings):
+    settings.PASSWORD_RESET_RATE_LIMIT_PER_HOUR = 2
+    for n in range(2):
+        client.post(reverse("password_reset"), {"email": f"someone{n}@example.org"})
+
+    response = client.post(reverse("password_reset"), {"email": caseworker.email})
+
+    assert response.status_code == 200
+    assert "Please wait an hour" in response.content.decode()
+    assert caseworker.email in response.content.decode()  # what was typed stays
+    assert mail.outbox == []
