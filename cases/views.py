@@ -13,7 +13,6 @@ from .forms import ReassignForm, StatusChangeForm
 from .intake import intake_forms, intake_open
 from .models import Case, CaseEvent
 from .roles import is_supervisor, staff_only
-from .views_links import pop_issued_link
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -88,7 +87,6 @@ def detail_context(request: HttpRequest, case: Case, *, failed=None, **extra) ->
         if is_supervisor(request.user)
         else None,
         "link_rows": link_rows,
-        "issued_link": pop_issued_link(request, [row["participant"].pk for row in link_rows]),
     }
     page = hooks.CasePage(
         request=request, case=case, participants=[row["participant"] for row in link_rows], extra={"failed": failed}

@@ -2,15 +2,13 @@
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from . import links, selectors
 from .roles import is_caseworker
 from .services import WorkflowError
-
-# The new link is shown once, on the next view of the case page, then forgotten.
-SESSION_KEY = "issued_link"
+from .views import detail_context
 
 
 @require_POST
@@ -24,11 +22,12 @@ def participant_link(request: HttpRequest, reference: str, participant_id: int, 
     try:
         if action == "issue":
             _link, token = links.link_issue(participant=participant, by=request.user, replace=True)
-            request.session[SESSION_KEY] = {
-                "participant": participant.pk,
-                "url": request.build_absolute_uri(links.portal_path(token)),
-            }
             messages.success(request, f"A new personal link for {participant.name} is ready; older links stop working.")
+            # The link is shown once, in this answer, and kept nowhere: the database holds only
+            # its hash, and no session row holds the link itself.
+            issued = {"participant": participant, "url": request.build_absolute_uri(links.portal_path(token))}
+            page = selectors.case_for_page(user=request.user, reference=reference)
+            return render(request, "cases/case_detail.html", detail_context(request, page, issued_link=issued))
         else:
             links.links_revoke(participant=participant, by=request.user)
             messages.success(request, f"{participant.name}'s personal links no longer work.")
@@ -36,10 +35,3 @@ def participant_link(request: HttpRequest, reference: str, participant_id: int, 
         messages.error(request, " ".join(error.messages))
     return redirect(f"{case.get_absolute_url()}#links")
 
-
-def pop_issued_link(request: HttpRequest, case_participants: list[int]) -> dict | None:
-    """The link issued just before, if it belongs to this case; shown once."""
-    issued = request.session.pop(SESSION_KEY, None)
-    if issued and issued.get("participant") in case_participants:
-        return issued
-    return None

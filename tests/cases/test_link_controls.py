@@ -1,5 +1,6 @@
 """The caseworker's controls for personal links on the case page: issue, e-mail, revoke."""
 
+from django.contrib.sessions.models import Session
 from django.urls import reverse
 
 from cases import links
@@ -24,6 +25,18 @@ def test_issuing_shows_the_new_link_once_and_it_opens_the_portal(caseworker_clie
     assert "/p/" in url
     assert url not in again
     assert caseworker_client.get(url.replace("http://testserver", "")).status_code == 200
+
+
+def test_the_new_link_is_kept_nowhere_on_the_server(caseworker_client, case):
+    """A copy of the database (sessions included) opens no portal page."""
+    page = control(caseworker_client, case, customer_of(case), "issue").content.decode()
+    token = page.split('id="issued-link" type="text" readonly value="')[1].split('"')[0].rsplit("/p/", 1)[1]
+    token = token.strip("/").split("/")[0]
+
+    sessions = " ".join(Session.objects.values_list("session_data", flat=True))
+    decoded = " ".join(str(session.get_decoded()) for session in Session.objects.all())
+    assert token not in sessions
+    assert token not in decoded
 
 
 def test_e_mailing_a_link_sends_a_fresh_one_and_says_so_on_the_timeline(

@@ -87,7 +87,7 @@ MATRIX: dict[str, Row] = {
     "cases:status": Row(staff_page(404, 400, 400), method="post", kwargs={"reference": "reference"}),
     "cases:reassign": Row(staff_page(404, 404, 302), method="post", kwargs={"reference": "reference"}),
     "cases:participant_link": Row(
-        staff_page(404, 302, 302),
+        staff_page(404, 200, 200),  # the new link is shown once, in the answer
         method="post",
         kwargs={"reference": "reference", "participant_id": "customer_id", "action": "issue"},
     ),
