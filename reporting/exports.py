@@ -97,6 +97,17 @@ def _streamed(queryset: QuerySet) -> Iterator:
         yield from queryset.iterator(chunk_size=CHUNK_SIZE)
 
 
+def _in_pseudonym_order(cases: QuerySet[Case], fields: list[str]) -> Iterator[dict]:
+    """The rows in the order of their pseudonyms, so that a row's place in the file (cases are
+    numbered as they open) cannot tie a pseudonym back to a case. Only the ids are held in
+    memory; the rows are read ``CHUNK_SIZE`` at a time."""
+    ids = sorted(cases.order_by().values_list("pk", flat=True), key=pseudonym)
+    for start in range(0, len(ids), CHUNK_SIZE):
+        chunk = ids[start : start + CHUNK_SIZE]
+        rows = {row["pk"]: row for row in cases.order_by().filter(pk__in=chunk).values(*fields)}
+        yield from (rows[pk] for pk in chunk)
+
+
 def _labels(choices) -> dict:
     return {value: str(label) for value, label in choices}
 
@@ -286,7 +297,7 @@ def research_rows(cases: QuerySet[Case]) -> Iterator[list]:
         "commitment__agreed_at",
         *checkins,
     ]
-    for row in _streamed(annotated.order_by("pk").values(*fields)):
+    for row in _in_pseudonym_order(annotated, fields):
         held = row["meeting__state"] == RestorativeMeeting.State.HELD
         moments = [row["opened_at"], *(row[name] for name in entered), row["completed_at"]]
         yield [

@@ -252,6 +252,15 @@ def test_the_research_export_has_one_row_per_case_with_stable_pseudonyms(supervi
     assert full["opened_month"] == f"{timezone.localdate():%Y-%m}"
 
 
+def test_the_research_rows_come_in_pseudonym_order_so_their_place_tells_nothing(supervisor_client, caseworker):
+    cases = [CaseFactory(caseworker=caseworker) for _ in range(10)]
+
+    body = b"".join(supervisor_client.get(RESEARCH).streaming_content).decode()
+
+    order = [row["case"] for row in csv.DictReader(io.StringIO(body))]
+    assert order == sorted(pseudonym(case.pk) for case in cases)
+
+
 def test_the_pseudonym_depends_on_the_key_and_not_only_on_the_id(settings):
     first = pseudonym(1)
     settings.RESEARCH_PSEUDONYM_KEY = "another key"
