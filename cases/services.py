@@ -38,6 +38,9 @@ def reference_allocate(*, year: int, count: int = 1) -> list[str]:
 # ---------------------------------------------------------------- intake
 
 
+RISK_ORDER = [Case.Risk.LOW, Case.Risk.MEDIUM, Case.Risk.HIGH]
+
+
 def risk_default(*, severity: str, police_involved: bool) -> str:
     """Physical violence or threats mean high risk; police involvement at least medium."""
     if severity in {Incident.Severity.PHYSICAL, Incident.Severity.THREATS}:
@@ -82,7 +85,15 @@ def case_open(*, intake: IntakeDetails, by: AbstractBaseUser) -> Case:
 
     business = intake.business or Business.objects.create(**intake.new_business)
     incident = Incident.objects.create(business=business, **intake.incident)
-    risk = intake.risk or risk_default(severity=incident.severity, police_involved=incident.police_involved)
+    suggested = risk_default(severity=incident.severity, police_involved=incident.police_involved)
+    risk = intake.risk or suggested
+    if RISK_ORDER.index(risk) < RISK_ORDER.index(suggested) and not is_supervisor(by):
+        # A lower risk skips the supervisor's safety approval: a supervisor decides that.
+        raise WorkflowError(
+            f"{incident.get_severity_display()}{' with the police involved' if incident.police_involved else ''} "
+            f"means {Case.Risk(suggested).label.lower()} risk. Only a supervisor can set a lower risk: "
+            "leave the risk on its default, or ask a supervisor to open the case."
+        )
     now = timezone.now()
     (reference,) = reference_allocate(year=timezone.localdate(now).year)
     case = Case.objects.create(

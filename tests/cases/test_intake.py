@@ -107,10 +107,30 @@ def test_risk_defaults_from_severity_and_police(caseworker_client, severity, pol
     assert Case.objects.get().risk == expected
 
 
-def test_caseworker_can_set_the_risk_by_hand(caseworker_client):
-    caseworker_client.post(
-        INTAKE_URL, intake_post(**{"incident-severity": Incident.Severity.PHYSICAL, "case-risk": "medium"})
+def test_caseworker_can_raise_the_risk_by_hand(caseworker_client):
+    caseworker_client.post(INTAKE_URL, intake_post(**{"case-risk": "high"}))
+
+    assert Case.objects.get().risk == Case.Risk.HIGH
+
+
+def test_a_caseworker_cannot_set_a_lower_risk_than_the_violence_means_and_loses_nothing_typed(caseworker_client):
+    response = caseworker_client.post(
+        INTAKE_URL, intake_post(**{"incident-severity": Incident.Severity.PHYSICAL, "case-risk": "low"})
     )
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Only a supervisor can set a lower risk" in body
+    assert "Physical violence means high risk" in body
+    assert "Shouted at the cashier about a coupon." in body  # everything typed is still there
+    assert not Case.objects.exists()
+    assert not Incident.objects.exists()
+
+
+def test_a_supervisor_may_set_a_lower_risk(supervisor_client, supervisor):
+    lower = {"incident-severity": Incident.Severity.PHYSICAL, "case-risk": "medium", "case-caseworker": supervisor.pk}
+
+    supervisor_client.post(INTAKE_URL, intake_post(**lower))
 
     assert Case.objects.get().risk == Case.Risk.MEDIUM
 
