@@ -127,6 +127,15 @@ def approvals_waiting(scope: Scope) -> QuerySet[Case]:
     )
 
 
+def caseworker_gone(scope: Scope) -> QuerySet[Case]:
+    """Open or paused cases whose caseworker's account was deactivated: they need a new caseworker."""
+    return (
+        scope.cases()
+        .filter(status__in=Case.ACTIVE_STATUSES, caseworker__is_active=False)
+        .order_by("opened_at", "pk")
+    )
+
+
 def failed_reminders(scope: Scope) -> QuerySet[Reminder]:
     """Reminders that could not be sent after every retry, on the cases in scope; the newest first.
 
@@ -169,6 +178,11 @@ TILES = [
     ("shifts", "Shifts waiting for confirmation", "Proposed to the business, or the business proposed another time."),
     ("approvals", "High-risk cases waiting for approval", "Nothing can be scheduled until a supervisor approves."),
     (
+        "caseworker_gone",
+        "Cases needing a new caseworker",
+        "Their caseworker's account was deactivated: nobody receives their reminders. Reassign them.",
+    ),
+    (
         "reminders",
         "Failed reminders",
         "E-mails that could not be sent after every retry: check the address, then send again or cancel.",
@@ -200,6 +214,9 @@ def tile_rows(scope: Scope, moment: Moment) -> dict[str, QuerySet]:
             "starts_at", "state", reference=F("case__reference"), business_name=F("business__name"), **total
         ),
         "approvals": approvals_waiting(scope).values("reference", "step", business_name=_business_of_case(), **total),
+        "caseworker_gone": caseworker_gone(scope).values(
+            "reference", business_name=_business_of_case(), caseworker_username=F("caseworker__username"), **total
+        ),
         "reminders": failed_reminders(scope).values(
             "kind",
             "participant_id",

@@ -108,6 +108,7 @@ def test_each_tile_counts_what_it_says(caseworker_client, known_day):
         "signoffs": 1,
         "shifts": 2,
         "approvals": 1,
+        "caseworker_gone": 0,
         "reminders": 1,
         "quiet": 1,
     }
@@ -148,6 +149,7 @@ def test_a_supervisor_sees_every_caseworker_and_their_case_loads(supervisor_clie
         "signoffs": 1,
         "shifts": 2,
         "approvals": 1,
+        "caseworker_gone": 0,
         "reminders": 2,
         "quiet": 2,
     }
@@ -167,11 +169,26 @@ def test_a_supervisor_looks_at_one_caseworkers_dashboard(supervisor_client, know
         "signoffs": 0,
         "shifts": 0,
         "approvals": 0,
+        "caseworker_gone": 0,
         "reminders": 1,
         "quiet": 1,
     }
     assert response.context["caseloads"] is None
     assert f"caseworker={outsider_caseworker.pk}" in response.context["steps"][0]["url"]
+
+
+def test_the_cases_of_a_deactivated_caseworker_show_on_the_supervisors_dashboard(
+    supervisor_client, known_day, outsider_caseworker
+):
+    outsider_caseworker.is_active = False
+    outsider_caseworker.save()
+
+    response = supervisor_client.get(DASHBOARD)
+
+    assert _tiles(response)["caseworker_gone"] == 1
+    tile = next(tile for tile in response.context["tiles"] if tile.key == "caseworker_gone")
+    assert tile.items[0]["reference"] == known_day["outsiders"].reference
+    assert "Cases needing a new caseworker" in response.content.decode()
 
 
 def test_an_unknown_caseworker_is_not_understood_and_everyone_is_shown(supervisor_client, known_day):
