@@ -4,6 +4,7 @@ import re
 import uuid
 from collections.abc import Callable
 
+from django.conf import settings
 from django.core.signals import request_finished
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control
@@ -62,3 +63,21 @@ class NoStoreMiddleware:
         if "Cache-Control" not in response:
             patch_cache_control(response, no_store=True, private=True)
         return response
+
+
+# Django makes session keys of 32 lowercase letters and digits.
+SESSION_KEY_SHAPE = re.compile(r"[a-z0-9]{32}")
+
+
+class SessionCookieShapeMiddleware:
+    """A session cookie not in the shape of a session key is no session: dropped before it
+    reaches the session store (PostgreSQL refuses a NUL in a query, which would be a 500)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        value = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+        if value is not None and not SESSION_KEY_SHAPE.fullmatch(value):
+            del request.COOKIES[settings.SESSION_COOKIE_NAME]
+        return self.get_response(request)
