@@ -67,14 +67,26 @@ HUGE = st.builds(
 NONSENSE = st.one_of(NASTY, ANY_TEXT, CONTROL, HUGE)
 
 
+# Dates at and past the edges of what the app accepts (compassion/dates.py), and of what Python can hold.
+FAR_MOMENTS = st.sampled_from(
+    ["9999-12-31T22:00", "9999-12-31T23:59", "0001-01-01T00:00", "1999-12-31T23:59", "2000-01-01T00:00",
+     "2099-12-31T23:59", "2200-01-01T00:00"]
+)
+FAR_DAYS = st.sampled_from(["9999-12-31", "0001-01-01", "1999-12-31", "2000-01-01", "2199-12-31", "2200-01-01"])
+
+
 def _moments() -> st.SearchStrategy[str]:
     now = timezone.localtime().replace(second=0, microsecond=0)
-    return st.integers(-24 * 90, 24 * 90).map(lambda hours: (now + timedelta(hours=hours)).strftime("%Y-%m-%dT%H:%M"))
+    near = st.integers(-24 * 90, 24 * 90).map(lambda hours: (now + timedelta(hours=hours)).strftime("%Y-%m-%dT%H:%M"))
+    edge = st.integers(-1, 1).map(
+        lambda minutes: (now + timedelta(days=730, minutes=minutes)).strftime("%Y-%m-%dT%H:%M")
+    )
+    return st.one_of(near, near, edge, FAR_MOMENTS)
 
 
 def _days() -> st.SearchStrategy[str]:
     today = timezone.localdate()
-    return st.integers(-400, 400).map(lambda days: (today + timedelta(days=days)).isoformat())
+    return st.one_of(st.integers(-400, 400).map(lambda days: (today + timedelta(days=days)).isoformat()), FAR_DAYS)
 
 
 def plausible(field: forms.Field) -> st.SearchStrategy[str]:
