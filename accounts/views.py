@@ -17,7 +17,9 @@ from .forms import CodeForm, PolicyForm
 def _next_url(request: HttpRequest) -> str:
     """Where to go once done: the page the staff member was going to, if it is ours."""
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    host, https = {request.get_host()}, request.is_secure()
+    ours = url_has_allowed_host_and_scheme(target, allowed_hosts=host, require_https=https)
+    if ours and target.startswith("/"):  # a path: anything else would be taken for a URL name
         return target
     return "/"
 

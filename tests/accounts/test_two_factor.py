@@ -317,3 +317,11 @@ def test_when_required_the_public_pages_and_logging_out_still_work(caseworker_cl
     assert caseworker_client.get(reverse("referrals:refer")).status_code == 200
     assert caseworker_client.get("/healthz").status_code in {200, 503}
     assert caseworker_client.post(reverse("logout")).status_code == 302
+
+
+def test_a_next_address_that_is_no_path_sends_home_rather_than_failing(client, caseworker):
+    client.force_login(caseworker)
+
+    response = client.get(reverse("accounts:two_factor_verify"), {"next": "²"})
+
+    assert (response.status_code, response["Location"]) == (302, "/")

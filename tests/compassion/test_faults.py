@@ -136,7 +136,7 @@ import json, sys, django
 django.setup()
 from django.test import Client
 visitor, staff = Client(raise_request_exception=False), Client(raise_request_exception=False)
-staff.cookies["sessionid"] = "a-staff-members-session-key"
+staff.cookies["sessionid"] = "astaffmemberssessionkey012345678"  # shaped as Django makes them
 referral = json.loads(sys.argv[1])
 answers = {}
 for client, method, url, data in [
