@@ -5,7 +5,7 @@ from django.db.models import Q, QuerySet, Value
 from django.db.models.functions import StrIndex, Upper
 
 from .models import Case, Participant
-from .selectors import staff_who_can_hold_cases
+from .selectors import cases_where_someone_spoke_up, staff_who_can_hold_cases
 
 
 class CaseFilter(django_filters.FilterSet):
@@ -16,10 +16,18 @@ class CaseFilter(django_filters.FilterSet):
     step = django_filters.ChoiceFilter(choices=Case.Step.choices, empty_label="Any step")
     risk = django_filters.ChoiceFilter(choices=Case.Risk.choices, empty_label="Any risk")
     caseworker = django_filters.ModelChoiceFilter(queryset=staff_who_can_hold_cases(), empty_label="Any caseworker")
+    asked = django_filters.BooleanFilter(
+        label="Someone asked for a call or for no contact",
+        method="someone_asked",
+        widget=django_filters.widgets.BooleanWidget,
+    )
 
     class Meta:
         model = Case
-        fields = ["q", "status", "step", "risk", "caseworker"]
+        fields = ["q", "status", "step", "risk", "caseworker", "asked"]
+
+    def someone_asked(self, queryset: QuerySet[Case], name: str, value: bool | None) -> QuerySet[Case]:
+        return cases_where_someone_spoke_up(queryset) if value else queryset
 
     def __init__(self, *args, show_caseworker: bool = True, **kwargs):
         super().__init__(*args, **kwargs)

@@ -199,6 +199,14 @@ class Participant(models.Model):
         default=False,
         help_text="Never scheduled with the customer and never shown the customer's contact details.",
     )
+    # What the person asked from their own page or message (the portal), for the caseworker to see:
+    # "I don't want to be contacted" (nothing more is sent to them) and "I'd like to talk to
+    # someone first" (nothing is sent until their caseworker has called them).
+    contact_stopped_at = models.DateTimeField("asked not to be contacted", null=True, blank=True)
+    call_requested_at = models.DateTimeField("asked to talk to someone first", null=True, blank=True)
+    # A staff member's own yes to personal time with the customer outside work (step 3),
+    # separate from taking part, and revocable.
+    personal_time_consent = models.BooleanField("agreed to personal time with the customer", default=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     erased_at = models.DateTimeField(
         "personal data erased", null=True, blank=True, editable=False, help_text="Set by cases.privacy."
@@ -222,8 +230,14 @@ class Participant(models.Model):
         if self.consent in {self.Consent.DECLINED, self.Consent.WITHDRAWN}:
             return False
         if self.role == self.Role.AGENT:
-            return self.consent == self.Consent.GIVEN and not self.no_contact
+            return self.consent == self.Consent.GIVEN and not self.no_contact and not self.contact_stopped_at
         return True
+
+    @property
+    def hears_from_us(self) -> bool:
+        """Whether reminders and messages go to this person now: not after they asked not to be
+        contacted, and not while they wait for their caseworker's call."""
+        return self.contact_stopped_at is None and self.call_requested_at is None
 
 
 class CaseEvent(models.Model):

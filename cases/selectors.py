@@ -112,3 +112,20 @@ def participant_link_rows(case: Case) -> list[dict]:
             }
         )
     return rows
+
+
+# How long a "don't contact me" stays on the dashboard for the caseworker to notice.
+SPOKE_UP_DAYS = 14
+
+
+def spoke_up() -> Q:
+    """Participants who asked from their own page to talk to someone first (until the caseworker
+    called them), or not to be contacted (for ``SPOKE_UP_DAYS`` days after they asked)."""
+    since = timezone.now() - timezone.timedelta(days=SPOKE_UP_DAYS)
+    return Q(call_requested_at__isnull=False) | Q(contact_stopped_at__gte=since)
+
+
+def cases_where_someone_spoke_up(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """Of ``cases``, the open or paused ones where someone spoke up (``spoke_up``)."""
+    asked = Participant.objects.filter(spoke_up()).values("case_id")
+    return cases.filter(status__in=Case.ACTIVE_STATUSES, pk__in=asked)

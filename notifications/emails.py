@@ -10,6 +10,7 @@ from email.utils import formataddr, parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.urls import reverse
 
 from cases.links import link_for_email, portal_path
 from cases.models import AccessLink
@@ -72,6 +73,11 @@ def reminder_email(reminder: Reminder, *, emailed_at: datetime) -> tuple[EmailMu
     if person is not None:
         link, token = link_for_email(participant=person, emailed_at=emailed_at)
         context.update(link_url=settings.SITE_URL + portal_path(token), link_expires=link.expires_at)
+        if person.role == person.Role.AGENT:  # two plain ways out, in every message to a staff member who was hurt
+            context.update(
+                stop_url=settings.SITE_URL + reverse("portal:stop", args=[token]),
+                talk_url=settings.SITE_URL + reverse("portal:talk", args=[token]),
+            )
     else:
         context["case_url"] = settings.SITE_URL + case.get_absolute_url()
 

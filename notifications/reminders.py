@@ -128,7 +128,9 @@ def wanted_in(
         checkins, idle = [], _idle(case)
     shifts = [shift for shift in shifts if shift.state in {RoleSwapShift.State.PROPOSED, RoleSwapShift.State.CONFIRMED}]
     rows = RuleRows(shifts=shifts, checkins=checkins, now=now)
-    return [*(want for step in REGISTRY for want in step.reminders(snap, rows)), *idle]
+    wanted = (want for step in REGISTRY for want in step.reminders(snap, rows))
+    # Nobody who asked not to be contacted, or to talk to someone first, gets a reminder.
+    return [*(want for want in wanted if want.participant is None or want.participant.hears_from_us), *idle]
 
 
 # ---------------------------------------------------------------- keeping the rows in line
@@ -265,6 +267,8 @@ def notify(
         raise ValueError(f"notify() queues {' or '.join(sorted(NOTICE_KINDS))} e-mails, not {kind!r}.")
     if case.status in Case.ENDED_STATUSES:
         raise WorkflowError(f"The case is {case.get_status_display().lower()}: no e-mail is sent for it.")
+    if participant is not None and participant.contact_stopped_at:
+        raise WorkflowError(f"{participant.name} asked not to be contacted: no e-mail is sent to them.")
     fields = {
         "shift": about if isinstance(about, RoleSwapShift) else None,
         "plan": about if isinstance(about, ReconciliationPlan) else None,

@@ -21,6 +21,7 @@ from cases.models import Participant
 from compassion import ratelimit
 
 from . import selectors
+from .pages import page
 
 BAD_TOKEN_SCOPE = "portal-bad-token"  # noqa: S105 - a cache key prefix, not a secret
 
@@ -28,6 +29,10 @@ BAD_TOKEN_SCOPE = "portal-bad-token"  # noqa: S105 - a cache key prefix, not a s
 def link_not_working(request: HttpRequest, *, status: int = 404) -> HttpResponse:
     contact = {"PLI_CONTACT_EMAIL": settings.PLI_CONTACT_EMAIL, "PLI_CONTACT_PHONE": settings.PLI_CONTACT_PHONE}
     return render(request, "portal/link_not_working.html", {"status": status, **contact}, status=status)
+
+
+def nothing_here(request: HttpRequest) -> HttpResponse:
+    return page(request, "nothing_here.html", status=404)
 
 
 def participant_view(*roles: str) -> Callable:
@@ -45,15 +50,20 @@ def participant_view(*roles: str) -> Callable:
                 ratelimit.hit(BAD_TOKEN_SCOPE, address, window_seconds=3600)
                 return link_not_working(request)
             participant: Participant = link.participant
-            if roles and participant.role not in roles:
-                raise Http404("Not for this link.")
             participant.case = selectors.participant_case(participant)
             request.link, request.participant, request.token = link, participant, token
-            if request.method == "POST":
-                links.link_mark_used(link)
             with translation.override(page_language(request, participant)):
                 request.LANGUAGE_CODE = translation.get_language()
-                return view(request, *args, **kwargs)
+                if roles and participant.role not in roles:
+                    return nothing_here(request)
+                if request.method == "POST":
+                    links.link_mark_used(link)
+                try:
+                    return view(request, *args, **kwargs)
+                except Http404:
+                    # A page that has nothing for this person now (an old meeting link after they
+                    # withdrew, say): a kind page in their language, which changes nothing.
+                    return nothing_here(request)
 
         return wrapper
 

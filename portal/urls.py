@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import asks, views
 
 app_name = "portal"
 
@@ -16,4 +16,6 @@ urlpatterns = [
     path("<str:token>/meeting/", views.meeting, name="meeting"),
     path("<str:token>/commitments/", views.commitments, name="commitments"),
     path("<str:token>/check-in/", views.checkin, name="checkin"),
+    path("<str:token>/stop/", asks.stop, name="stop"),
+    path("<str:token>/talk/", asks.talk, name="talk"),
 ]

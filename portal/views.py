@@ -8,7 +8,7 @@ actor. GET never changes anything; POSTs are CSRF-protected.
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,6 +21,7 @@ from reconciliation.workflow import WorkflowError
 
 from . import forms
 from .access import participant_view
+from .pages import page
 
 CUSTOMER, AGENT, BUSINESS = Participant.Role.CUSTOMER, Participant.Role.AGENT, Participant.Role.BUSINESS
 
@@ -34,13 +35,7 @@ def _refused(form, error: WorkflowError) -> None:
         form.add_error(None, message)
 
 
-def _page(request: HttpRequest, template: str, context: dict | None = None, *, status: int = 200) -> HttpResponse:
-    participant = request.participant
-    case = participant.case
-    # The step the case is at, by name, while it is open (a page offers that step's answers then).
-    at_step = REGISTRY.current(case).slug if case.status == case.Status.OPEN else ""
-    base = {"participant": participant, "case": case, "token": request.token, "at_step": at_step}
-    return render(request, f"portal/{template}", {**base, **(context or {})}, status=status)
+_page = page
 
 
 # ---------------------------------------------------------------- everyone
@@ -77,6 +72,8 @@ def _todo(participant: Participant) -> list[tuple[str, str]]:
     """What the participant could do now, (message, portal page name): each step says what its
     participants could do (``Step.todo``), from the case as ``participant_case`` read it."""
     case, todo = participant.case, []
+    if participant.contact_stopped_at:
+        return todo  # they asked for nothing more
     if participant.role == AGENT and participant.consent == Participant.Consent.PENDING:
         todo.append((_("Tell us whether you would like to take part."), "consent"))
     for step in REGISTRY:

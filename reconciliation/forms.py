@@ -104,6 +104,17 @@ class ConsentForm(StepForm):
         )
 
 
+class CallDoneForm(StepForm):
+    """The caseworker called someone who asked to talk first."""
+
+    participant = forms.ModelChoiceField(queryset=Participant.objects.none(), widget=forms.HiddenInput)
+    note = forms.CharField(label="What you agreed (optional)", max_length=1000, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["participant"].queryset = self.case.participants.filter(call_requested_at__isnull=False)
+
+
 class SafetyApprovalForm(StepForm):
     note = _area(label="Safety note: what makes it safe to go ahead")
 

@@ -156,7 +156,12 @@ def must_sign(person: Participant) -> bool:
         return True
     if person.role == Participant.Role.BUSINESS:
         return person.takes_part
-    return person.role == Participant.Role.AGENT and person.consent == Participant.Consent.GIVEN
+    # A staff member who asked not to be contacted is not waited for: nothing can be sent to them.
+    return (
+        person.role == Participant.Role.AGENT
+        and person.consent == Participant.Consent.GIVEN
+        and person.contact_stopped_at is None
+    )
 
 
 def required_signers(participants: list[Participant]) -> list[Participant]:

@@ -26,6 +26,11 @@ CASE_ACTIONS: dict[str, Action] = {
         ),
         "Consent recorded.",
     ),
+    "called": Action(
+        forms.CallDoneForm,
+        lambda case, data, user: services.call_done(participant=data["participant"], note=data["note"], by=user),
+        "Recorded that you called them: what happens next on the case reaches them again.",
+    ),
     "safety-approve": Action(
         forms.SafetyApprovalForm,
         lambda case, data, user: services.safety_approve(case=case, note=data["note"], by=user),

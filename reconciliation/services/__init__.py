@@ -12,7 +12,15 @@ One module per step, and ``people`` for the case as a whole; callers use them fr
 from ..workflow import WorkflowError
 from .commitments import checkin_miss, checkin_record, commitments_agree, commitments_draft
 from .meeting import meeting_agent_words, meeting_record_outcome, meeting_schedule, meeting_skip
-from .people import consent_record, safety_approve, step_skip
+from .people import (
+    call_done,
+    call_request,
+    consent_record,
+    contact_stop,
+    personal_time_consent_record,
+    safety_approve,
+    step_skip,
+)
 from .plan import plan_create_version, plan_signoff
 from .reflection import reflection_return, reflection_review, reflection_save_draft, reflection_submit
 from .role_swap import (
@@ -30,15 +38,19 @@ from .role_swap import (
 __all__ = [
     "MAX_SHIFT_HOURS",
     "WorkflowError",
+    "call_done",
+    "call_request",
     "checkin_miss",
     "checkin_record",
     "commitments_agree",
     "commitments_draft",
     "consent_record",
+    "contact_stop",
     "meeting_agent_words",
     "meeting_record_outcome",
     "meeting_schedule",
     "meeting_skip",
+    "personal_time_consent_record",
     "plan_create_version",
     "plan_signoff",
     "reflection_review",

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from cases import counts as capped
 from cases.models import Case, Incident, Participant
+from cases.selectors import cases_where_someone_spoke_up
 from notifications.models import Reminder
 from reconciliation.models import PlanSignoff, ReconciliationPlan, Reflection, RoleSwapShift, SafetyApproval
 from reconciliation.registry import REGISTRY
@@ -36,6 +37,7 @@ def figure_querysets(scope: Scope, moment: Moment) -> dict[str, QuerySet]:
     querysets.update({status: cases.filter(status=status) for status in closed_or_waiting})
     querysets.update(
         reminders=failed_reminders(scope),
+        spoke_up=cases_where_someone_spoke_up(cases),
         checkins_due=checkins_due(scope, moment),
     )
     return querysets
@@ -175,6 +177,11 @@ class Tile:
 TILES = [
     ("reflections", "Reflections to review", "Submitted by the customer, waiting for your review."),
     ("signoffs", "Sign-offs missing", "Plans whose current version still waits for someone to agree."),
+    (
+        "spoke_up",
+        "Cases where someone asked for a call or for no contact",
+        "From their own page or message: call those who asked to talk first; nothing is sent to them until you do.",
+    ),
     ("shifts", "Shifts waiting for confirmation", "Proposed to the business, or the business proposed another time."),
     ("approvals", "High-risk cases waiting for approval", "Nothing can be scheduled until a supervisor approves."),
     (
@@ -259,8 +266,10 @@ def action_tiles(scope: Scope, moment: Moment, *, counts: dict[str, int]) -> lis
     labels, rows = DateLabels(), tile_rows(scope, moment)
     tiles = []
     for key, title, hint in TILES:
-        items = list(rows[key][:ITEMS_PER_TILE])
-        if key == "reminders":
+        items = list(rows[key][:ITEMS_PER_TILE]) if key in rows else []
+        if key == "spoke_up":
+            items, count = [], counts["spoke_up"]  # counted with the figures; the case list shows them
+        elif key == "reminders":
             items, count = [_reminder_item(row) for row in items], counts["reminders"]
         else:
             total = items[0]["total"] if items else 0

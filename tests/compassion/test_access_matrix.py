@@ -134,6 +134,8 @@ MATRIX: dict[str, Row] = {
     "portal:meeting": portal("customer", other_participant=404),
     "portal:commitments": portal("customer"),
     "portal:checkin": portal("customer"),
+    "portal:stop": portal("agent"),
+    "portal:talk": portal("agent"),
     # Accounts
     "login": Row(everyone(200) | {OTHER: 200, HOLDER: 200, SUPERVISOR: 200}),
     "logout": Row(everyone(302), method="post"),

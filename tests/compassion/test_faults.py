@@ -215,3 +215,37 @@ def test_elsewhere_a_missing_page_is_the_plain_not_found_page(client, db):
 
     assert response.status_code == 404
     assert "Page not found" in response.content.decode()
+
+
+def test_a_participants_503_is_in_the_portals_frame_with_the_contact_and_a_way_back(world, database_refuses):
+    database_refuses()
+    home = reverse("portal:home", args=[world["token"]])
+
+    response = world["visitor"].get(reverse("portal:plan", args=[world["token"]]))
+
+    assert_friendly_503(response)
+    body = response.content.decode()
+    assert f'href="{home}"' in body
+    assert "555-0199" in body
+    assert reverse("login") not in body
+
+
+def test_a_participants_500_is_in_their_language_inside_the_portals_frame(world, monkeypatch):
+    from cases.models import Participant
+    from portal import views
+
+    Participant.objects.filter(role="customer", case=world["case"]).update(preferred_language="es")
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(views, "_todo", broken)
+
+    response = world["visitor"].get(reverse("portal:home", args=[world["token"]]))
+
+    assert response.status_code == 500
+    body = response.content.decode()
+    assert 'lang="es"' in body
+    assert "Algo salió mal" in body
+    assert "Proyecto de Compasión con el Cliente" in body
+    assert "a bug" not in body

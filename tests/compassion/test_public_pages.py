@@ -30,6 +30,8 @@ PUBLIC_PAGES = {
     "portal:meeting",
     "portal:commitments",
     "portal:checkin",
+    "portal:stop",
+    "portal:talk",
     # A caseworker's calendar feed: the secret token in the URL is the key (cases/calendar_feed.py)
     "reporting:calendar_feed",
     # Load balancers, monitors and the smoke test: database and broker state, nothing else
