@@ -44,7 +44,9 @@ PORTAL_FORMS = {
 }
 # By design, a submission the rules refuse (an answer missing) keeps every answer as a draft.
 KEPT_WHEN_REFUSED = {"reflection submit": {"reconciliation.Reflection"}}
-PORTAL_PAGES = ["home", "reflection", "plan", "shifts", "consent", "meeting", "commitments", "checkin"]
+# "I don't want to be contacted" and "I'd like to talk to someone first" take no input: their
+# POSTs are tried in tests/portal/test_agent_path.py; their pages are fuzzed with the others.
+PORTAL_PAGES = ["home", "reflection", "plan", "shifts", "consent", "meeting", "commitments", "checkin", "stop", "talk"]
 
 
 def test_every_portal_page_with_a_form_is_fuzzed():
