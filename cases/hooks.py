@@ -13,6 +13,8 @@ house is the ``ready()`` of a handful of ``apps.py`` files, and these lists are 
 - ``case_page_query``: widens the query that reads the case for its page; called with a
   queryset of cases, returns one (the program reads its steps' rows in the same query).
 - ``case_list_page``: adds to the staff case list; called with the request, returns a dict.
+- ``event_recorded``: called inside the transaction of ``event_record`` with each new timeline
+  event. The API writes its webhook deliveries (an outbox) from it.
 
 A hook is a plain function. Hooks run in the order they were registered.
 """
@@ -60,12 +62,19 @@ case_changed = HookList("case_changed")
 case_page = HookList("case_page")
 case_page_query = HookList("case_page_query")
 case_list_page = HookList("case_list_page")
+event_recorded = HookList("event_recorded")
 
 
 def notify_case_changed(case: Case) -> None:
     """Tell every app above that ``case`` changed (inside the service's transaction)."""
     for hook in case_changed:
         hook(case)
+
+
+def notify_event_recorded(event) -> None:
+    """Tell every app above of a new line on a case's timeline (inside the service's transaction)."""
+    for hook in event_recorded:
+        hook(event)
 
 
 def case_page_context(page: CasePage) -> dict:

@@ -9,6 +9,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from . import hooks
 from .models import Case, CaseEvent, Participant
 
 
@@ -40,4 +41,5 @@ def event_record(
     )
     Case.objects.filter(pk=case.pk).update(last_activity_at=now)
     case.last_activity_at = now
+    hooks.notify_event_recorded(event)
     return event

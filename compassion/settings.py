@@ -70,6 +70,11 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "accounts",
+    # The REST API (/api/v1/), its OpenAPI documentation (Swagger UI served from here) and webhooks.
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -256,6 +261,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": REMINDER_DISPATCH_SECONDS,
         "options": {"expires": REMINDER_DISPATCH_SECONDS},
     },
+    # Webhook deliveries that wait for a retry (api/webhooks.py); new ones are queued on commit.
+    "deliver-webhooks": {
+        "task": "api.deliver_webhooks",
+        "schedule": REMINDER_DISPATCH_SECONDS,
+        "options": {"expires": REMINDER_DISPATCH_SECONDS},
+    },
 }
 
 # Cache: short-lived counters such as the referral form's rate limit. The default lives in
@@ -371,3 +382,35 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 # Key of the research export's case pseudonyms (an HMAC of the case id). Set it to keep the
 # pseudonyms stable when SECRET_KEY is rotated; by default they derive from SECRET_KEY.
 RESEARCH_PSEUDONYM_KEY = env.str("RESEARCH_PSEUDONYM_KEY", default=SECRET_KEY)
+
+# The REST API (api/): personal tokens only, JSON only, a request budget per token, cursors.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.ApiTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.authentication.HasScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.authentication.PerTokenThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"token": f"{env.int('API_REQUESTS_PER_MINUTE', default=120)}/minute"},
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "NUM_PROXIES": NUM_PROXIES or None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Compassion case manager API",
+    "DESCRIPTION": "Cases, their timeline, referrals and report figures. Authenticate with a personal token "
+    "(your account page, API tokens): `Authorization: Bearer <token>`.",
+    "VERSION": "1",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {"LanguageEnum": "cases.models.Participant.Language"},
+}
+# Webhooks (api/webhooks.py): seconds to wait for an answer, before each new try, and tries in all.
+WEBHOOK_TIMEOUT_SECONDS = env.int("WEBHOOK_TIMEOUT_SECONDS", default=10)
+WEBHOOK_BACKOFF_SECONDS = env.list("WEBHOOK_BACKOFF_SECONDS", cast=int, default=[60, 300, 1800, 7200])
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=5)
+# A webhook may point at a private or loopback address only when this is on (a receiver on the
+# same machine or network).
+WEBHOOK_ALLOW_PRIVATE_URLS = env.bool("WEBHOOK_ALLOW_PRIVATE_URLS", default=False)

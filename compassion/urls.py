@@ -29,6 +29,7 @@ urlpatterns = [
     # Django's own account pages, but for the password reset with rate limits.
     path("accounts/password_reset/", RateLimitedPasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
     path("", include("referrals.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),

@@ -20,7 +20,7 @@ from cases.roles import is_supervisor
 from cases.services import IntakeDetails, WorkflowError, case_open, event_record
 from compassion import ratelimit
 
-from . import emails
+from . import emails, hooks
 from .models import Referral
 
 RATE_LIMIT_WINDOW_SECONDS = 60 * 60
@@ -75,6 +75,8 @@ def referral_submit(*, details: ReferralDetails, language: str, client_address: 
     now = timezone.now()
     fields = {name: value for name, value in vars(details).items() if name != "consented"}
     referral = Referral.objects.create(**fields, language=language, consented_at=now, submitted_at=now)
+    for hook in hooks.referral_received:
+        hook(referral)
     if referral.email:
         transaction.on_commit(partial(emails.referral_email_send, referral_id=referral.pk, kind="received"))
     return referral

@@ -10,6 +10,7 @@ nobody learns whether a case exists. Personal links are no login: for staff page
 anonymous visitors.
 """
 
+import json
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -19,6 +20,8 @@ from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from api import services as api_services
+from api.models import Scope, WebhookEvent, WebhookSubscription
 from cases import links
 from cases.models import Case
 from notifications.models import Reminder
@@ -55,6 +58,13 @@ class Row:
     kwargs: dict = field(default_factory=dict)  # values are names of World attributes, or literals
     data: dict = field(default_factory=dict)
     role: str | None = None  # portal pages: the role whose own link the page is for
+    api: bool = False  # the API: staff call with a personal token of theirs, the others with none
+
+
+def api_call(other: int, holder: int, supervisor: int, **kwargs) -> Row:
+    """An API address: 401 without a token (links are no token either), else as a staff page."""
+    anonymous = {ANON: 401, OTHER_CASE_LINK: 401, OTHER_PARTICIPANT_LINK: 401}
+    return Row({**anonymous, OTHER: other, HOLDER: holder, SUPERVISOR: supervisor}, api=True, **kwargs)
 
 
 # The portal: `role` is the participant the page is for; "another participant" is one it is not for.
@@ -150,6 +160,22 @@ MATRIX: dict[str, Row] = {
     "accounts:two_factor_verify": Row(staff_page(302, 302, 302)),  # nothing to verify without an app set up
     "accounts:two_factor_disable": Row(staff_page(302, 302, 302), method="post"),
     "accounts:two_factor_policy": Row(staff_page(404, 404, 302), method="post"),
+    # The API (a personal token) and its staff pages (a login)
+    "api:cases": api_call(200, 200, 200),  # another caseworker's list: checked below not to show the case
+    "api:case": api_call(404, 200, 200, kwargs={"reference": "reference"}),
+    "api:case_timeline": api_call(404, 200, 200, kwargs={"reference": "reference"}),
+    "api:referrals": api_call(404, 404, 200),
+    "api:referral": api_call(404, 404, 200, kwargs={"pk": "referral_id"}),
+    "api:referral_decline": api_call(404, 404, 400, method="post", kwargs={"pk": "referral_id"}),
+    "api:referral_duplicate": api_call(404, 404, 400, method="post", kwargs={"pk": "referral_id"}),
+    "api:reports": api_call(404, 404, 200),
+    "api:schema": Row(staff_page(200, 200, 200)),
+    "api:docs": Row(staff_page(200, 200, 200)),
+    "api:tokens": Row(staff_page(200, 200, 200)),
+    "api:token_revoke": Row(staff_page(404, 302, 302), method="post", kwargs={"pk": "token_id"}),
+    "api:webhooks": Row(staff_page(404, 404, 200)),
+    "api:webhook_deliveries": Row(staff_page(404, 404, 200), kwargs={"pk": "webhook_id"}),
+    "api:webhook_active": Row(staff_page(404, 404, 302), method="post", kwargs={"pk": "webhook_id"}),
     "set_language": Row(everyone(302), method="post", data={"language": "es", "next": "/refer/"}),
     "healthz": Row(everyone(200)),
 }
@@ -191,6 +217,15 @@ class World:
         self.shift_id = self.case.shifts.get().pk
         self.reminder_id = Reminder.objects.filter(case=self.case, state="scheduled").values_list("pk", flat=True)[0]
         self.referral_id = ReferralFactory(state=Referral.State.NEW).pk
+        self.token_id = api_services.token_create(user=self.holder, name="Revoke me", scopes=["cases:read"], days=30)[
+            0
+        ].pk
+        self.webhook_id = WebhookSubscription.objects.create(
+            url="https://hooks.example.org/pli",
+            events=[WebhookEvent.CASE_OPENED],
+            secret="s",
+            created_by=self.supervisor,
+        ).pk
 
     def _case_at_step_five(self, caseworker) -> Case:
         case = full_case(caseworker=caseworker)
@@ -244,6 +279,16 @@ def _request(client, world: World, name: str, row: Row, persona: str):
         else:
             kwargs["token"] = "no-link-" + persona.replace(" ", "-")
     user = {OTHER: world.other, HOLDER: world.holder, SUPERVISOR: world.supervisor}.get(persona)
+    if row.api:
+        headers = {}
+        if user:
+            raw = api_services.token_create(user=user, name="Matrix", scopes=list(Scope.values), days=30)[1]
+            headers["HTTP_AUTHORIZATION"] = f"Bearer {raw}"
+        if row.method == "get":
+            return client.get(reverse(name, kwargs=kwargs), row.data, **headers)
+        return client.post(
+            reverse(name, kwargs=kwargs), json.dumps(row.data), content_type="application/json", **headers
+        )
     if user:
         client.force_login(user)
     return getattr(client, row.method)(reverse(name, kwargs=kwargs), row.data)

@@ -34,6 +34,15 @@ PUBLIC_PAGES = {
     "portal:talk",
     # A caseworker's calendar feed: the secret token in the URL is the key (cases/calendar_feed.py)
     "reporting:calendar_feed",
+    # The API: a personal token is the key (api/authentication.py); no token is a 401
+    "api:cases",
+    "api:case",
+    "api:case_timeline",
+    "api:referrals",
+    "api:referral",
+    "api:referral_decline",
+    "api:referral_duplicate",
+    "api:reports",
     # Load balancers, monitors and the smoke test: database and broker state, nothing else
     "healthz",
 }

@@ -18,6 +18,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from accounts.forms import CodeForm, PolicyForm
+from api.forms import TokenForm, WebhookForm
 from cases.forms import ReassignForm, StatusChangeForm
 from cases.intake import intake_forms
 from cases.models import Participant
@@ -197,6 +198,18 @@ TARGETS: dict[str, Target] = {
     "accounts:two_factor_policy": Target(
         url=lambda world, drawn: reverse("accounts:two_factor_policy"), forms=lambda world, drawn: [PolicyForm()]
     ),
+    # The API's staff pages (the API itself is fuzzed in test_api.py)
+    "api:tokens": Target(
+        url=lambda world, drawn: reverse("api:tokens"), forms=lambda world, drawn: [TokenForm()], user="caseworker"
+    ),
+    "api:token_revoke": Target(url=_referral_url("api:token_revoke"), forms=lambda world, drawn: []),
+    "api:webhooks": Target(
+        url=lambda world, drawn: reverse("api:webhooks"), forms=lambda world, drawn: [WebhookForm()]
+    ),
+    "api:webhook_active": Target(url=_referral_url("api:webhook_active"), forms=lambda world, drawn: []),
+    "api:webhook_deliveries": Target(
+        url=_referral_url("api:webhook_deliveries"), forms=lambda world, drawn: [PageQuery()], method="get"
+    ),
 }
 
 # Pages without a form of ours to fuzz (the portal's forms are fuzzed in test_portal_forms.py).
@@ -209,6 +222,13 @@ NOT_FORMS = {
     "referrals:detail": "shows the duplicate and decline forms",
     "accounts:security": "shows the account forms, which post elsewhere",
     "healthz": "no input",
+    **dict.fromkeys(
+        ["api:cases", "api:case", "api:case_timeline", "api:referrals", "api:referral"]
+        + ["api:referral_decline", "api:referral_duplicate", "api:reports"],
+        "the API: fuzzed with JSON in test_api.py",
+    ),
+    "api:schema": "the OpenAPI schema, no input",
+    "api:docs": "the documentation page, no input",
     "logout": "no input",
     "password_change_done": "a page",
     "password_reset_done": "a page",

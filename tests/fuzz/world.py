@@ -20,7 +20,7 @@ from tests.reconciliation.journey import ANSWERS, walk_to_role_swap
 
 User = get_user_model()
 # Every model whose rows a form could change; their rows are compared before and after a refused post.
-APPS = ("cases", "reconciliation", "referrals", "accounts", "otp_totp")
+APPS = ("cases", "reconciliation", "referrals", "accounts", "otp_totp", "api")
 # Written on every visit whatever the outcome; not part of what a form saves.
 VOLATILE_FIELDS = {"last_used_at", "last_login", "throttling_failure_timestamp", "throttling_failure_count"}
 
