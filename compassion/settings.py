@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "reconciliation",
     "notifications",
     "casework",
+    "questionnaires",
     "portal",
     "referrals",
     "reporting",
