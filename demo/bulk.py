@@ -381,6 +381,7 @@ def _meeting(case: Case, line: Timeline, add, rng: random.Random, now: datetime)
                 gratitude_expressed=rng.random() < 0.9,
                 acknowledgment_expressed=rng.random() < 0.8,
                 ownership_expressed=rng.random() < 0.75,
+                duration_minutes=60,
                 outcome_notes="(generated)",
                 updated_at=line.entered[5],
             )

@@ -82,6 +82,7 @@ def _hold_meeting(case: Case, by: AbstractBaseUser) -> None:
         by=by,
         gratitude_expressed=True,
         acknowledgment_expressed=True,
+        minutes=75,
         ownership_expressed=True,
         notes="The customer apologised; the cashier thanked them for the shifts they worked.",
     )

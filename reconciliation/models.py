@@ -18,6 +18,7 @@ from cases.models import Business, Case, Participant
 from compassion.dates import stored_date_in_range, stored_in_range
 
 MAX_ANSWER_LENGTH = 5000
+MAX_MEETING_MINUTES = 600
 
 
 class MeetingFormat(models.TextChoices):
@@ -221,9 +222,12 @@ class RestorativeMeeting(models.Model):
     facilitator = models.CharField(max_length=200, blank=True)
     safety_plan = models.TextField(blank=True)
     agent_words = models.TextField("the staff member's words for the meeting", blank=True)
-    gratitude_expressed = models.BooleanField(default=False)
-    acknowledgment_expressed = models.BooleanField(default=False)
-    ownership_expressed = models.BooleanField(default=False)
+    # What the customer expressed; what each other person who took part expressed is a
+    # ``MeetingOutcome`` of its own.
+    gratitude_expressed = models.BooleanField("the customer expressed gratitude", default=False)
+    acknowledgment_expressed = models.BooleanField("the customer expressed acknowledgment", default=False)
+    ownership_expressed = models.BooleanField("the customer expressed ownership", default=False)
+    duration_minutes = models.PositiveSmallIntegerField("length in minutes", null=True, blank=True)
     outcome_notes = models.TextField(blank=True)
     skip_reason = models.TextField(blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
@@ -234,10 +238,59 @@ class RestorativeMeeting(models.Model):
         indexes = [models.Index(fields=["state", "scheduled_at"])]
         constraints = [
             models.CheckConstraint(condition=stored_in_range("scheduled_at"), name="meeting_scheduled_in_range"),
+            models.CheckConstraint(
+                condition=Q(duration_minutes__isnull=True)
+                | Q(duration_minutes__gte=1, duration_minutes__lte=MAX_MEETING_MINUTES),
+                name="meeting_length_sensible",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"Meeting for {self.case}"
+
+
+class MeetingOutcome(models.Model):
+    """What one person other than the customer (a staff member who was hurt, the business) brought
+    to the held meeting: whether they took part, and the gratitude, acknowledgment and ownership
+    they expressed."""
+
+    meeting = models.ForeignKey(RestorativeMeeting, on_delete=models.CASCADE, related_name="outcomes")
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="meeting_outcomes")
+    took_part = models.BooleanField(default=False)
+    gratitude_expressed = models.BooleanField(default=False)
+    acknowledgment_expressed = models.BooleanField(default=False)
+    ownership_expressed = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["participant__role", "participant_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "participant"], name="one_outcome_per_person_and_meeting"),
+            models.CheckConstraint(
+                condition=Q(took_part=True)
+                | Q(gratitude_expressed=False, acknowledgment_expressed=False, ownership_expressed=False),
+                name="meeting_outcome_only_from_who_took_part",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participant} at {self.meeting}"
+
+    @property
+    def expressed(self) -> list[str]:
+        return expressed_names(self)
+
+
+def expressed_names(row) -> list[str]:
+    """The names of what ``row`` (a meeting, for the customer, or a ``MeetingOutcome``) records as expressed."""
+    return [
+        name
+        for name, said in (
+            ("gratitude", row.gratitude_expressed),
+            ("acknowledgment", row.acknowledgment_expressed),
+            ("ownership", row.ownership_expressed),
+        )
+        if said
+    ]
 
 
 class SafetyApproval(models.Model):

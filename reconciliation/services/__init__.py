@@ -11,7 +11,7 @@ One module per step, and ``people`` for the case as a whole; callers use them fr
 
 from ..workflow import WorkflowError
 from .commitments import checkin_miss, checkin_record, commitments_agree, commitments_draft
-from .meeting import meeting_agent_words, meeting_record_outcome, meeting_schedule, meeting_skip
+from .meeting import Voice, meeting_agent_words, meeting_people, meeting_record_outcome, meeting_schedule, meeting_skip
 from .people import (
     call_done,
     call_request,
@@ -36,6 +36,7 @@ from .role_swap import (
 )
 
 __all__ = [
+    "Voice",
     "MAX_SHIFT_HOURS",
     "WorkflowError",
     "call_done",
@@ -47,6 +48,7 @@ __all__ = [
     "consent_record",
     "contact_stop",
     "meeting_agent_words",
+    "meeting_people",
     "meeting_record_outcome",
     "meeting_schedule",
     "meeting_skip",

@@ -62,6 +62,7 @@ def test_a_case_goes_from_intake_to_completed_through_all_five_steps(open_case, 
             by=caseworker,
             gratitude_expressed=True,
             acknowledgment_expressed=True,
+            minutes=75,
             ownership_expressed=True,
             notes="Tears and a handshake.",
         )

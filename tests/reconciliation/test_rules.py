@@ -323,6 +323,7 @@ def test_the_outcome_cannot_be_recorded_before_the_meeting(open_case, caseworker
             by=caseworker,
             gratitude_expressed=True,
             acknowledgment_expressed=True,
+            minutes=75,
             ownership_expressed=True,
             notes="x",
         ),

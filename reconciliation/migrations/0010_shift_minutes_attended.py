@@ -20,7 +20,7 @@ def minutes_to_hours(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("cases", "0012_participant_asks"),
-        ("reconciliation", "0008_dates_in_range"),
+        ("reconciliation", "0009_meeting_outcome_per_person"),
     ]
 
     operations = [
