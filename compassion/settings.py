@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "cases",
     "reconciliation",
     "notifications",
+    "questionnaires",
     "portal",
     "referrals",
     "reporting",
