@@ -185,7 +185,7 @@ def participant_export(*, participant: Participant) -> dict:
             else None
         )
         data["shifts"] = _rows(
-            case.shifts.order_by("starts_at"), *shift_fields, "hours_attended", "customer_reflection"
+            case.shifts.order_by("starts_at"), *shift_fields, "minutes_attended", "customer_reflection"
         )
         data["commitments"] = _rows(
             Commitment.objects.filter(case=case), "commitments", "off_limits", "drafted_at", "agreed_at"
@@ -193,7 +193,7 @@ def participant_export(*, participant: Participant) -> dict:
         data["checkins"] = _rows(case.checkins.order_by("due_on"), "days_after", "due_on", "state", "answers")
     elif participant.role == Participant.Role.BUSINESS:
         data["shifts"] = _rows(
-            case.shifts.order_by("starts_at"), *shift_fields, "hours_attended", "decline_reason", "business_feedback"
+            case.shifts.order_by("starts_at"), *shift_fields, "minutes_attended", "decline_reason", "business_feedback"
         )
     else:
         data["shifts"] = _rows(

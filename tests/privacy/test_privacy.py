@@ -3,7 +3,6 @@ period (purge_expired) anonymises old cases; the statistics stay."""
 
 import json
 from datetime import timedelta
-from decimal import Decimal
 from io import StringIO
 
 import pytest
@@ -95,7 +94,7 @@ def planted(caseworker, supervisor):
         shift = RoleSwapShift.objects.create(
             case=case, business=case.incident.business, starts_at=start, ends_at=start + timedelta(hours=4),
             role="Cashier", location="Front", supervisor_on_site="Dana", state=RoleSwapShift.State.ATTENDED,
-            hours_attended=Decimal(4),
+            minutes_attended=240,
         )
         shift.customer_reflection = CUSTOMER["shift"]
         shift.save()
@@ -255,7 +254,7 @@ def test_erasing_the_customer_keeps_the_other_participants_and_the_cases_record(
     planted.refresh_from_db()
     assert (planted.step, planted.status, planted.opened_at, planted.closed_at) == steps_before
     assert sorted(where_in_database(AGENT["name"])) != []
-    assert planted.shifts.get(state=RoleSwapShift.State.ATTENDED).hours_attended == Decimal(4)
+    assert planted.shifts.get(state=RoleSwapShift.State.ATTENDED).minutes_attended == 240
     event = planted.events.first()
     assert event.message.startswith("Personal data of Erased participant")
     assert CUSTOMER["name"] not in event.message
