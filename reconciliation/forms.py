@@ -9,6 +9,7 @@ from django.forms.models import ModelChoiceIterator
 
 from cases.models import Case, Participant
 from compassion.dates import BoundedDateTimeField
+from compassion.durations import DurationFields
 
 from . import services
 from .models import (
@@ -202,14 +203,17 @@ class ShiftCounterForm(ShiftForm):
     ends_at = BoundedDateTimeField(label="Other time: ends", widget=DATETIME)
 
 
-class AttendanceForm(ShiftForm):
+class AttendanceForm(DurationFields, ShiftForm):
+    """Attended (with the time worked, in hours and minutes) or a no-show."""
+
+    field_order = ["shift", "attended", "hours", "minutes", "feedback"]
+
     attended = forms.TypedChoiceField(
         choices=[("yes", "Attended"), ("no", "No-show")],
         coerce=lambda value: value == "yes",
         widget=forms.RadioSelect,
         label="Attendance",
     )
-    hours = forms.DecimalField(max_digits=4, decimal_places=1, required=False, label="Hours attended")
     feedback = _area(rows=2, label="The business's feedback", required=False)
 
 

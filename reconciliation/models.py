@@ -173,7 +173,8 @@ class RoleSwapShift(models.Model):
     counter_starts_at = models.DateTimeField("other time proposed: from", null=True, blank=True)
     counter_ends_at = models.DateTimeField("other time proposed: to", null=True, blank=True)
     decline_reason = models.TextField(blank=True)
-    hours_attended = models.DecimalField(max_digits=4, decimal_places=1, null=True, blank=True)
+    # Whole minutes: a quarter of an hour is 15, and a third 20, exactly.
+    minutes_attended = models.PositiveIntegerField("time attended (minutes)", null=True, blank=True)
     business_feedback = models.TextField("the business's feedback", blank=True)
     customer_reflection = models.TextField("the customer's reflection on the shift", blank=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -183,6 +184,10 @@ class RoleSwapShift(models.Model):
         ordering = ["starts_at"]
         constraints = [
             models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="shift_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(minutes_attended__isnull=True) | Q(minutes_attended__gt=0),
+                name="shift_minutes_attended_positive",
+            ),
             *(
                 models.CheckConstraint(condition=stored_in_range(field), name=f"shift_{field}_in_range")
                 for field in (
@@ -196,8 +201,9 @@ class RoleSwapShift(models.Model):
         return f"Shift {self.starts_at:%Y-%m-%d %H:%M} for {self.case}"
 
     @property
-    def hours(self) -> Decimal:
-        return Decimal(round((self.ends_at - self.starts_at).total_seconds() / 3600, 1))
+    def minutes(self) -> int:
+        """The shift's length in whole minutes."""
+        return int((self.ends_at - self.starts_at).total_seconds() // 60)
 
 
 class PersonalTime(models.Model):

@@ -24,6 +24,7 @@ from api import services as api_services
 from api.models import Scope, WebhookEvent, WebhookSubscription
 from cases import links
 from cases.models import Case
+from casework import services as casework_services
 from notifications.models import Reminder
 from reconciliation import services
 from reconciliation.models import RoleSwapShift
@@ -122,6 +123,10 @@ MATRIX: dict[str, Row] = {
     "notifications:link_email": Row(
         staff_page(404, 302, 302), method="post", kwargs={"reference": "reference", "participant_id": "customer_id"}
     ),
+    # The caseworker's record: notes and contacts
+    "casework:notes": Row(staff_page(404, 200, 200), kwargs={"reference": "reference"}),
+    "casework:note_add": Row(staff_page(404, 400, 400), method="post", kwargs={"reference": "reference"}),
+    "casework:note_edit": Row(staff_page(404, 200, 200), kwargs={"reference": "reference", "pk": "note_id"}),
     # Referrals: the public form, and triage for supervisors
     "referrals:refer": Row(everyone(200)),
     "referrals:thanks": Row(everyone(200)),
@@ -217,6 +222,11 @@ class World:
         self.shift_id = self.case.shifts.get().pk
         self.reminder_id = Reminder.objects.filter(case=self.case, state="scheduled").values_list("pk", flat=True)[0]
         self.referral_id = ReferralFactory(state=Referral.State.NEW).pk
+        self.note_id = casework_services.note_add(
+            case=self.case,
+            details=casework_services.NoteDetails(kind="phone", happened_at=timezone.now(), text="Called them."),
+            by=self.holder,
+        ).pk
         self.token_id = api_services.token_create(user=self.holder, name="Revoke me", scopes=["cases:read"], days=30)[
             0
         ].pk
