@@ -50,7 +50,10 @@ class CaseListView(generics.ListAPIView):
     def get_queryset(self):
         user = self.request.user
         self.case_filter = CaseFilter(
-            self.request.query_params, queryset=selectors.case_list(user=user), show_caseworker=is_supervisor(user)
+            self.request.query_params,
+            queryset=selectors.case_list(user=user),
+            show_caseworker=is_supervisor(user),
+            request=self.request,
         )
         return self.case_filter.qs
 

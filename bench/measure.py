@@ -33,6 +33,8 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone, translation  # noqa: E402
 
+from api.models import Scope  # noqa: E402
+from api.services import token_create  # noqa: E402
 from cases.links import link_issue, portal_path  # noqa: E402
 from cases.models import Case, CaseEvent, Participant  # noqa: E402
 from notifications import dispatch  # noqa: E402
@@ -92,6 +94,7 @@ def pages(case: Case, token: str) -> dict[str, tuple[str, str, dict]]:
         "case_list": ("supervisor", reverse("cases:list"), {}),
         "case_search": ("supervisor", reverse("cases:list"), SEARCH),
         "case_detail": ("supervisor", case.get_absolute_url(), {}),
+        "api_cases": ("supervisor_api", reverse("api:cases"), {}),
         "portal": ("anonymous", portal_path(token), {}),
         "export_csv": ("supervisor", reverse("reporting:export_csv"), {}),
     }
@@ -293,7 +296,13 @@ def main() -> None:
     token = portal_token(case)
     if args.token_out:
         args.token_out.write_text(portal_path(token))
-    clients = {"anonymous": Client(), "supervisor": Client()}
+    _api_token, raw = token_create(user=supervisor, name="bench", scopes=[Scope.READ_CASES], days=30)
+    clients = {
+        "anonymous": Client(),
+        "supervisor": Client(),
+        # Another system: no session, a personal token in each request.
+        "supervisor_api": Client(headers={"Authorization": f"Bearer {raw}"}),
+    }
     clients["supervisor"].force_login(supervisor)
 
     cases = Case.objects.count()

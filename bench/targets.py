@@ -24,8 +24,9 @@ MIN_DISPATCH_SHARE = 0.25  # reminders/s of a dispatch pass over the plain send_
 MAX_EXPORT_MB = 100
 
 # The pages, in the order of the tables; those behind the staff login are held to the staff floor.
-PAGES = ["login", "dashboard", "case_list", "case_search", "case_detail", "portal", "export_csv"]
-STAFF_PAGES = ["dashboard", "case_list", "case_search", "case_detail", "export_csv"]
+PAGES = ["login", "dashboard", "case_list", "case_search", "case_detail", "api_cases", "portal", "export_csv"]
+# The API's case list is held to the staff pages' targets: another system asks what a caseworker would.
+STAFF_PAGES = ["dashboard", "case_list", "case_search", "case_detail", "api_cases", "export_csv"]
 
 MET, MISSED, NOT_MEASURED = "met", "MISSED", "not measured"
 
@@ -47,7 +48,9 @@ def check(results: dict) -> dict:
     base = f"{int(small_n):,}"
     two_sizes = small_n != large_n
     out: dict[str, dict] = {}
-    for name in PAGES:
+    # A run from before a page was added (``--recheck`` of an old results.json) did not measure it.
+    measured_pages = [name for name in PAGES if name in small["pages"] and name in large["pages"]]
+    for name in measured_pages:
         queries = [small["pages"][name]["queries"], large["pages"][name]["queries"]]
         out[f"{name}_queries_flat"] = _target(
             f"{name}: queries the same as at {base} cases, at most {MAX_QUERIES}",
@@ -55,7 +58,7 @@ def check(results: dict) -> dict:
             queries[0] == queries[1] <= MAX_QUERIES if two_sizes else None,
             f"{queries[0]} / {queries[1]}",
         )
-    for name in PAGES:
+    for name in measured_pages:
         first, last = small["pages"][name]["p95_ms"], large["pages"][name]["p95_ms"]
         growth = round(last / first, 2)
         out[f"{name}_p95_flat"] = _target(
@@ -64,7 +67,7 @@ def check(results: dict) -> dict:
             growth <= MAX_GROWTH if two_sizes else None,
             f"{growth:.2f} x ({first:.2f} -> {last:.2f} ms)",
         )
-    for name in STAFF_PAGES:
+    for name in (name for name in STAFF_PAGES if name in measured_pages):
         ratio = staff_ratio(large, name)
         out[f"{name}_p95_within_{MAX_STAFF_RATIO}x_staff_floor"] = _target(
             f"{name}: p95 at most {MAX_STAFF_RATIO} x the staff floor",

@@ -1,9 +1,13 @@
 """Filters of the case list (django-filter): validation of the query string lives here."""
 
+import operator
+from functools import reduce
+
 import django_filters
 from django.db.models import Q, QuerySet, Value
 from django.db.models.functions import StrIndex, Upper
 
+from . import hooks
 from .models import Case, Participant
 from .selectors import cases_where_someone_spoke_up, staff_who_can_hold_cases
 
@@ -38,7 +42,8 @@ class CaseFilter(django_filters.FilterSet):
             self.filters["caseworker"].queryset = staff_who_can_hold_cases()
 
     def search(self, queryset: QuerySet[Case], name: str, value: str) -> QuerySet[Case]:
-        """Reference, customer name or business name; case-insensitive, partial.
+        """Reference, customer name or business name, and what the ``case_search`` hooks find (the
+        notes on a case); case-insensitive, partial.
 
         ``queryset`` is a ``selectors.case_list``: the customer and the business are joined already.
 
@@ -59,8 +64,12 @@ class CaseFilter(django_filters.FilterSet):
             .values("case_id")
         )
         by_business = Case.objects.order_by().filter(incident__business__name__icontains=value).values("pk")
+        user = getattr(self.request, "user", None)
+        by_hooks = hooks.case_search_matches(user=user, value=value) if user is not None else []
         # UNION ALL stops reading at the limit; a case found twice counts twice towards it.
-        found = [row["pk"] for row in by_reference.union(by_customer, by_business, all=True)[: SEARCH_IDS + 1]]
+        found = [
+            row["pk"] for row in by_reference.union(by_customer, by_business, *by_hooks, all=True)[: SEARCH_IDS + 1]
+        ]
         if len(found) <= SEARCH_IDS:
             return queryset.filter(pk__in=set(found))
         # Written as a position rather than LIKE: the planner expects a third of the rows to pass
@@ -70,7 +79,12 @@ class CaseFilter(django_filters.FilterSet):
             in_reference=StrIndex(Upper("reference"), needle),
             in_customer=StrIndex(Upper("customer_name"), needle),
             in_business=StrIndex(Upper("incident__business__name"), needle),
-        ).filter(Q(in_reference__gt=0) | Q(in_customer__gt=0) | Q(in_business__gt=0))
+        ).filter(
+            Q(in_reference__gt=0)
+            | Q(in_customer__gt=0)
+            | Q(in_business__gt=0)
+            | reduce(operator.or_, (Q(pk__in=found_by) for found_by in by_hooks), Q(pk__in=[]))
+        )
 
 
 # A search that finds up to this many cases hands the list their ids (``CaseFilter.search``); past

@@ -15,6 +15,8 @@ house is the ``ready()`` of a handful of ``apps.py`` files, and these lists are 
 - ``case_list_page``: adds to the staff case list; called with the request, returns a dict.
 - ``event_recorded``: called inside the transaction of ``event_record`` with each new timeline
   event. The API writes its webhook deliveries (an outbox) from it.
+- ``case_search``: widens the case list's search; called with ``user`` and ``value`` (keywords),
+  returns a query of ``case_id`` values of the cases it finds (the caseworker's notes).
 
 A hook is a plain function. Hooks run in the order they were registered.
 """
@@ -63,6 +65,7 @@ case_page = HookList("case_page")
 case_page_query = HookList("case_page_query")
 case_list_page = HookList("case_list_page")
 event_recorded = HookList("event_recorded")
+case_search = HookList("case_search")
 
 
 def notify_case_changed(case: Case) -> None:
@@ -95,3 +98,8 @@ def case_list_context(request: HttpRequest) -> dict:
     for hook in case_list_page:
         context.update(hook(request))
     return context
+
+
+def case_search_matches(*, user, value: str) -> list[QuerySet]:
+    """What the ``case_search`` hooks find for ``value``: querysets of ``case_id`` values."""
+    return [hook(user=user, value=value) for hook in case_search]

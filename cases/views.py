@@ -24,7 +24,10 @@ def case_list(request: HttpRequest) -> HttpResponse:
     staff_only(request)
     supervisor = is_supervisor(request.user)
     case_filter = CaseFilter(
-        request.GET, queryset=selectors.case_list(user=request.user), show_caseworker=supervisor
+        request.GET,
+        queryset=selectors.case_list(user=request.user),
+        show_caseworker=supervisor,
+        request=request,
     )
     asked = request.GET.get("page")
     page = CappedPaginator(case_filter.qs, settings.CASE_LIST_PAGE_SIZE, page=asked).get_page(asked)

@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "cases",
     "reconciliation",
     "notifications",
+    "casework",
+    "questionnaires",
     "portal",
     "referrals",
     "reporting",
@@ -385,6 +387,9 @@ REMINDER_MAX_ATTEMPTS = env.int("REMINDER_MAX_ATTEMPTS", default=4)
 # seconds (a slow mail server then delays the rest to the next pass, a minute later).
 REMINDER_BATCH_SIZE = 200
 REMINDER_PASS_SECONDS = 50
+# The caseworker's record (casework/): a note can be corrected by its author for this many
+# minutes, then it is fixed (a correction is a new note; every version stays in the audit).
+NOTE_EDIT_MINUTES = env.int("NOTE_EDIT_MINUTES", default=30)
 # Privacy: closed cases (and withdrawn ones without activity) older than this many days have
 # their participants anonymised by `manage.py purge_expired` (cases/privacy.py). Six years.
 RETENTION_DAYS = env.int("RETENTION_DAYS", default=2190)

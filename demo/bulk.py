@@ -163,8 +163,8 @@ def _rule_reminders(case: Case, people: dict[str, Participant], mine: dict[type,
         reflection=first(Reflection),
         plan=plans[-1] if plans else None,
         signoffs={signoff.participant_id: signoff for signoff in mine.get(PlanSignoff, [])},
-        attended_hours=sum(
-            (shift.hours_attended for shift in shifts if shift.state == RoleSwapShift.State.ATTENDED), Decimal(0)
+        attended_minutes=sum(
+            shift.minutes_attended for shift in shifts if shift.state == RoleSwapShift.State.ATTENDED
         ),
         meeting=first(RestorativeMeeting),
         commitment=first(Commitment),
@@ -348,7 +348,7 @@ def _shifts(case: Case, line: Timeline, add, rng: random.Random, plan, now: date
             add(_shift(case, start - timedelta(days=1), RoleSwapShift.State.NO_SHOW))
         if rng.random() < 0.08:
             add(_shift(case, start - timedelta(days=2), RoleSwapShift.State.DECLINED, decline_reason="Busy day."))
-        add(_shift(case, start, RoleSwapShift.State.ATTENDED, hours_attended=Decimal(SHIFT_HOURS)))
+        add(_shift(case, start, RoleSwapShift.State.ATTENDED, minutes_attended=SHIFT_HOURS * 60))
     if line.status == Case.Status.OPEN and line.step == Case.Step.ROLE_SWAP and rng.random() < 0.7:
         start = _working_hours(now + timedelta(days=rng.randint(1, 12)), rng)
         state = rng.choice(
@@ -381,6 +381,7 @@ def _meeting(case: Case, line: Timeline, add, rng: random.Random, now: datetime)
                 gratitude_expressed=rng.random() < 0.9,
                 acknowledgment_expressed=rng.random() < 0.8,
                 ownership_expressed=rng.random() < 0.75,
+                duration_minutes=60,
                 outcome_notes="(generated)",
                 updated_at=line.entered[5],
             )

@@ -82,6 +82,7 @@ def _hold_meeting(case: Case, by: AbstractBaseUser) -> None:
         by=by,
         gratitude_expressed=True,
         acknowledgment_expressed=True,
+        minutes=75,
         ownership_expressed=True,
         notes="The customer apologised; the cashier thanked them for the shifts they worked.",
     )
@@ -98,7 +99,7 @@ def seed_demo_progress(cases: list[Case], *, supervisor: AbstractBaseUser) -> No
         services.shift_record_attendance(
             shift=_past_shift(completed, by, days_ago),
             attended=True,
-            hours=Decimal(4),
+            minutes=4 * 60,
             feedback="Calm and helpful.",
             by=by,
         )
@@ -151,7 +152,7 @@ def seed_demo_progress(cases: list[Case], *, supervisor: AbstractBaseUser) -> No
     )
     for days_ago in (9, 5):
         services.shift_record_attendance(
-            shift=_past_shift(meeting_due, by, days_ago), attended=True, hours=Decimal(4), by=by
+            shift=_past_shift(meeting_due, by, days_ago), attended=True, minutes=4 * 60, by=by
         )
     services.meeting_schedule(
         case=meeting_due,
@@ -168,7 +169,7 @@ def seed_demo_progress(cases: list[Case], *, supervisor: AbstractBaseUser) -> No
     _reflect_and_plan(meeting_skipped, by)
     services.safety_approve(case=meeting_skipped, note="Shifts only with the owner present.", by=supervisor)
     services.shift_record_attendance(
-        shift=_past_shift(meeting_skipped, by, 7, hours=8), attended=True, hours=Decimal(8), by=by
+        shift=_past_shift(meeting_skipped, by, 7, hours=8), attended=True, minutes=8 * 60, by=by
     )
     services.consent_record(participant=_people(meeting_skipped)[2], consent=Participant.Consent.WITHDRAWN, by=by)
     services.meeting_skip(

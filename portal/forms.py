@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.models import Participant
 from compassion.dates import BoundedDateTimeField
+from compassion.durations import DurationFields
 from reconciliation.models import MAX_ANSWER_LENGTH, PlanSignoff, ReconciliationPlan, Reflection, RoleSwapShift
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -82,14 +83,17 @@ class ShiftCounterForm(ShiftForm):
     ends_at = BoundedDateTimeField(label=_("Another time: ends"), widget=DATETIME)
 
 
-class AttendanceForm(ShiftForm):
+class AttendanceForm(DurationFields, ShiftForm):
+    """The business says whether the customer came and, if so, how long they worked."""
+
+    field_order = ["shift", "attended", "hours", "minutes", "feedback"]
+
     attended = forms.TypedChoiceField(
         label=_("Did the customer come?"),
         choices=[("yes", _("Yes, they worked the shift")), ("no", _("No, they did not come"))],
         coerce=lambda value: value == "yes",
         widget=forms.RadioSelect,
     )
-    hours = forms.DecimalField(label=_("Hours worked"), max_digits=4, decimal_places=1, required=False, min_value=0)
     feedback = _answer(_("How did it go? (optional)"), rows=3)
 
 

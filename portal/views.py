@@ -236,7 +236,7 @@ SHIFT_ANSWERS = {
     "attendance": (
         forms.AttendanceForm,
         lambda shift, data, by: services.shift_record_attendance(
-            shift=shift, attended=data["attended"], hours=data["hours"], feedback=data["feedback"], by=by
+            shift=shift, attended=data["attended"], minutes=data["duration"], feedback=data["feedback"], by=by
         ),
         _("Thank you: attendance is recorded."),
     ),

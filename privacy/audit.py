@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from cases.history import STAFF_M2M_FIELDS
 from cases.models import AccessLink, Case, Participant
+from casework.models import Note
 from reconciliation.models import Commitment, PlanSignoff, ReconciliationPlan, RestorativeMeeting, RoleSwapShift
 
 PAGE_SIZE = 50
@@ -190,6 +191,7 @@ def case_history_sources(case: Case) -> dict[str, QuerySet]:
         "shift": RoleSwapShift.history.filter(case_id=case.pk),
         "meeting": RestorativeMeeting.history.filter(case_id=case.pk),
         "commitment": Commitment.history.filter(case_id=case.pk),
+        "note": Note.history.filter(case_id=case.pk),
     }
 
 
@@ -233,6 +235,8 @@ def _what(source: str, record, *, people: dict[int, str], versions: dict[int, in
         return f"Role-swap shift of {timezone.localtime(record.starts_at):%Y-%m-%d %H:%M}"
     if source == "meeting":
         return "Restorative meeting"
+    if source == "note":
+        return f"{Note.Kind(record.kind).label} of {timezone.localtime(record.happened_at):%Y-%m-%d %H:%M}"
     return "Commitments"
 
 

@@ -8,7 +8,8 @@ still count it); what identifies the person goes, in the rows and in their audit
 - what they wrote is blanked: their sign-off comments; the customer's reflection, shift
   reflections and check-in answers; the business's feedback on shifts; the staff member's words
   for the meeting. Erasing the customer, whose conduct the case is about, also blanks the
-  incident's description and video link and the commitments' text;
+  incident's description and video link and the commitments' text; the caseworker's notes about
+  them (a contact with them, or a note naming them) are blanked as well;
 - their name, e-mail address and phone, as whole words in any case, are replaced in every text
   of the case (timeline, notes, reasons, plans, shifts, meeting, the business's contact, the
   reminders' errors) and in the referrals that reached PLI with their e-mail or phone; the
@@ -37,11 +38,13 @@ from cases.links import links_revoke_usable
 from cases.models import AccessLink, Business, Case, CaseEvent, Incident, Participant
 from cases.roles import is_supervisor
 from cases.services import WorkflowError, event_record
+from casework.models import Note
 from compassion.phones import phone_ways
 from notifications.models import Reminder
 from reconciliation.models import (
     CheckIn,
     Commitment,
+    PersonalTime,
     PlanSignoff,
     ReconciliationPlan,
     Reflection,
@@ -57,6 +60,7 @@ ERASED_PHONE = "[phone erased]"
 # A referral must keep a way to reach someone (a database constraint): this address reaches nobody.
 REFERRAL_ERASED_EMAIL = "erased@erased.invalid"
 ERASABLE_STATUSES = Case.ENDED_STATUSES
+NOTE_ERASED = "(erased with a participant's personal data)"
 
 
 def pseudonym(participant: Participant) -> str:
@@ -155,6 +159,15 @@ def participant_export(*, participant: Participant) -> dict:
             "submitted_at", "writer", "name", "email", "phone", "contact_by", "language", "business_name",
             "occurred_on", "location", "story", "police", "video_url", "state",
         ),
+        "notes": _rows(
+            _notes_about(participant).order_by("happened_at", "id"),
+            "happened_at", "kind", "with_whom", "minutes", "text", "agreed", "sensitive", "created_at",
+        ),
+        # Their earlier versions, before their author corrected them.
+        "note_history": _rows(
+            Note.history.filter(id__in=_notes_about(participant).values("pk")).order_by("history_id"),
+            "history_date", "history_type", "happened_at", "kind", "with_whom", "minutes", "text", "agreed",
+        ),
         "history": _rows(
             Participant.history.filter(id=participant.pk).order_by("history_id"),
             "history_date", "history_type", "name", "email", "phone", "preferred_language", "consent", "no_contact",
@@ -174,7 +187,7 @@ def participant_export(*, participant: Participant) -> dict:
             else None
         )
         data["shifts"] = _rows(
-            case.shifts.order_by("starts_at"), *shift_fields, "hours_attended", "customer_reflection"
+            case.shifts.order_by("starts_at"), *shift_fields, "minutes_attended", "customer_reflection"
         )
         data["commitments"] = _rows(
             Commitment.objects.filter(case=case), "commitments", "off_limits", "drafted_at", "agreed_at"
@@ -182,7 +195,7 @@ def participant_export(*, participant: Participant) -> dict:
         data["checkins"] = _rows(case.checkins.order_by("due_on"), "days_after", "due_on", "state", "answers")
     elif participant.role == Participant.Role.BUSINESS:
         data["shifts"] = _rows(
-            case.shifts.order_by("starts_at"), *shift_fields, "hours_attended", "decline_reason", "business_feedback"
+            case.shifts.order_by("starts_at"), *shift_fields, "minutes_attended", "decline_reason", "business_feedback"
         )
     else:
         data["shifts"] = _rows(
@@ -190,6 +203,11 @@ def participant_export(*, participant: Participant) -> dict:
             "agent_ends_at",
         )
     if participant.role != Participant.Role.BUSINESS:
+        times = case.personal_times.order_by("starts_at")
+        if participant.role == Participant.Role.AGENT:
+            times = times.filter(agent=participant)
+        words = "customer_words" if customer else "agent_words"
+        data["personal_time"] = _rows(times, "starts_at", "ends_at", "activity", "location", "state", "minutes", words)
         meeting = RestorativeMeeting.objects.filter(case=case).first()
         data["meeting"] = (
             {
@@ -211,6 +229,15 @@ def _events_about(participant: Participant) -> QuerySet[CaseEvent]:
         if value:
             naming |= Q(message__icontains=value)
     return CaseEvent.objects.filter(Q(case_id=participant.case_id) & naming).order_by("created_at", "id")
+
+
+def _notes_about(participant: Participant) -> QuerySet[Note]:
+    """The caseworker's notes of the case about the participant: a contact with them, or naming them."""
+    naming = Q(participant=participant)
+    for value in (participant.name, participant.email, participant.phone):
+        if value:
+            naming |= Q(text__icontains=value) | Q(agreed__icontains=value) | Q(with_whom__icontains=value)
+    return Note.objects.filter(Q(case_id=participant.case_id) & naming)
 
 
 def _referrals_of(participant: Participant) -> QuerySet[Referral]:
@@ -255,6 +282,7 @@ def _erase(participant: Participant, *, case: Case, by: AbstractBaseUser | None,
     Participant.history.filter(id=participant.pk).update(name=name, email="", phone="")
 
     scrub.quoted(_what_they_wrote(participant, case), case)  # events of older versions copied it
+    _blank_notes_about(participant, scrub)
     _blank_what_they_wrote(participant, case)
     scrub.case_texts(case)
     scrub.referrals(_referrals_matching(scrub.emails, scrub.phones, case=case, names=scrub.names), name)
@@ -301,6 +329,22 @@ def _what_they_wrote(participant: Participant, case: Case) -> set[str]:
     return {text.strip() for text in texts if text and text.strip()}
 
 
+def _blank_notes_about(participant: Participant, scrub: "_Scrubber") -> None:
+    """The notes about the participant (a contact with them, or naming them as a whole word under any
+    name, e-mail address or phone they had) lose their words, in their audit history too."""
+    on_case = Q(case_id=participant.case_id)
+    ids = set(Note.objects.filter(on_case, participant_id=participant.pk).values_list("pk", flat=True))
+    ids |= set(Note.history.filter(on_case, participant_id=participant.pk).values_list("id", flat=True))
+    if scrub.pattern is not None:
+        for queryset, key in ((Note.objects.filter(on_case), "pk"), (Note.history.filter(on_case), "id")):
+            for row in queryset.values(key, "text", "agreed", "with_whom"):
+                if any(scrub.pattern.search(row[name] or "") for name in ("text", "agreed", "with_whom")):
+                    ids.add(row[key])
+    blanked = {"text": NOTE_ERASED, "agreed": "", "with_whom": ""}
+    Note.objects.filter(pk__in=ids).update(**blanked)
+    Note.history.filter(id__in=ids).update(**blanked)
+
+
 def _blank_what_they_wrote(participant: Participant, case: Case) -> None:
     _blank(_both(PlanSignoff, Q(participant_id=participant.pk)), "comment")
     if participant.role == Participant.Role.CUSTOMER:
@@ -308,11 +352,13 @@ def _blank_what_they_wrote(participant: Participant, case: Case) -> None:
         _blank(_both(RoleSwapShift, Q(case_id=case.pk)), "customer_reflection")
         _blank([CheckIn.objects.filter(case=case)], "answers")
         _blank(_both(Commitment, Q(case_id=case.pk)), "commitments", "off_limits")
+        _blank(_both(PersonalTime, Q(case_id=case.pk)), "customer_words")
         Incident.objects.filter(pk=case.incident_id).update(description="", video_url="")
     elif participant.role == Participant.Role.BUSINESS:
         _blank(_both(RoleSwapShift, Q(case_id=case.pk)), "business_feedback", "decline_reason")
     else:
         _blank(_both(RestorativeMeeting, Q(case_id=case.pk)), "agent_words")
+        _blank(_both(PersonalTime, Q(agent_id=participant.pk)), "agent_words")
 
 
 def _their_events_lose_their_words(participant: Participant) -> None:
@@ -399,6 +445,8 @@ class _Scrubber:
             self.rows(
                 queryset, "location", "facilitator", "safety_plan", "agent_words", "outcome_notes", "skip_reason"
             )
+        for queryset in _both(PersonalTime, on_case):
+            self.rows(queryset, "activity", "location", "cancel_reason", "customer_words", "agent_words")
         for queryset in _both(Commitment, on_case):
             self.rows(queryset, "commitments", "off_limits")
         self.rows(SafetyApproval.objects.filter(on_case), "note")

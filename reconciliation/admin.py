@@ -49,12 +49,12 @@ class ReconciliationPlanAdmin(AuditedAdmin):
 
 @admin.register(RoleSwapShift)
 class RoleSwapShiftAdmin(AuditedAdmin):
-    list_display = ["case", "business", "starts_at", "ends_at", "role", "state", "hours_attended"]
+    list_display = ["case", "business", "starts_at", "ends_at", "role", "state", "minutes_attended"]
     list_filter = ["state"]
     search_fields = ["case__reference", "business__name", "role", "location"]
     list_select_related = ["case", "business"]
     date_hierarchy = "starts_at"
-    readonly_fields = ["case", "state", "hours_attended"]
+    readonly_fields = ["case", "state", "minutes_attended"]
     raw_id_fields = ["business", "agent"]
 
 

@@ -9,9 +9,12 @@ from django.forms.models import ModelChoiceIterator
 
 from cases.models import Case, Participant
 from compassion.dates import BoundedDateTimeField
+from compassion.durations import DurationFields
 
+from . import services
 from .models import (
     MAX_ANSWER_LENGTH,
+    MAX_MEETING_MINUTES,
     CheckIn,
     MeetingFormat,
     PlanSignoff,
@@ -200,14 +203,17 @@ class ShiftCounterForm(ShiftForm):
     ends_at = BoundedDateTimeField(label="Other time: ends", widget=DATETIME)
 
 
-class AttendanceForm(ShiftForm):
+class AttendanceForm(DurationFields, ShiftForm):
+    """Attended (with the time worked, in hours and minutes) or a no-show."""
+
+    field_order = ["shift", "attended", "hours", "minutes", "feedback"]
+
     attended = forms.TypedChoiceField(
         choices=[("yes", "Attended"), ("no", "No-show")],
         coerce=lambda value: value == "yes",
         widget=forms.RadioSelect,
         label="Attendance",
     )
-    hours = forms.DecimalField(max_digits=4, decimal_places=1, required=False, label="Hours attended")
     feedback = _area(rows=2, label="The business's feedback", required=False)
 
 
@@ -226,11 +232,63 @@ class MeetingScheduleForm(StepForm):
     safety_plan = _area(label="Safety plan (needed unless the risk is low)", required=False)
 
 
+EXPRESSED = [
+    ("gratitude", "Gratitude"),
+    ("acknowledgment", "Acknowledgment"),
+    ("ownership", "Ownership"),
+]
+
+
 class MeetingOutcomeForm(StepForm):
-    gratitude_expressed = forms.BooleanField(required=False, label="Gratitude was expressed")
-    acknowledgment_expressed = forms.BooleanField(required=False, label="Acknowledgment was expressed")
-    ownership_expressed = forms.BooleanField(required=False, label="Ownership was expressed")
-    notes = _area(label="How did it go?")
+    """The meeting's length, what the customer expressed, and for each staff member and the
+    business who could be there: whether they took part and what they expressed."""
+
+    minutes = forms.IntegerField(
+        min_value=1, max_value=MAX_MEETING_MINUTES, label="How long was the meeting? (minutes)"
+    )
+    gratitude_expressed = forms.BooleanField(required=False, label="The customer expressed gratitude")
+    acknowledgment_expressed = forms.BooleanField(required=False, label="The customer expressed acknowledgment")
+    ownership_expressed = forms.BooleanField(required=False, label="The customer expressed ownership")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        people = self.participants if self.participants is not None else list(self.case.participants.all())
+        self.people = services.meeting_people(people)
+        for person in self.people:
+            role = "staff member" if person.role == Participant.Role.AGENT else "business"
+            self.fields[f"took_part_{person.pk}"] = forms.BooleanField(
+                required=False, label=f"{person.name} ({role}) took part"
+            )
+            self.fields[f"expressed_{person.pk}"] = forms.MultipleChoiceField(
+                choices=EXPRESSED,
+                widget=forms.CheckboxSelectMultiple,
+                required=False,
+                label=f"What {person.name} expressed",
+            )
+        self.fields["notes"] = _area(label="How did it go?")
+
+    def clean(self):
+        data = super().clean()
+        voices = []
+        for person in self.people:
+            said = set(data.get(f"expressed_{person.pk}") or ())
+            took_part = bool(data.get(f"took_part_{person.pk}"))
+            if said and not took_part:
+                self.add_error(
+                    f"expressed_{person.pk}",
+                    f"Tick \"{person.name} took part\" first, or clear what they expressed.",
+                )
+            voices.append(
+                services.Voice(
+                    participant=person,
+                    took_part=took_part,
+                    gratitude_expressed="gratitude" in said,
+                    acknowledgment_expressed="acknowledgment" in said,
+                    ownership_expressed="ownership" in said,
+                )
+            )
+        names = ("minutes", "gratitude_expressed", "acknowledgment_expressed", "ownership_expressed", "notes")
+        return {name: data[name] for name in names if name in data} | {"voices": voices}
 
 
 class MeetingSkipForm(StepForm):

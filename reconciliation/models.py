@@ -18,6 +18,8 @@ from cases.models import Business, Case, Participant
 from compassion.dates import stored_date_in_range, stored_in_range
 
 MAX_ANSWER_LENGTH = 5000
+MAX_MEETING_MINUTES = 600
+MAX_SHIFT_MINUTES = 12 * 60
 
 
 class MeetingFormat(models.TextChoices):
@@ -171,7 +173,8 @@ class RoleSwapShift(models.Model):
     counter_starts_at = models.DateTimeField("other time proposed: from", null=True, blank=True)
     counter_ends_at = models.DateTimeField("other time proposed: to", null=True, blank=True)
     decline_reason = models.TextField(blank=True)
-    hours_attended = models.DecimalField(max_digits=4, decimal_places=1, null=True, blank=True)
+    # Whole minutes: a quarter of an hour is 15, and a third 20, exactly.
+    minutes_attended = models.PositiveIntegerField("time attended (minutes)", null=True, blank=True)
     business_feedback = models.TextField("the business's feedback", blank=True)
     customer_reflection = models.TextField("the customer's reflection on the shift", blank=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -181,6 +184,10 @@ class RoleSwapShift(models.Model):
         ordering = ["starts_at"]
         constraints = [
             models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="shift_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(minutes_attended__isnull=True) | Q(minutes_attended__gt=0),
+                name="shift_minutes_attended_positive",
+            ),
             *(
                 models.CheckConstraint(condition=stored_in_range(field), name=f"shift_{field}_in_range")
                 for field in (
@@ -194,8 +201,62 @@ class RoleSwapShift(models.Model):
         return f"Shift {self.starts_at:%Y-%m-%d %H:%M} for {self.case}"
 
     @property
-    def hours(self) -> Decimal:
-        return Decimal(round((self.ends_at - self.starts_at).total_seconds() / 3600, 1))
+    def minutes(self) -> int:
+        """The shift's length in whole minutes."""
+        return int((self.ends_at - self.starts_at).total_seconds() // 60)
+
+
+class PersonalTime(models.Model):
+    """Time the customer and a staff member who was hurt spend together outside work (step 3):
+    proposed by the caseworker, only with the staff member's own separate yes, agreed by both
+    through their links, and logged afterwards with a few words from each."""
+
+    class State(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed, waiting for both to agree")
+        AGREED = "agreed", _("Agreed by both")
+        DECLINED = "declined", _("Not wanted")
+        HELD = "held", _("Took place")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    OPEN_STATES = (State.PROPOSED, State.AGREED)
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="personal_times")
+    agent = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="personal_times")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    activity = models.CharField("what they will do", max_length=200)
+    location = models.CharField("where", max_length=300)
+    state = models.CharField(max_length=20, choices=State.choices, default=State.PROPOSED)
+    customer_agreed_at = models.DateTimeField(null=True, blank=True)
+    agent_agreed_at = models.DateTimeField(null=True, blank=True)
+    declined_by = models.CharField(max_length=20, blank=True, help_text="The role of who said no.")
+    cancel_reason = models.TextField(blank=True)
+    minutes = models.PositiveSmallIntegerField("how long it lasted, in minutes", null=True, blank=True)
+    customer_words = models.TextField("the customer's words afterwards", blank=True)
+    agent_words = models.TextField("the staff member's words afterwards", blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    history = audited()
+
+    class Meta:
+        ordering = ["starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="personal_time_ends_after_start"
+            ),
+            models.CheckConstraint(condition=stored_in_range("starts_at"), name="personal_time_starts_in_range"),
+            models.CheckConstraint(condition=stored_in_range("ends_at"), name="personal_time_ends_in_range"),
+            models.CheckConstraint(
+                condition=Q(minutes__isnull=True) | Q(minutes__gte=1, minutes__lte=MAX_SHIFT_MINUTES),
+                name="personal_time_length_sensible",
+            ),
+        ]
+        indexes = [models.Index(fields=["case", "state", "starts_at"])]
+
+    def __str__(self) -> str:
+        return f"Personal time {self.starts_at:%Y-%m-%d %H:%M} for {self.case}"
+
+    def agreed_by(self, role: str) -> bool:
+        return bool(self.customer_agreed_at if role == Participant.Role.CUSTOMER else self.agent_agreed_at)
 
 
 # ---------------------------------------------------------------- step 4
@@ -215,9 +276,12 @@ class RestorativeMeeting(models.Model):
     facilitator = models.CharField(max_length=200, blank=True)
     safety_plan = models.TextField(blank=True)
     agent_words = models.TextField("the staff member's words for the meeting", blank=True)
-    gratitude_expressed = models.BooleanField(default=False)
-    acknowledgment_expressed = models.BooleanField(default=False)
-    ownership_expressed = models.BooleanField(default=False)
+    # What the customer expressed; what each other person who took part expressed is a
+    # ``MeetingOutcome`` of its own.
+    gratitude_expressed = models.BooleanField("the customer expressed gratitude", default=False)
+    acknowledgment_expressed = models.BooleanField("the customer expressed acknowledgment", default=False)
+    ownership_expressed = models.BooleanField("the customer expressed ownership", default=False)
+    duration_minutes = models.PositiveSmallIntegerField("length in minutes", null=True, blank=True)
     outcome_notes = models.TextField(blank=True)
     skip_reason = models.TextField(blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
@@ -228,10 +292,59 @@ class RestorativeMeeting(models.Model):
         indexes = [models.Index(fields=["state", "scheduled_at"])]
         constraints = [
             models.CheckConstraint(condition=stored_in_range("scheduled_at"), name="meeting_scheduled_in_range"),
+            models.CheckConstraint(
+                condition=Q(duration_minutes__isnull=True)
+                | Q(duration_minutes__gte=1, duration_minutes__lte=MAX_MEETING_MINUTES),
+                name="meeting_length_sensible",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"Meeting for {self.case}"
+
+
+class MeetingOutcome(models.Model):
+    """What one person other than the customer (a staff member who was hurt, the business) brought
+    to the held meeting: whether they took part, and the gratitude, acknowledgment and ownership
+    they expressed."""
+
+    meeting = models.ForeignKey(RestorativeMeeting, on_delete=models.CASCADE, related_name="outcomes")
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="meeting_outcomes")
+    took_part = models.BooleanField(default=False)
+    gratitude_expressed = models.BooleanField(default=False)
+    acknowledgment_expressed = models.BooleanField(default=False)
+    ownership_expressed = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["participant__role", "participant_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "participant"], name="one_outcome_per_person_and_meeting"),
+            models.CheckConstraint(
+                condition=Q(took_part=True)
+                | Q(gratitude_expressed=False, acknowledgment_expressed=False, ownership_expressed=False),
+                name="meeting_outcome_only_from_who_took_part",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participant} at {self.meeting}"
+
+    @property
+    def expressed(self) -> list[str]:
+        return expressed_names(self)
+
+
+def expressed_names(row) -> list[str]:
+    """The names of what ``row`` (a meeting, for the customer, or a ``MeetingOutcome``) records as expressed."""
+    return [
+        name
+        for name, said in (
+            ("gratitude", row.gratitude_expressed),
+            ("acknowledgment", row.acknowledgment_expressed),
+            ("ownership", row.ownership_expressed),
+        )
+        if said
+    ]
 
 
 class SafetyApproval(models.Model):

@@ -16,7 +16,7 @@ from cases.models import Case, Participant
 
 from . import forms as step_forms
 from . import permissions, workflow
-from .models import CheckIn, PlanSignoff
+from .models import CheckIn, MeetingOutcome, PlanSignoff, RestorativeMeeting
 from .registry import REGISTRY, Offer
 
 
@@ -38,6 +38,7 @@ class Panels:
     shifts: list[Row]
     checkins: list[Row]
     failed_action: str | None
+    meeting_outcomes: list[MeetingOutcome] = field(default_factory=list)
 
     @property
     def current(self) -> workflow.StepState:
@@ -95,6 +96,9 @@ def build(
 
     for row in shifts + checkins:
         row.forms = _template_keys(row.forms)
+    outcomes = []
+    if snap.meeting is not None and snap.meeting.state == RestorativeMeeting.State.HELD:
+        outcomes = list(snap.meeting.outcomes.select_related("participant"))
     return Panels(
         case=case,
         snap=snap,
@@ -104,6 +108,7 @@ def build(
         shifts=shifts,
         checkins=checkins,
         failed_action=failed_action,
+        meeting_outcomes=outcomes,
     )
 
 

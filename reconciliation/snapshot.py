@@ -35,11 +35,15 @@ class CaseSnapshot:
     reflection: Reflection | None
     plan: ReconciliationPlan | None
     signoffs: dict[int, PlanSignoff]
-    attended_hours: Decimal
+    attended_minutes: int
     meeting: RestorativeMeeting | None
     commitment: Commitment | None
     skips: Mapping[int, StepSkip]
     safety_approval: SafetyApproval | None
+
+    @property
+    def attended_hours(self) -> Decimal:
+        return Decimal(self.attended_minutes) / 60
 
     @property
     def needs_safety_approval(self) -> bool:
@@ -80,12 +84,12 @@ def with_snapshot(cases: QuerySet[Case], *, skips: bool = True) -> QuerySet[Case
         RoleSwapShift.objects.filter(case=OuterRef("pk"), state=RoleSwapShift.State.ATTENDED)
         .order_by()
         .values("case")
-        .annotate(total=Sum("hours_attended"))
+        .annotate(total=Sum("minutes_attended"))
         .values("total")
     )
     current_plan = ReconciliationPlan.objects.filter(case=OuterRef("pk")).order_by("-version").values("pk")[:1]
     cases = cases.select_related("reflection", "meeting", "commitment", "safety_approval__approved_by").annotate(
-        snapshot_attended_hours=Subquery(attended), snapshot_plan_id=Subquery(current_plan)
+        snapshot_attended_minutes=Subquery(attended), snapshot_plan_id=Subquery(current_plan)
     )
     if skips:
         cases = cases.prefetch_related(Prefetch("step_skips", queryset=StepSkip.objects.select_related("skipped_by")))
@@ -108,7 +112,7 @@ def snapshot(case: Case, *, participants: list[Participant] | None = None) -> Ca
         reflection=one_to_one(row, "reflection"),
         plan=plan,
         signoffs={s.participant_id: s for s in plan.signoffs.all()} if plan else {},
-        attended_hours=row.snapshot_attended_hours or Decimal(0),
+        attended_minutes=row.snapshot_attended_minutes or 0,
         meeting=one_to_one(row, "meeting"),
         commitment=one_to_one(row, "commitment"),
         skips=SkipsOf(row),
@@ -134,7 +138,7 @@ def snapshots(cases: list[Case]) -> dict[int, CaseSnapshot]:
             reflection=one_to_one(case, "reflection"),
             plan=plans.get(case.snapshot_plan_id),
             signoffs=signoffs.get(case.snapshot_plan_id, {}),
-            attended_hours=case.snapshot_attended_hours or Decimal(0),
+            attended_minutes=case.snapshot_attended_minutes or 0,
             meeting=one_to_one(case, "meeting"),
             commitment=one_to_one(case, "commitment"),
             skips={skip.step: skip for skip in case.step_skips.all()},

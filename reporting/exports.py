@@ -253,11 +253,11 @@ def research_rows(cases: QuerySet[Case]) -> Iterator[list]:
         shifts_no_show=_count(shifts.filter(state=RoleSwapShift.State.NO_SHOW)),
         shifts_declined=_count(shifts.filter(state=RoleSwapShift.State.DECLINED)),
         shifts_cancelled=_count(shifts.filter(state=RoleSwapShift.State.CANCELLED)),
-        hours_attended=Subquery(
+        minutes_attended=Subquery(
             shifts.filter(state=RoleSwapShift.State.ATTENDED)
             .order_by()
             .values("case")
-            .annotate(total=Sum("hours_attended"))
+            .annotate(total=Sum("minutes_attended"))
             .values("total")[:1]
         ),
     )
@@ -288,7 +288,7 @@ def research_rows(cases: QuerySet[Case]) -> Iterator[list]:
         "shifts_no_show",
         "shifts_declined",
         "shifts_cancelled",
-        "hours_attended",
+        "minutes_attended",
         "meeting__state",
         "meeting__format",
         "meeting__gratitude_expressed",
@@ -328,7 +328,7 @@ def research_rows(cases: QuerySet[Case]) -> Iterator[list]:
             row["shifts_no_show"],
             row["shifts_declined"],
             row["shifts_cancelled"],
-            _hours(row["hours_attended"]),
+            _hours((row["minutes_attended"] or 0) / 60),
             row["meeting__state"] or "",
             row["meeting__format"] or "",
             _yes_no(row["meeting__gratitude_expressed"]) if held else "",

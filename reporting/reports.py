@@ -278,22 +278,22 @@ def role_swap(scope: Scope, period: Period) -> dict:
         no_show=Count("pk", filter=Q(state=RoleSwapShift.State.NO_SHOW)),
         declined=Count("pk", filter=Q(state=RoleSwapShift.State.DECLINED)),
         cancelled=Count("pk", filter=Q(state=RoleSwapShift.State.CANCELLED)),
-        hours=Sum("hours_attended", filter=attended),
+        minutes=Sum("minutes_attended", filter=attended),
         customers=Count("case", filter=attended, distinct=True),
     )
     showed_up = totals["attended"] + totals["no_show"]
-    totals["hours"] = float(totals["hours"] or 0)
+    totals["hours"] = round((totals.pop("minutes") or 0) / 60, 2)
     totals["attendance_rate"] = round(100 * totals["attended"] / showed_up, 1) if showed_up else None
     hours = {month: 0.0 for month in period.months()}
     per_month = (
         shifts.filter(attended)
         .annotate(month=TruncMonth("starts_at"))
         .values("month")
-        .annotate(hours=Sum("hours_attended"))
+        .annotate(minutes=Sum("minutes_attended"))
         .order_by("month")
     )
     for row in per_month:
-        hours[_month(row["month"])] = float(row["hours"] or 0)
+        hours[_month(row["month"])] = round((row["minutes"] or 0) / 60, 2)
     totals["per_month"] = [{"month": month, "hours": value} for month, value in sorted(hours.items())]
     return totals
 

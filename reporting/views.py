@@ -152,7 +152,10 @@ def export_case_list(request: HttpRequest) -> HttpResponse:
     """The case list, with the list's filters, as a streamed CSV file."""
     staff_only(request)
     case_filter = CaseFilter(
-        request.GET, queryset=selectors.case_list(user=request.user), show_caseworker=is_supervisor(request.user)
+        request.GET,
+        queryset=selectors.case_list(user=request.user),
+        show_caseworker=is_supervisor(request.user),
+        request=request,
     )
     if not case_filter.is_valid():
         messages.error(request, "Nothing was exported: some filters were not understood.")

@@ -11,7 +11,7 @@ One module per step, and ``people`` for the case as a whole; callers use them fr
 
 from ..workflow import WorkflowError
 from .commitments import checkin_miss, checkin_record, commitments_agree, commitments_draft
-from .meeting import meeting_agent_words, meeting_record_outcome, meeting_schedule, meeting_skip
+from .meeting import Voice, meeting_agent_words, meeting_people, meeting_record_outcome, meeting_schedule, meeting_skip
 from .people import (
     call_done,
     call_request,
@@ -20,6 +20,15 @@ from .people import (
     personal_time_consent_record,
     safety_approve,
     step_skip,
+)
+from .personal_time import (
+    personal_time_agree,
+    personal_time_cancel,
+    personal_time_decline,
+    personal_time_log,
+    personal_time_possible_with,
+    personal_time_propose,
+    personal_time_words,
 )
 from .plan import plan_create_version, plan_signoff
 from .reflection import reflection_return, reflection_review, reflection_save_draft, reflection_submit
@@ -36,6 +45,7 @@ from .role_swap import (
 )
 
 __all__ = [
+    "Voice",
     "MAX_SHIFT_HOURS",
     "WorkflowError",
     "call_done",
@@ -47,10 +57,18 @@ __all__ = [
     "consent_record",
     "contact_stop",
     "meeting_agent_words",
+    "meeting_people",
     "meeting_record_outcome",
     "meeting_schedule",
     "meeting_skip",
+    "personal_time_agree",
+    "personal_time_cancel",
     "personal_time_consent_record",
+    "personal_time_decline",
+    "personal_time_log",
+    "personal_time_possible_with",
+    "personal_time_propose",
+    "personal_time_words",
     "plan_create_version",
     "plan_signoff",
     "reflection_review",

@@ -1,5 +1,8 @@
-"""Step 4: the restorative meeting, scheduled, held or skipped; the staff member's words for it."""
+"""Step 4: the restorative meeting, scheduled, held (with its length and what each person expressed)
+or skipped; the staff member's words for it."""
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -10,7 +13,7 @@ from django.utils.translation import gettext as _
 from cases.models import Case, CaseEvent, Participant
 
 from .. import workflow
-from ..models import RestorativeMeeting
+from ..models import MAX_MEETING_MINUTES, MeetingOutcome, RestorativeMeeting, expressed_names
 from ..workflow import WorkflowError
 from ._base import advance, in_future, lock, record, required_text
 
@@ -65,6 +68,27 @@ def meeting_schedule(
     return meeting
 
 
+@dataclass(frozen=True)
+class Voice:
+    """What one person other than the customer brought to the meeting (see ``MeetingOutcome``)."""
+
+    participant: Participant
+    took_part: bool
+    gratitude_expressed: bool = False
+    acknowledgment_expressed: bool = False
+    ownership_expressed: bool = False
+
+
+def meeting_people(participants: list[Participant]) -> list[Participant]:
+    """Who besides the customer may have taken part in the meeting: each staff member and the
+    business, unless they declined or withdrew (or, for a staff member, never said yes)."""
+    return [
+        person
+        for person in participants
+        if person.role in (Participant.Role.AGENT, Participant.Role.BUSINESS) and person.takes_part
+    ]
+
+
 @transaction.atomic
 def meeting_record_outcome(
     *,
@@ -74,8 +98,11 @@ def meeting_record_outcome(
     acknowledgment_expressed: bool,
     ownership_expressed: bool,
     notes: str,
+    minutes: int,
+    voices: Sequence[Voice] = (),
 ) -> RestorativeMeeting:
-    """After the meeting, record what was expressed. This completes step 4."""
+    """After the meeting, record its length and what each person expressed: the customer always,
+    each staff member and the business where they took part. This completes step 4."""
     case = lock(case)
     workflow.check_case_active(case)
     workflow.check_step(case, "meeting")
@@ -84,33 +111,64 @@ def meeting_record_outcome(
         raise WorkflowError(_("Only a scheduled meeting can have its outcome recorded."))
     if timezone.now() < meeting.scheduled_at:
         raise WorkflowError(_("The outcome can be recorded only once the meeting has taken place."))
+    if minutes is None or not 1 <= minutes <= MAX_MEETING_MINUTES:
+        raise WorkflowError(
+            _("Please give the meeting's length in minutes, from 1 to %(most)s.") % {"most": MAX_MEETING_MINUTES}
+        )
+    allowed = {person.pk: person for person in meeting_people(list(case.participants.all()))}
+    rows = []
+    for voice in voices:
+        person = allowed.get(voice.participant.pk)
+        if person is None:
+            raise WorkflowError(
+                _("%(name)s is not someone who could take part in this meeting.") % {"name": voice.participant.name}
+            )
+        said = voice.gratitude_expressed or voice.acknowledgment_expressed or voice.ownership_expressed
+        if said and not voice.took_part:
+            raise WorkflowError(
+                _("%(name)s did not take part: nothing can be recorded as expressed by them.") % {"name": person.name}
+            )
+        rows.append(
+            MeetingOutcome(
+                meeting=meeting,
+                participant=person,
+                took_part=voice.took_part,
+                gratitude_expressed=voice.gratitude_expressed,
+                acknowledgment_expressed=voice.acknowledgment_expressed,
+                ownership_expressed=voice.ownership_expressed,
+            )
+        )
     meeting.gratitude_expressed = gratitude_expressed
     meeting.acknowledgment_expressed = acknowledgment_expressed
     meeting.ownership_expressed = ownership_expressed
+    meeting.duration_minutes = minutes
     meeting.outcome_notes = required_text(notes, _("Please write notes on how the meeting went."))
     meeting.state = RestorativeMeeting.State.HELD
     meeting.updated_at = timezone.now()
     meeting.save()
-    expressed = [
-        name
-        for name, said in (
-            ("gratitude", gratitude_expressed),
-            ("acknowledgment", acknowledgment_expressed),
-            ("ownership", ownership_expressed),
-        )
-        if said
-    ]
-    summary = ", ".join(expressed) if expressed else "none of gratitude, acknowledgment, ownership"
+    MeetingOutcome.objects.filter(meeting=meeting).delete()
+    MeetingOutcome.objects.bulk_create(rows)
+    parts = [f"the customer expressed {_summary(expressed_names(meeting))}"]
+    for row in rows:
+        who = f"{row.participant.name} ({row.participant.get_role_display().lower()})"
+        if row.took_part:
+            parts.append(f"{who} took part and expressed {_summary(row.expressed)}")
+        else:
+            parts.append(f"{who} did not take part")
     record(
         case,
         CaseEvent.Kind.MEETING,
-        f"Meeting held; expressed: {summary}.",
+        f"Meeting held ({minutes} minutes): " + "; ".join(parts) + ".",
         by,
         from_value="scheduled",
         to_value="held",
     )
     advance(case, by)
     return meeting
+
+
+def _summary(names: list[str]) -> str:
+    return ", ".join(names) if names else "none of gratitude, acknowledgment, ownership"
 
 
 @transaction.atomic

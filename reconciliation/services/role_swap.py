@@ -1,14 +1,14 @@
 """Step 3: role-swap shifts, proposed, answered by the business, attended."""
 
 from datetime import datetime
-from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from cases.models import Case, CaseEvent, Participant
+from compassion.durations import duration
 
 from .. import permissions, workflow
 from ..models import RoleSwapShift
@@ -193,24 +193,36 @@ def shift_cancel(*, shift: RoleSwapShift, reason: str, by: Actor) -> RoleSwapShi
 
 @transaction.atomic
 def shift_record_attendance(
-    *, shift: RoleSwapShift, attended: bool, hours: Decimal | None = None, feedback: str = "", by: Actor
+    *, shift: RoleSwapShift, attended: bool, minutes: int | None = None, feedback: str = "", by: Actor
 ) -> RoleSwapShift:
-    """After a confirmed shift, the business records attendance, hours and feedback."""
+    """After a confirmed shift, the business records attendance, the time worked (in minutes, more
+    than none and at most the shift's length, once the shift has ended) and feedback; a no-show
+    can be said from the shift's start."""
     case, shift = _lock_shift(shift, "attendance", by, doing=_("marked attended or no-show"))
-    if timezone.now() < shift.starts_at:
+    now = timezone.now()
+    if now < shift.starts_at:
         raise WorkflowError(_("Attendance can be recorded only once the shift has started."))
     shift.business_feedback = (feedback or "").strip()
     if attended:
-        if hours is None or not (Decimal(0) < hours <= shift.hours):
+        if now < shift.ends_at:
             raise WorkflowError(
-                _("Hours attended must be more than 0 and at most the shift's %(hours)s hours.")
-                % {"hours": shift.hours}
+                _(
+                    "The time worked can be recorded once the shift has ended, at %(end)s. "
+                    "If the customer did not come, you can say so now."
+                )
+                % {"end": f"{timezone.localtime(shift.ends_at):%H:%M}"}
             )
-        shift.hours_attended = hours
+        if minutes is None or not (0 < minutes <= shift.minutes):
+            raise WorkflowError(
+                _("The time worked must be more than nothing and at most the shift's length, %(length)s.")
+                % {"length": duration(shift.minutes)}
+            )
+        shift.minutes_attended = minutes
         shift.state = RoleSwapShift.State.ATTENDED
-        message = f"attended, {hours:.1f} hours."
+        with translation.override("en"):
+            message = f"attended, {duration(minutes)}."
     else:
-        shift.hours_attended = None
+        shift.minutes_attended = None
         shift.state = RoleSwapShift.State.NO_SHOW
         message = "the customer did not come."
     _shift_changed(case, shift, RoleSwapShift.State.CONFIRMED, message, by)

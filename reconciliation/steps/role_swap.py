@@ -9,6 +9,7 @@ reflection. Which of these each person may do on a shift in each state is
 from django.utils.translation import gettext as _
 
 from cases.models import Case, Participant
+from compassion.durations import duration
 
 from .. import forms, services
 from ..models import RoleSwapShift
@@ -22,9 +23,10 @@ SLUG = "role-swap"
 def missing(snap: CaseSnapshot) -> list[str]:
     if snap.plan is None:
         return ["No plan sets the role-swap hours yet."]
-    if snap.attended_hours >= snap.plan.role_swap_hours:
+    if snap.attended_minutes >= snap.plan.role_swap_hours * 60:
         return []
-    missing = [f"{snap.attended_hours:.1f} of {snap.plan.role_swap_hours:.1f} role-swap hours attended."]
+    planned = f"{snap.plan.role_swap_hours.normalize():f}"
+    missing = [f"{duration(snap.attended_minutes)} of {planned} role-swap hours attended."]
     if snap.needs_safety_approval:
         missing.append("High risk: a supervisor must approve before any shift is scheduled.")
     return missing
@@ -103,7 +105,11 @@ STEP = Step(
         "shift-attendance": Action(
             forms.AttendanceForm,
             lambda case, data, user: services.shift_record_attendance(
-                shift=data["shift"], attended=data["attended"], hours=data["hours"], feedback=data["feedback"], by=user
+                shift=data["shift"],
+                attended=data["attended"],
+                minutes=data["duration"],
+                feedback=data["feedback"],
+                by=user,
             ),
             "Attendance recorded.",
         ),

@@ -4,9 +4,11 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
+from api.authentication import PerTokenThrottle
 from api.models import ApiToken, Scope
 from api.services import token_hash
 
@@ -108,3 +110,18 @@ def test_the_token_remembers_when_it_was_last_used(caseworker, case):
     api_client(raw).get(reverse("api:cases"))
 
     assert ApiToken.objects.get().last_used_at is not None
+
+
+def test_each_token_has_its_own_limit_of_requests_a_minute(caseworker, outsider_caseworker, monkeypatch):
+    monkeypatch.setattr(PerTokenThrottle, "THROTTLE_RATES", {"token": "3/minute"})
+    cache.clear()
+    busy, other = api_client(make_token(caseworker)), api_client(make_token(outsider_caseworker))
+    for _ in range(3):
+        assert busy.get(reverse("api:cases")).status_code == 200
+
+    refused = busy.get(reverse("api:cases"))
+
+    assert refused.status_code == 429
+    assert int(refused["Retry-After"]) > 0
+    assert "detail" in refused.json()
+    assert other.get(reverse("api:cases")).status_code == 200

@@ -77,7 +77,7 @@ def signoff(plan: ReconciliationPlan, participant: Participant, decision: str = 
 
 
 def shift(case: Case, starts_at: datetime, state: str = RoleSwapShift.State.PROPOSED, hours=4, **fields):
-    attended = fields.pop("hours_attended", Decimal(hours) if state == RoleSwapShift.State.ATTENDED else None)
+    attended = fields.pop("minutes_attended", hours * 60 if state == RoleSwapShift.State.ATTENDED else None)
     return RoleSwapShift.objects.create(
         case=case,
         business=case.incident.business,
@@ -87,7 +87,7 @@ def shift(case: Case, starts_at: datetime, state: str = RoleSwapShift.State.PROP
         location="Front registers",
         supervisor_on_site="Store manager",
         state=state,
-        hours_attended=attended,
+        minutes_attended=attended,
         **fields,
     )
 

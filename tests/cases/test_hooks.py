@@ -13,8 +13,10 @@ def test_the_wiring_of_the_house_is_what_the_readme_says():
     assert names(hooks.case_page) == [
         "reconciliation.panels.case_page_panels",
         "notifications.pages.case_page_reminders",
+        "casework.pages.case_page_notes",
     ]
     assert names(hooks.case_list_page) == ["notifications.pages.case_list_failed_reminders"]
+    assert names(hooks.case_search) == ["casework.pages.cases_with_notes_matching"]
 
 
 def test_a_hook_registered_twice_runs_once():

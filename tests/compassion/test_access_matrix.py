@@ -24,7 +24,9 @@ from api import services as api_services
 from api.models import Scope, WebhookEvent, WebhookSubscription
 from cases import links
 from cases.models import Case
+from casework import services as casework_services
 from notifications.models import Reminder
+from questionnaires import services as questionnaire_services
 from reconciliation import services
 from reconciliation.models import RoleSwapShift
 from referrals.models import Referral
@@ -125,6 +127,10 @@ MATRIX: dict[str, Row] = {
     "notifications:link_email": Row(
         staff_page(404, 302, 302), method="post", kwargs={"reference": "reference", "participant_id": "customer_id"}
     ),
+    # The caseworker's record: notes and contacts
+    "casework:notes": Row(staff_page(404, 200, 200), kwargs={"reference": "reference"}),
+    "casework:note_add": Row(staff_page(404, 400, 400), method="post", kwargs={"reference": "reference"}),
+    "casework:note_edit": Row(staff_page(404, 200, 200), kwargs={"reference": "reference", "pk": "note_id"}),
     # Referrals: the public form, and triage for supervisors
     "referrals:refer": Row(everyone(200)),
     "referrals:thanks": Row(everyone(200)),
@@ -133,6 +139,16 @@ MATRIX: dict[str, Row] = {
     "referrals:accept": Row(staff_page(404, 404, 200), kwargs={"pk": "referral_id"}),
     "referrals:duplicate": Row(staff_page(404, 404, 400), method="post", kwargs={"pk": "referral_id"}),
     "referrals:decline": Row(staff_page(404, 404, 400), method="post", kwargs={"pk": "referral_id"}),
+    # Questionnaires: supervisors define them
+    "questionnaires:list": Row(staff_page(404, 404, 200)),
+    "questionnaires:new": Row(staff_page(404, 404, 200)),
+    "questionnaires:detail": Row(staff_page(404, 404, 200), kwargs={"pk": "questionnaire_id"}),
+    "questionnaires:question_add": Row(staff_page(404, 404, 400), method="post", kwargs={"pk": "questionnaire_id"}),
+    "questionnaires:publish": Row(staff_page(404, 404, 302), method="post", kwargs={"pk": "questionnaire_id"}),
+    "questionnaires:question_edit": Row(staff_page(404, 404, 200), kwargs={"pk": "question_id"}),
+    "questionnaires:question_act": Row(
+        staff_page(404, 404, 302), method="post", kwargs={"pk": "question_id", "action": "up"}
+    ),
     # The portal
     "portal:home": portal("customer", other_participant=200),
     "portal:reflection": portal("customer"),
@@ -220,6 +236,11 @@ class World:
         self.shift_id = self.case.shifts.get().pk
         self.reminder_id = Reminder.objects.filter(case=self.case, state="scheduled").values_list("pk", flat=True)[0]
         self.referral_id = ReferralFactory(state=Referral.State.NEW).pk
+        self.note_id = casework_services.note_add(
+            case=self.case,
+            details=casework_services.NoteDetails(kind="phone", happened_at=timezone.now(), text="Called them."),
+            by=self.holder,
+        ).pk
         self.token_id = api_services.token_create(user=self.holder, name="Revoke me", scopes=["cases:read"], days=30)[
             0
         ].pk
@@ -228,6 +249,15 @@ class World:
             events=[WebhookEvent.CASE_OPENED],
             secret="s",
             created_by=self.supervisor,
+        ).pk
+        questionnaire = questionnaire_services.questionnaire_create(
+            details=questionnaire_services.QuestionnaireDetails(title="Matrix"), by=self.supervisor
+        )
+        self.questionnaire_id = questionnaire.pk
+        self.question_id = questionnaire_services.question_add(
+            questionnaire=questionnaire,
+            details=questionnaire_services.QuestionDetails(kind="text", text="Anything else?"),
+            by=self.supervisor,
         ).pk
 
     def _case_at_step_five(self, caseworker) -> Case:

@@ -152,9 +152,10 @@ def test_a_case_from_intake_to_completed(open_page, mailoutbox):
         act(staff, 4, "Save")
     with time_machine.travel(meeting_at + timedelta(hours=2), tick=True):
         staff.goto(f"/cases/{reference}/")
-        staff.locator("#step-4").get_by_label("Gratitude was expressed").check()
-        staff.locator("#step-4").get_by_label("Acknowledgment was expressed").check()
-        staff.locator("#step-4").get_by_label("Ownership was expressed").check()
+        staff.fill("#step-4 [name=minutes]", "80")
+        staff.locator("#step-4").get_by_label("The customer expressed gratitude").check()
+        staff.locator("#step-4").get_by_label("The customer expressed acknowledgment").check()
+        staff.locator("#step-4").get_by_label("The customer expressed ownership").check()
         staff.fill("#step-4 [name=notes]", "Alex apologised; Jamie thanked Alex for the shifts.")
         act(staff, 4, "Record outcome")
 

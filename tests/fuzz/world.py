@@ -83,7 +83,7 @@ def build_world() -> World:
         starts_at=timezone.now() - timedelta(days=1), ends_at=timezone.now() - timedelta(hours=20)
     )
     done.refresh_from_db()
-    services.shift_record_attendance(shift=done, attended=True, hours=2, feedback="On time.", by=business)
+    services.shift_record_attendance(shift=done, attended=True, minutes=2 * 60, feedback="On time.", by=business)
 
     cases = list(Case.objects.order_by("pk"))
     world = World(supervisor=supervisor, caseworker=caseworker, cases=cases)

@@ -225,7 +225,7 @@ def test_the_business_records_attendance_after_the_shift(client, case, caseworke
         )
 
     shift.refresh_from_db()
-    assert (shift.state, shift.hours_attended, shift.business_feedback) == ("attended", Decimal(4), "Great")
+    assert (shift.state, shift.minutes_attended, shift.business_feedback) == ("attended", 240, "Great")
     case.refresh_from_db()
     assert case.step == 4
 

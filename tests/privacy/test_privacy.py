@@ -3,7 +3,6 @@ period (purge_expired) anonymises old cases; the statistics stay."""
 
 import json
 from datetime import timedelta
-from decimal import Decimal
 from io import StringIO
 
 import pytest
@@ -17,6 +16,8 @@ from django.utils import timezone
 from cases import links, services
 from cases.models import Case, CaseEvent
 from cases.timeline import event_record
+from casework import services as casework
+from casework.models import Note
 from notifications.models import Reminder
 from privacy import services as privacy
 from reconciliation import services as steps
@@ -37,6 +38,9 @@ CUSTOMER = {
     "signoff": "PLANTED-SIGNOFF-COMMENT",
     "shift": "PLANTED-SHIFT-REFLECTION",
     "story": "PLANTED-REFERRAL-STORY",
+    "contact": "PLANTED-CONTACT-NOTE",
+    "note draft": "PLANTED-NOTE-FIRST-DRAFT",  # corrected: only the history holds it
+    "agreed": "PLANTED-AGREED",
 }
 AGENT = {
     "name": "Jamie Planted-Agent",
@@ -90,11 +94,37 @@ def planted(caseworker, supervisor):
         shift = RoleSwapShift.objects.create(
             case=case, business=case.incident.business, starts_at=start, ends_at=start + timedelta(hours=4),
             role="Cashier", location="Front", supervisor_on_site="Dana", state=RoleSwapShift.State.ATTENDED,
-            hours_attended=Decimal(4),
+            minutes_attended=240,
         )
         shift.customer_reflection = CUSTOMER["shift"]
         shift.save()
         RestorativeMeeting.objects.create(case=case, agent_words=AGENT["words"], facilitator="Sam")
+        contact = casework.note_add(
+            case=case,
+            details=casework.NoteDetails(
+                kind="phone", happened_at=timezone.now(), text=CUSTOMER["note draft"], participant=customer
+            ),
+            by=caseworker,
+        )
+        casework.note_edit(
+            note=contact,
+            details=casework.NoteDetails(
+                kind="phone", happened_at=timezone.now(), text=CUSTOMER["contact"], agreed=CUSTOMER["agreed"],
+                participant=customer,
+            ),
+            by=caseworker,
+        )
+        casework.note_add(
+            case=case,
+            details=casework.NoteDetails(
+                kind="note", happened_at=timezone.now(), text=f"{CUSTOMER['name']} sounded calmer today."
+            ),
+            by=caseworker,
+        )
+        casework.note_add(
+            case=case, details=casework.NoteDetails(kind="note", happened_at=timezone.now(), text="KEPT-NOTE"),
+            by=caseworker,
+        )
         links.link_issue(participant=customer, by=caseworker)
         Reminder.objects.create(
             case=case, kind=Reminder.Kind.LINK, participant=customer, key="planted", due_at=start,
@@ -164,6 +194,7 @@ def test_the_customers_export_holds_all_their_planted_data_and_nothing_of_the_ag
     assert data["participant"]["phone"] == CUSTOMER["phone"]
     assert {row["phone"] for row in data["history"]} == {CUSTOMER["phone"], CUSTOMER["old phone"]}
     assert data["reflection"]["regrets"] == CUSTOMER["reflection"]
+    assert {row["text"] for row in data["notes"]} == {CUSTOMER["contact"], f"{CUSTOMER['name']} sounded calmer today."}
 
 
 def test_the_agents_export_holds_their_data_and_nothing_of_the_customer(supervisor_client, planted):
@@ -209,6 +240,10 @@ def test_erasing_the_customer_leaves_none_of_their_planted_data_anywhere_in_the_
     assert customer.name == f"Erased participant {customer.pk}"
     assert (customer.email, customer.phone) == ("", "")
     assert customer.erased_at is not None
+    assert set(Note.objects.filter(case=planted).values_list("text", flat=True)) == {
+        privacy.NOTE_ERASED,
+        "KEPT-NOTE",  # about nobody in particular
+    }
 
 
 def test_erasing_the_customer_keeps_the_other_participants_and_the_cases_record(supervisor_client, planted):
@@ -219,7 +254,7 @@ def test_erasing_the_customer_keeps_the_other_participants_and_the_cases_record(
     planted.refresh_from_db()
     assert (planted.step, planted.status, planted.opened_at, planted.closed_at) == steps_before
     assert sorted(where_in_database(AGENT["name"])) != []
-    assert planted.shifts.get(state=RoleSwapShift.State.ATTENDED).hours_attended == Decimal(4)
+    assert planted.shifts.get(state=RoleSwapShift.State.ATTENDED).minutes_attended == 240
     event = planted.events.first()
     assert event.message.startswith("Personal data of Erased participant")
     assert CUSTOMER["name"] not in event.message

@@ -1,6 +1,5 @@
 """A case walked through all five steps by the services, as a caseworker leads it."""
 
-from decimal import Decimal
 
 import time_machine
 from django.utils import timezone
@@ -42,7 +41,7 @@ def test_a_case_goes_from_intake_to_completed_through_all_five_steps(open_case, 
     with time_machine.travel(soon(60)):
         for shift in shifts:
             services.shift_record_attendance(
-                shift=shift, attended=True, hours=Decimal(4), feedback="Kind.", by=business
+                shift=shift, attended=True, minutes=4 * 60, feedback="Kind.", by=business
             )
     case.refresh_from_db()
     assert case.step == Case.Step.MEETING
@@ -63,6 +62,7 @@ def test_a_case_goes_from_intake_to_completed_through_all_five_steps(open_case, 
             by=caseworker,
             gratitude_expressed=True,
             acknowledgment_expressed=True,
+            minutes=75,
             ownership_expressed=True,
             notes="Tears and a handshake.",
         )

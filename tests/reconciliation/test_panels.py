@@ -189,6 +189,7 @@ def _case_at(stage: int, caseworker) -> Case:
                 by=caseworker,
                 gratitude_expressed=True,
                 acknowledgment_expressed=True,
+                minutes=75,
                 ownership_expressed=False,
                 notes="Good.",
             )

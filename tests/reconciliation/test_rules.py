@@ -22,7 +22,7 @@ def db_state(case: Case) -> tuple:
         case.events.count(),
         list(case.plans.values_list("version", flat=True)),
         list(PlanSignoff.objects.filter(plan__case=case).values_list("participant", "decision")),
-        list(case.shifts.order_by("pk").values_list("state", "starts_at", "ends_at", "hours_attended")),
+        list(case.shifts.order_by("pk").values_list("state", "starts_at", "ends_at", "minutes_attended")),
         list(RestorativeMeeting.objects.filter(case=case).values_list("state", "scheduled_at")),
         list(case.participants.order_by("pk").values_list("consent", flat=True)),
     )
@@ -179,12 +179,13 @@ def test_attended_hours_reaching_the_plan_complete_step_three_and_a_no_show_does
 
     with time_machine.travel(soon(80)):
         services.shift_record_attendance(shift=first, attended=False, by=caseworker)
-        services.shift_record_attendance(shift=second, attended=True, hours=Decimal(4), by=caseworker)
+        services.shift_record_attendance(shift=second, attended=True, minutes=4 * 60, by=caseworker)
         open_case.refresh_from_db()
         assert open_case.step == Case.Step.ROLE_SWAP
-        assert workflow.step_state(workflow.snapshot(open_case), 3).missing == ["4.0 of 6.0 role-swap hours attended."]
+        missing = workflow.step_state(workflow.snapshot(open_case), 3).missing
+        assert missing == ["4 hours of 6 role-swap hours attended."]
 
-        services.shift_record_attendance(shift=third, attended=True, hours=Decimal(2), by=caseworker)
+        services.shift_record_attendance(shift=third, attended=True, minutes=2 * 60, by=caseworker)
     open_case.refresh_from_db()
     assert open_case.step == Case.Step.MEETING
 
@@ -206,7 +207,7 @@ def test_a_shift_cannot_be_attended_before_it_starts(open_case, caseworker):
 
     assert_refused(
         open_case,
-        lambda: services.shift_record_attendance(shift=shift, attended=True, hours=Decimal(4), by=caseworker),
+        lambda: services.shift_record_attendance(shift=shift, attended=True, minutes=4 * 60, by=caseworker),
         "only once the shift has started",
     )
 
@@ -280,7 +281,7 @@ def walk_to_meeting(case, by, **case_fields):
     shift = propose(case, by)
     services.shift_confirm(shift=shift, by=by)
     with time_machine.travel(soon(30)):
-        services.shift_record_attendance(shift=shift, attended=True, hours=Decimal(4), by=by)
+        services.shift_record_attendance(shift=shift, attended=True, minutes=4 * 60, by=by)
     case.refresh_from_db()
     assert case.step == Case.Step.MEETING
     return case
@@ -322,6 +323,7 @@ def test_the_outcome_cannot_be_recorded_before_the_meeting(open_case, caseworker
             by=caseworker,
             gratitude_expressed=True,
             acknowledgment_expressed=True,
+            minutes=75,
             ownership_expressed=True,
             notes="x",
         ),

@@ -65,7 +65,7 @@ def program(april, caseworker):
     # Role swap: 4 + 4 + 6.5 hours attended in range; one no-show, one declined, one cancelled.
     shift(c1, at(2026, 1, 25), RoleSwapShift.State.ATTENDED)
     shift(c1, at(2026, 1, 28), RoleSwapShift.State.ATTENDED)
-    shift(c2, at(2026, 2, 10), RoleSwapShift.State.ATTENDED, hours=7, hours_attended="6.5")
+    shift(c2, at(2026, 2, 10), RoleSwapShift.State.ATTENDED, hours=7, minutes_attended=390)
     shift(c2, at(2026, 2, 12), RoleSwapShift.State.NO_SHOW)
     shift(c2, at(2026, 2, 14), RoleSwapShift.State.DECLINED)
     shift(c2, at(2026, 3, 3), RoleSwapShift.State.CANCELLED)

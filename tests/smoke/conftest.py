@@ -17,6 +17,8 @@ from pathlib import Path
 import pytest
 from celery import Celery
 
+from tests.api.receiver import self_signed_certificate
+
 from .harness import (
     BIN,
     TIMINGS,
@@ -50,6 +52,7 @@ class Stack:
     beat: Process
     log_dir: Path
     supervisor_password: str
+    receiver_tls: tuple[Path, Path]
     broker: Celery = field(init=False)
 
     def __post_init__(self) -> None:
@@ -116,6 +119,8 @@ def stack(tmp_path_factory):
         cleanup.callback(mail.stop)
 
         web_port = free_port()
+        # The webhook receiver the test starts answers on https with a certificate of its own.
+        receiver_tls = self_signed_certificate(log_dir)
         env = {
             **base_env,
             "DJANGO_ENV": "production",
@@ -134,6 +139,9 @@ def stack(tmp_path_factory):
             # Beat's reminder pass every few seconds instead of every minute: a test that waits
             # for a pass after a restart, or for a second copy that must not come, waits less.
             "REMINDER_DISPATCH_SECONDS": str(BEAT_SECONDS),
+            # The test's webhook receiver is on this machine, and trusted by its certificate.
+            "WEBHOOK_ALLOW_PRIVATE_URLS": "true",
+            "REQUESTS_CA_BUNDLE": str(receiver_tls[0]),
         }
 
         # The README's production steps, in order.
@@ -167,6 +175,7 @@ def stack(tmp_path_factory):
             beat=beat,
             log_dir=log_dir,
             supervisor_password=password,
+            receiver_tls=receiver_tls,
         )
         processes_started = time.monotonic()
         for process in stack.processes:

@@ -16,7 +16,9 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
+import requests
 
+from tests.api.receiver import Receiver
 from tests.cases.test_intake import intake_post
 
 from .conftest import BEAT_SECONDS, SUPERVISOR, SUPERVISOR_EMAIL
@@ -231,6 +233,51 @@ def test_business_gets_the_shift_proposal_e_mail_with_an_ics_file_exactly_once(s
     assert event["DTSTART"].dt == starts
     assert event["DTEND"].dt == ends
     assert opened_case in str(event["SUMMARY"])
+
+
+def test_a_partner_system_reads_cases_with_a_token_and_receives_a_signed_webhook(stack, supervisor, opened_case):
+    """Issue step: "`make smoke` makes one API call with a token and receives one webhook"."""
+    tokens = supervisor.submit("/api/tokens/", {"name": "CRM", "scopes": ["cases:read", "referrals:write"], "days": 30})
+    token = re.search(r'id="new-token" type="text" value="([^"]+)"', tokens.text)
+    assert token, "the tokens page did not show the new token"
+    partner = requests.Session()  # another system: no cookies, its token; behind the same https proxy
+    partner.headers.update({"Authorization": f"Bearer {unescape(token.group(1))}", "X-Forwarded-Proto": "https"})
+
+    with Receiver(tls=stack.receiver_tls) as receiver:
+        added = supervisor.submit("/api/webhooks/", {"url": receiver.url, "events": ["referral.received"]})
+        secret = re.search(r'id="secret" type="text" value="([^"]+)"', added.text)
+        assert secret, "the webhooks page did not show the new webhook's secret"
+        receiver.secret = unescape(secret.group(1))
+
+        cases = partner.get(f"{stack.base_url}/api/v1/cases/", timeout=10)
+        sent = time.monotonic()
+        referral = partner.post(
+            f"{stack.base_url}/api/v1/referrals/",
+            json={
+                "writer": "business",
+                "name": "Dana Owner",
+                "email": "dana@coffee.example",
+                "contact_by": "email",
+                "business_name": "Sunrise Coffee",
+                "story": "A customer shouted at our cashier.",
+                "police": "no",
+                "consent_contact": True,
+                "consent_privacy": True,
+            },
+            timeout=10,
+        )
+        answered = time.monotonic()
+        waited = wait_until(lambda: receiver.received, what="the webhook delivery of the referral", timeout=30)
+        TIMINGS["webhook delivery at the receiver, after the API call that caused it"] = answered - sent + waited
+
+    assert cases.status_code == 200
+    assert opened_case in [case["reference"] for case in cases.json()["results"]]
+    assert referral.status_code == 201, referral.text
+    [delivery] = receiver.received
+    assert delivery["signed"], "the delivery's signature does not match the webhook's secret"
+    assert delivery["event"] == "referral.received"
+    assert delivery["body"]["data"] == {"referral": {"id": referral.json()["id"]}}
+    assert "Dana" not in json.dumps(delivery["body"])
 
 
 def test_the_stack_comes_back_after_redis_and_the_workers_restart(stack):

@@ -1,0 +1,75 @@
+"""Forms of the caseworker's record: shape of the input only; the rules are in ``services``."""
+
+from django import forms
+from django.utils import timezone
+
+from cases.models import Case, Participant
+from compassion.dates import BoundedDateTimeField
+
+from .models import NOTE_MAX_CHARS, Note
+from .services import NoteDetails
+
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class NoteForm(forms.Form):
+    kind = forms.ChoiceField(label="What", choices=Note.Kind.choices, initial=Note.Kind.NOTE)
+    happened_at = BoundedDateTimeField(label="When", widget=DATETIME, latest="now")
+    participant = forms.ModelChoiceField(
+        label="With", queryset=Participant.objects.none(), required=False, empty_label="Nobody / someone else"
+    )
+    with_whom = forms.CharField(
+        label="Or with someone else", max_length=200, required=False, help_text="For example, a probation officer."
+    )
+    minutes = forms.IntegerField(label="How long (minutes)", min_value=1, max_value=24 * 60, required=False)
+    text = forms.CharField(
+        label="Note",
+        max_length=NOTE_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"max_length": "A note holds at most %(limit_value)d characters (this one has %(show_value)d)."},
+    )
+    agreed = forms.CharField(
+        label="What was agreed",
+        max_length=NOTE_MAX_CHARS,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"max_length": "At most %(limit_value)d characters (this has %(show_value)d)."},
+    )
+    sensitive = forms.BooleanField(
+        label="Sensitive: only supervisors and the case's caseworker can read it", required=False
+    )
+
+    def __init__(self, *args, case: Case, **kwargs):
+        kwargs.setdefault("prefix", "note")
+        super().__init__(*args, **kwargs)
+        self.fields["participant"].queryset = case.participants.filter(erased_at__isnull=True).order_by("role", "id")
+        self.fields["participant"].label_from_instance = str
+        if not self.is_bound and "happened_at" not in self.initial:
+            self.initial["happened_at"] = timezone.localtime().replace(second=0, microsecond=0)
+
+    @classmethod
+    def for_note(cls, note: Note, *args, **kwargs) -> "NoteForm":
+        initial = {
+            "kind": note.kind,
+            "happened_at": timezone.localtime(note.happened_at),
+            "participant": note.participant_id,
+            "with_whom": note.with_whom,
+            "minutes": note.minutes,
+            "text": note.text,
+            "agreed": note.agreed,
+            "sensitive": note.sensitive,
+        }
+        return cls(*args, case=note.case, initial=initial, **kwargs)
+
+    def details(self) -> NoteDetails:
+        data = self.cleaned_data
+        return NoteDetails(
+            kind=data["kind"],
+            happened_at=data["happened_at"],
+            text=data["text"],
+            agreed=data["agreed"],
+            participant=data["participant"],
+            with_whom=data["with_whom"].strip(),
+            minutes=data["minutes"],
+            sensitive=data["sensitive"],
+        )

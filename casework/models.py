@@ -1,0 +1,89 @@
+"""The caseworker's own record of a case: notes and the contact log.
+
+Staff only: no participant ever sees a note. A sensitive note is for supervisors and the
+case's assigned caseworker only (``casework.selectors.notes_visible_to``).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from cases.history import audited
+from cases.models import Case, Participant
+from compassion.dates import stored_in_range
+
+NOTE_MAX_CHARS = 5000  # a note, and what was agreed: a page of text each
+
+
+class Note(models.Model):
+    """A note on a case, or a contact with someone (a call, a visit, an e-mail ...): when, with
+    whom, how long and what was agreed. Its author may edit it for ``NOTE_EDIT_MINUTES``; after
+    that it is fixed. Every version is kept in the audit history."""
+
+    class Kind(models.TextChoices):
+        NOTE = "note", "Note"
+        PHONE = "phone", "Phone call"
+        VIDEO = "video", "Video call"
+        VISIT = "visit", "Visit"
+        EMAIL = "email", "E-mail"
+        TEXT = "text", "Text message"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.NOTE)
+    happened_at = models.DateTimeField("when")
+    participant = models.ForeignKey(
+        Participant,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="with (participant)",
+    )
+    with_whom = models.CharField(
+        "with (someone else)", max_length=200, blank=True, help_text="For example a probation officer."
+    )
+    minutes = models.PositiveIntegerField("how long (minutes)", null=True, blank=True)
+    text = models.TextField("note")
+    agreed = models.TextField("what was agreed", blank=True)
+    sensitive = models.BooleanField(
+        default=False, help_text="Only supervisors and the case's caseworker can read a sensitive note."
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now)
+    history = audited(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["-happened_at", "-id"]
+        indexes = [models.Index(fields=["case", "-happened_at", "-id"])]
+        constraints = [
+            models.CheckConstraint(condition=stored_in_range("happened_at"), name="note_happened_in_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.case_id} at {self.happened_at:%Y-%m-%d %H:%M}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("casework:notes", kwargs={"reference": self.case.reference}) + f"#note-{self.pk}"
+
+    @property
+    def is_contact(self) -> bool:
+        return self.kind != self.Kind.NOTE
+
+    @property
+    def kind_label(self) -> str:
+        return self.Kind(self.kind).label
+
+    @property
+    def editable_until(self):
+        return self.created_at + timezone.timedelta(minutes=settings.NOTE_EDIT_MINUTES)
+
+    def who(self) -> str:
+        """Whom the contact was with, as a person reads it."""
+        names = []
+        if self.participant_id:
+            names.append(self.participant.name)
+        if self.with_whom:
+            names.append(self.with_whom)
+        return ", ".join(names)

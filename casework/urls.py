@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "casework"
+
+urlpatterns = [
+    path("<reference:reference>/notes/", views.note_list, name="notes"),
+    path("<reference:reference>/notes/add/", views.note_add, name="note_add"),
+    path("<reference:reference>/notes/<int:pk>/edit/", views.note_edit, name="note_edit"),
+]

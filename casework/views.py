@@ -1,0 +1,77 @@
+"""Staff pages of the caseworker's record: notes and contacts. Thin: a form, a service, a page."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from cases import selectors as case_selectors
+from cases.roles import staff_only
+from cases.timeline import WorkflowError
+from cases.views import detail_context
+
+from . import selectors, services
+from .forms import NoteForm
+
+NOTES_PAGE = 50
+
+
+@require_POST
+def note_add(request: HttpRequest, reference: str) -> HttpResponse:
+    staff_only(request)
+    case = case_selectors.case_for_user(user=request.user, reference=reference)
+    form = NoteForm(request.POST, case=case)
+    if form.is_valid():
+        try:
+            services.note_add(case=case, details=form.details(), by=request.user)
+        except WorkflowError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Note saved.")
+            return redirect(f"{case.get_absolute_url()}#notes")
+    messages.error(request, "The note was not saved: please look at the notes form.")
+    case = case_selectors.case_for_page(user=request.user, reference=reference)
+    return render(request, "cases/case_detail.html", detail_context(request, case, note_form=form), status=400)
+
+
+def note_list(request: HttpRequest, reference: str) -> HttpResponse:
+    """Every note and contact of a case that the staff member may read, newest first."""
+    staff_only(request)
+    case = case_selectors.case_for_user(user=request.user, reference=reference)
+    page = Paginator(selectors.notes_visible_to(request.user, case), NOTES_PAGE).get_page(request.GET.get("page"))
+    notes = services.notes_marked_editable(list(page.object_list), request.user)
+    return render(request, "casework/note_list.html", {"case": case, "page": page, "notes": notes})
+
+
+def note_edit(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
+    """Its author corrects a note, within the edit window."""
+    staff_only(request)
+    case = case_selectors.case_for_user(user=request.user, reference=reference)
+    note = selectors.notes_visible_to(request.user, case).filter(pk=pk).first()
+    if note is None:
+        raise Http404("No such note on this case.")
+    if request.method == "POST":
+        form = NoteForm(request.POST, case=case)
+        if form.is_valid():
+            try:
+                services.note_edit(note=note, details=form.details(), by=request.user)
+            except WorkflowError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, "Note corrected.")
+                return redirect(note)
+        status = 400
+    else:
+        form = NoteForm.for_note(note)
+        status = 200
+    services.notes_marked_editable([note], request.user)
+    context = {
+        "case": case,
+        "note": note,
+        "form": form,
+        "editable": note.can_edit,
+        "edit_minutes": settings.NOTE_EDIT_MINUTES,
+    }
+    return render(request, "casework/note_edit.html", context, status=status)
