@@ -68,6 +68,7 @@ def reminder_email(reminder: Reminder, *, emailed_at: datetime) -> tuple[EmailMu
         "checkin": reminder.checkin,
         "failed": reminder.failed_reminder,
         "meeting": None,
+        "sent_at": emailed_at,  # "today at 9:31" or "tomorrow at 9:31" is seen from here
     }
     link = None
     if person is not None:

@@ -43,6 +43,7 @@ from notifications.models import Reminder
 from reconciliation.models import (
     CheckIn,
     Commitment,
+    PersonalTime,
     PlanSignoff,
     ReconciliationPlan,
     Reflection,
@@ -201,6 +202,11 @@ def participant_export(*, participant: Participant) -> dict:
             "agent_ends_at",
         )
     if participant.role != Participant.Role.BUSINESS:
+        times = case.personal_times.order_by("starts_at")
+        if participant.role == Participant.Role.AGENT:
+            times = times.filter(agent=participant)
+        words = "customer_words" if customer else "agent_words"
+        data["personal_time"] = _rows(times, "starts_at", "ends_at", "activity", "location", "state", "minutes", words)
         meeting = RestorativeMeeting.objects.filter(case=case).first()
         data["meeting"] = (
             {
@@ -345,11 +351,13 @@ def _blank_what_they_wrote(participant: Participant, case: Case) -> None:
         _blank(_both(RoleSwapShift, Q(case_id=case.pk)), "customer_reflection")
         _blank([CheckIn.objects.filter(case=case)], "answers")
         _blank(_both(Commitment, Q(case_id=case.pk)), "commitments", "off_limits")
+        _blank(_both(PersonalTime, Q(case_id=case.pk)), "customer_words")
         Incident.objects.filter(pk=case.incident_id).update(description="", video_url="")
     elif participant.role == Participant.Role.BUSINESS:
         _blank(_both(RoleSwapShift, Q(case_id=case.pk)), "business_feedback", "decline_reason")
     else:
         _blank(_both(RestorativeMeeting, Q(case_id=case.pk)), "agent_words")
+        _blank(_both(PersonalTime, Q(agent_id=participant.pk)), "agent_words")
 
 
 def _their_events_lose_their_words(participant: Participant) -> None:
@@ -435,6 +443,8 @@ class _Scrubber:
             self.rows(
                 queryset, "location", "facilitator", "safety_plan", "agent_words", "outcome_notes", "skip_reason"
             )
+        for queryset in _both(PersonalTime, on_case):
+            self.rows(queryset, "activity", "location", "cancel_reason", "customer_words", "agent_words")
         for queryset in _both(Commitment, on_case):
             self.rows(queryset, "commitments", "off_limits")
         self.rows(SafetyApproval.objects.filter(on_case), "note")

@@ -19,6 +19,7 @@ from compassion.dates import stored_date_in_range, stored_in_range
 
 MAX_ANSWER_LENGTH = 5000
 MAX_MEETING_MINUTES = 600
+MAX_SHIFT_MINUTES = 12 * 60
 
 
 class MeetingFormat(models.TextChoices):
@@ -203,6 +204,59 @@ class RoleSwapShift(models.Model):
     def minutes(self) -> int:
         """The shift's length in whole minutes."""
         return int((self.ends_at - self.starts_at).total_seconds() // 60)
+
+
+class PersonalTime(models.Model):
+    """Time the customer and a staff member who was hurt spend together outside work (step 3):
+    proposed by the caseworker, only with the staff member's own separate yes, agreed by both
+    through their links, and logged afterwards with a few words from each."""
+
+    class State(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed, waiting for both to agree")
+        AGREED = "agreed", _("Agreed by both")
+        DECLINED = "declined", _("Not wanted")
+        HELD = "held", _("Took place")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    OPEN_STATES = (State.PROPOSED, State.AGREED)
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="personal_times")
+    agent = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="personal_times")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    activity = models.CharField("what they will do", max_length=200)
+    location = models.CharField("where", max_length=300)
+    state = models.CharField(max_length=20, choices=State.choices, default=State.PROPOSED)
+    customer_agreed_at = models.DateTimeField(null=True, blank=True)
+    agent_agreed_at = models.DateTimeField(null=True, blank=True)
+    declined_by = models.CharField(max_length=20, blank=True, help_text="The role of who said no.")
+    cancel_reason = models.TextField(blank=True)
+    minutes = models.PositiveSmallIntegerField("how long it lasted, in minutes", null=True, blank=True)
+    customer_words = models.TextField("the customer's words afterwards", blank=True)
+    agent_words = models.TextField("the staff member's words afterwards", blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    history = audited()
+
+    class Meta:
+        ordering = ["starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="personal_time_ends_after_start"
+            ),
+            models.CheckConstraint(condition=stored_in_range("starts_at"), name="personal_time_starts_in_range"),
+            models.CheckConstraint(condition=stored_in_range("ends_at"), name="personal_time_ends_in_range"),
+            models.CheckConstraint(
+                condition=Q(minutes__isnull=True) | Q(minutes__gte=1, minutes__lte=MAX_SHIFT_MINUTES),
+                name="personal_time_length_sensible",
+            ),
+        ]
+        indexes = [models.Index(fields=["case", "state", "starts_at"])]
+
+    def __str__(self) -> str:
+        return f"Personal time {self.starts_at:%Y-%m-%d %H:%M} for {self.case}"
+
+    def agreed_by(self, role: str) -> bool:
+        return bool(self.customer_agreed_at if role == Participant.Role.CUSTOMER else self.agent_agreed_at)
 
 
 # ---------------------------------------------------------------- step 4

@@ -16,7 +16,7 @@ from django.utils import timezone
 from cases.models import Case, Participant
 from cases.roles import is_caseworker, is_supervisor
 
-from .models import RoleSwapShift
+from .models import PersonalTime, RoleSwapShift
 from .registry import REGISTRY
 from .snapshot import CaseSnapshot
 
@@ -111,6 +111,45 @@ def shift_actions(shift: RoleSwapShift, actor: Actor | None, *, now: datetime | 
         if action == "attendance" and shift.starts_at > now:
             continue
         if action == "reflection" and shift.customer_reflection:
+            continue
+        offered.append(action)
+    return offered
+
+
+# ---------------------------------------------------------------- personal time with the staff member
+
+_BOTH = frozenset({Actor.CUSTOMER, Actor.AGENT})  # only the two people themselves say yes or no
+
+# Personal time's actions in each of its states, and who may take each.
+PERSONAL_TIME_ACTIONS: dict[str, dict[str, frozenset[Actor]]] = {
+    PersonalTime.State.PROPOSED: {"agree": _BOTH, "decline": _BOTH, "cancel": STAFF},
+    PersonalTime.State.AGREED: {"decline": _BOTH, "log": STAFF, "cancel": STAFF},
+    PersonalTime.State.HELD: {"words": _BOTH},
+}
+
+
+def personal_time_may(time: PersonalTime, action: str, actor: Actor | None) -> bool:
+    return actor in PERSONAL_TIME_ACTIONS.get(time.state, {}).get(action, frozenset())
+
+
+def personal_time_actions(
+    time: PersonalTime, actor: Actor | None, *, now: datetime | None = None
+) -> list[str]:
+    """What to offer ``actor`` on the personal time now: what its state and their role allow, and
+    what makes sense at this moment (a yes not given yet; no "no" once it has begun; the log once
+    it has begun; one's words once)."""
+    now = now or timezone.now()
+    offered = []
+    for action in PERSONAL_TIME_ACTIONS.get(time.state, {}):
+        if not personal_time_may(time, action, actor):
+            continue
+        if action == "agree" and time.agreed_by(actor):
+            continue
+        if action == "decline" and time.starts_at <= now:
+            continue
+        if action == "log" and time.starts_at > now:
+            continue
+        if action == "words" and (time.customer_words if actor == Actor.CUSTOMER else time.agent_words):
             continue
         offered.append(action)
     return offered

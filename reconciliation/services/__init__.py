@@ -21,6 +21,15 @@ from .people import (
     safety_approve,
     step_skip,
 )
+from .personal_time import (
+    personal_time_agree,
+    personal_time_cancel,
+    personal_time_decline,
+    personal_time_log,
+    personal_time_possible_with,
+    personal_time_propose,
+    personal_time_words,
+)
 from .plan import plan_create_version, plan_signoff
 from .reflection import reflection_return, reflection_review, reflection_save_draft, reflection_submit
 from .role_swap import (
@@ -52,7 +61,14 @@ __all__ = [
     "meeting_record_outcome",
     "meeting_schedule",
     "meeting_skip",
+    "personal_time_agree",
+    "personal_time_cancel",
     "personal_time_consent_record",
+    "personal_time_decline",
+    "personal_time_log",
+    "personal_time_possible_with",
+    "personal_time_propose",
+    "personal_time_words",
     "plan_create_version",
     "plan_signoff",
     "reflection_review",

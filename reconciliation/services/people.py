@@ -14,6 +14,7 @@ from ..models import SafetyApproval, StepSkip
 from ..registry import REGISTRY
 from ..workflow import WorkflowError
 from ._base import Actor, advance, lock, record, required_text
+from .personal_time import personal_time_stop_for
 
 # ---------------------------------------------------------------- consent and safety
 
@@ -44,6 +45,8 @@ def consent_record(*, participant: Participant, consent: str, by: Actor) -> Part
         from_value=previous,
         to_value=consent,
     )
+    if consent != Participant.Consent.GIVEN and participant.role == Participant.Role.AGENT:
+        personal_time_stop_for(case, participant, by, "the staff member is no longer taking part.")
     if case.status == Case.Status.OPEN:
         advance(case, by)
     return participant
@@ -81,6 +84,8 @@ def contact_stop(*, participant: Participant, by: Actor) -> Participant:
         by,
         to_value="contact_stopped",
     )
+    if participant.role == Participant.Role.AGENT:
+        personal_time_stop_for(case, participant, by, "the staff member asked not to be contacted.")
     if case.status == Case.Status.OPEN:
         advance(case, by)
     return participant
@@ -133,9 +138,9 @@ def personal_time_consent_record(*, participant: Participant, agreed: bool, by: 
     if participant.role != Participant.Role.AGENT:
         raise WorkflowError(_("Only the staff member who was hurt can agree to personal time."))
     if agreed and (participant.no_contact or participant.contact_stopped_at):
-        raise WorkflowError(
-            _("Personal time is not possible while there is no contact with the customer.")
-        )
+        raise WorkflowError(_("Personal time is not possible while there is no contact with the customer."))
+    if agreed and not participant.takes_part:
+        raise WorkflowError(_("Personal time is possible only for a staff member who takes part."))
     if participant.personal_time_consent == agreed:
         return participant
     participant.personal_time_consent = agreed
@@ -149,6 +154,8 @@ def personal_time_consent_record(*, participant: Participant, agreed: bool, by: 
         by,
         to_value="personal_time_given" if agreed else "personal_time_withdrawn",
     )
+    if not agreed:
+        personal_time_stop_for(case, participant, by, "the staff member does not want personal time.")
     return participant
 
 

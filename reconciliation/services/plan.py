@@ -13,6 +13,7 @@ from .. import workflow
 from ..models import PlanSignoff, ReconciliationPlan
 from ..workflow import WorkflowError
 from ._base import Actor, advance, lock, record, required_text
+from .personal_time import plan_personal_time_refusal
 
 
 @transaction.atomic
@@ -33,6 +34,8 @@ def plan_create_version(
     workflow.check_step(case, "plan")
     if not (Decimal(0) < role_swap_hours <= Decimal(200)):
         raise WorkflowError(_("Role-swap hours must be more than 0 and at most 200."))
+    if personal_time_with_agent and (refusal := plan_personal_time_refusal(list(case.participants.all()))):
+        raise WorkflowError(refusal)
     latest = case.plans.order_by("-version").first()
     plan = ReconciliationPlan.objects.create(
         case=case,

@@ -52,7 +52,7 @@ def test_the_meeting_reminder_carries_the_meeting_in_a_calendar_file(caseworker)
 
     dispatch_at(meeting.scheduled_at - timezone.timedelta(hours=23))
 
-    (message,) = [m for m in sent_to(person(case, "customer")) if m.subject.startswith("Tomorrow")]
+    (message,) = [m for m in sent_to(person(case, "customer")) if m.subject.startswith("The restorative meeting, ")]
     assert "PLI office, room 2" in message.body
     (event,) = calendar_of(message).walk("VEVENT")
     assert event.decoded("dtstart") == meeting.scheduled_at

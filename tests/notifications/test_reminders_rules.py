@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from cases import services as case_services
 from cases.models import Case, Participant
+from compassion.moments import when
 from notifications import reminders
 from notifications import services as notification_services
 from notifications.models import Reminder
@@ -203,13 +204,7 @@ def test_a_shift_confirmed_less_than_a_day_ahead_is_reminded_at_once(caseworker,
 
     dispatch_at(timezone.now())
 
-    assert {m.subject for m in mailoutbox} >= {f"Tomorrow: role-swap shift, {_local(shift.starts_at)}"}
-
-
-def _local(moment) -> str:
-    from django.utils.formats import date_format
-
-    return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+    assert {m.subject for m in mailoutbox} >= {f"Role-swap shift {when(shift.starts_at)}"}
 
 
 # ---------------------------------------------------------------- step 4
