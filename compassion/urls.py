@@ -22,6 +22,7 @@ urlpatterns = [
     path("cases/", include("reporting.urls")),
     path("cases/", include("privacy.urls")),
     path("cases/", include("notifications.urls")),
+    path("cases/", include("questionnaires.urls")),
     path("cases/", include("casework.urls")),
     path("cases/", include("cases.urls")),
     path("cases/", include("reconciliation.urls")),

@@ -62,6 +62,18 @@ class Questionnaire(models.Model):
     def title_in(self, language: str | None = None) -> str:
         return in_language(self.title, self.title_es, language)
 
+    def asked_of(self) -> list[str]:
+        """Who is asked and when, a line per role in the program's order: "Customer: before the reflection, ..."."""
+        moments = list(Moment.values)
+        by_role: dict[str, list[str]] = {}
+        for use in sorted(self.uses.all(), key=lambda use: moments.index(use.moment)):
+            by_role.setdefault(use.role, []).append(str(Moment(use.moment).label).lower())
+        return [
+            f"{Participant.Role(role).label}: {', '.join(by_role[role])}"
+            for role in Participant.Role.values
+            if role in by_role
+        ]
+
     def intro_in(self, language: str | None = None) -> str:
         return in_language(self.intro, self.intro_es, language)
 

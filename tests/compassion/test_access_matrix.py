@@ -26,6 +26,7 @@ from cases import links
 from cases.models import Case
 from casework import services as casework_services
 from notifications.models import Reminder
+from questionnaires import services as questionnaire_services
 from reconciliation import services
 from reconciliation.models import RoleSwapShift
 from referrals.models import Referral
@@ -135,6 +136,16 @@ MATRIX: dict[str, Row] = {
     "referrals:accept": Row(staff_page(404, 404, 200), kwargs={"pk": "referral_id"}),
     "referrals:duplicate": Row(staff_page(404, 404, 400), method="post", kwargs={"pk": "referral_id"}),
     "referrals:decline": Row(staff_page(404, 404, 400), method="post", kwargs={"pk": "referral_id"}),
+    # Questionnaires: supervisors define them
+    "questionnaires:list": Row(staff_page(404, 404, 200)),
+    "questionnaires:new": Row(staff_page(404, 404, 200)),
+    "questionnaires:detail": Row(staff_page(404, 404, 200), kwargs={"pk": "questionnaire_id"}),
+    "questionnaires:question_add": Row(staff_page(404, 404, 400), method="post", kwargs={"pk": "questionnaire_id"}),
+    "questionnaires:publish": Row(staff_page(404, 404, 302), method="post", kwargs={"pk": "questionnaire_id"}),
+    "questionnaires:question_edit": Row(staff_page(404, 404, 200), kwargs={"pk": "question_id"}),
+    "questionnaires:question_act": Row(
+        staff_page(404, 404, 302), method="post", kwargs={"pk": "question_id", "action": "up"}
+    ),
     # The portal
     "portal:home": portal("customer", other_participant=200),
     "portal:reflection": portal("customer"),
@@ -241,6 +252,15 @@ class World:
             events=[WebhookEvent.CASE_OPENED],
             secret="s",
             created_by=self.supervisor,
+        ).pk
+        questionnaire = questionnaire_services.questionnaire_create(
+            details=questionnaire_services.QuestionnaireDetails(title="Matrix"), by=self.supervisor
+        )
+        self.questionnaire_id = questionnaire.pk
+        self.question_id = questionnaire_services.question_add(
+            questionnaire=questionnaire,
+            details=questionnaire_services.QuestionDetails(kind="text", text="Anything else?"),
+            by=self.supervisor,
         ).pk
 
     def _case_at_step_five(self, caseworker) -> Case:

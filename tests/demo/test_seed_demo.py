@@ -49,3 +49,20 @@ def test_the_demo_shows_every_step_and_the_interesting_states(db):
     assert PlanSignoff.objects.filter(decision="changes_requested").exists()
     assert RoleSwapShift.objects.filter(state="declined").exists()
     assert RestorativeMeeting.objects.filter(state="skipped").exists()
+
+
+def test_the_demo_has_a_published_questionnaire_for_each_role_before_and_after(db):
+    from questionnaires.models import QuestionnaireUse
+
+    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", stdout=StringIO())
+
+    uses = set(
+        QuestionnaireUse.objects.filter(questionnaire__versions__published_at__isnull=False).values_list(
+            "role", "moment"
+        )
+    )
+    assert {("customer", "before_reflection"), ("customer", "at_completion")} <= uses
+    assert {("agent", "before_plan"), ("agent", "after_meeting")} <= uses
+    assert {("business", "before_plan"), ("business", "after_meeting")} <= uses
+    assert QuestionnaireUse.objects.values("questionnaire").distinct().count() == 3

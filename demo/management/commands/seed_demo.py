@@ -18,6 +18,7 @@ from cases.models import Business, Case, CaseEvent, Incident, Participant
 from cases.roles import CASEWORKER_GROUP, SUPERVISOR_GROUP
 from demo.bulk import Timeline, bulk_history, timeline
 from demo.progress import seed_demo_progress
+from demo.questionnaires import seed_demo_questionnaires
 from demo.referrals import seed_demo_referrals
 
 User = get_user_model()
@@ -195,6 +196,7 @@ class Command(BaseCommand):
     def handle(self, *args, cases: int, seed: int, jobs: int, per_day: float | None, **options) -> None:
         users = self._users()
         businesses = self._businesses()
+        seed_demo_questionnaires(users[0])
         if not Case.objects.exists():
             self._stories(users, businesses)
         seed_demo_referrals()

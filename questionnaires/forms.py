@@ -1,0 +1,91 @@
+"""Forms of the supervisors' questionnaire pages. They check the shape of input only."""
+
+from django import forms
+
+from cases.models import Participant
+
+from .models import Moment, Question, Questionnaire
+from .services import QuestionDetails, QuestionnaireDetails
+
+USE_CHOICES = [
+    (f"{role}:{moment}", f"{role_label}, {str(moment_label).lower()}")
+    for role, role_label in Participant.Role.choices
+    for moment, moment_label in Moment.choices
+]
+
+
+class QuestionnaireForm(forms.Form):
+    title = forms.CharField(max_length=200)
+    title_es = forms.CharField(label="Title in Spanish", max_length=200, required=False)
+    intro = forms.CharField(
+        label="A line before the questions",
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Say why you ask and that every question may be skipped.",
+    )
+    intro_es = forms.CharField(
+        label="The line in Spanish", max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    uses = forms.MultipleChoiceField(
+        label="Who is asked, and when",
+        choices=USE_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Each person is asked once at each moment ticked for their role.",
+    )
+    active = forms.BooleanField(label="Ask it (untick to stop asking it)", required=False, initial=True)
+
+    @classmethod
+    def for_questionnaire(cls, questionnaire: Questionnaire) -> "QuestionnaireForm":
+        return cls(
+            initial={
+                "title": questionnaire.title,
+                "title_es": questionnaire.title_es,
+                "intro": questionnaire.intro,
+                "intro_es": questionnaire.intro_es,
+                "active": questionnaire.active,
+                "uses": [f"{use.role}:{use.moment}" for use in questionnaire.uses.all()],
+            }
+        )
+
+    def details(self) -> QuestionnaireDetails:
+        data = self.cleaned_data
+        return QuestionnaireDetails(
+            title=data["title"],
+            title_es=data["title_es"],
+            intro=data["intro"],
+            intro_es=data["intro_es"],
+            active=data["active"],
+            uses=tuple(tuple(value.split(":", 1)) for value in data["uses"]),
+        )
+
+
+class QuestionForm(forms.Form):
+    kind = forms.ChoiceField(label="Kind of question", choices=Question.Kind.choices)
+    text = forms.CharField(label="Question", max_length=300)
+    text_es = forms.CharField(label="Question in Spanish", max_length=300, required=False)
+    low_label = forms.CharField(label="Low end (scales)", max_length=80, required=False, help_text="e.g. Not at all")
+    low_label_es = forms.CharField(label="Low end in Spanish", max_length=80, required=False)
+    high_label = forms.CharField(label="High end (scales)", max_length=80, required=False, help_text="e.g. Completely")
+    high_label_es = forms.CharField(label="High end in Spanish", max_length=80, required=False)
+    choices = forms.CharField(
+        label="Choices, one a line (a choice)",
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    choices_es = forms.CharField(
+        label="Choices in Spanish, in the same order",
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    @classmethod
+    def for_question(cls, question: Question, *args, **kwargs) -> "QuestionForm":
+        names = QuestionDetails.__dataclass_fields__
+        return cls(*args, initial={name: getattr(question, name) for name in names}, **kwargs)
+
+    def details(self) -> QuestionDetails:
+        return QuestionDetails(**{name: self.cleaned_data[name] for name in QuestionDetails.__dataclass_fields__})

@@ -1,0 +1,27 @@
+"""Reads for the questionnaire pages."""
+
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
+
+from .models import Question, Questionnaire, QuestionnaireVersion
+
+
+def questionnaire_list() -> QuerySet[Questionnaire]:
+    """Every questionnaire with its uses, its latest and published version numbers and how often it was answered."""
+    return (
+        Questionnaire.objects.annotate(
+            latest=Max("versions__number"),
+            published=Max("versions__number", filter=Q(versions__published_at__isnull=False)),
+            answered=Count("invitations", filter=Q(invitations__state="answered"), distinct=True),
+        )
+        .prefetch_related("uses")
+        .order_by("title", "id")
+    )
+
+
+def version_with_questions(questionnaire: Questionnaire, number: int | None) -> QuestionnaireVersion | None:
+    versions = questionnaire.versions.prefetch_related(
+        Prefetch("questions", queryset=Question.objects.order_by("position", "id"))
+    )
+    if number is None:
+        return versions.order_by("-number").first()
+    return versions.filter(number=number).first()
