@@ -128,6 +128,11 @@ MATRIX: dict[str, Row] = {
     "casework:notes": Row(staff_page(404, 200, 200), kwargs={"reference": "reference"}),
     "casework:note_add": Row(staff_page(404, 400, 400), method="post", kwargs={"reference": "reference"}),
     "casework:note_edit": Row(staff_page(404, 200, 200), kwargs={"reference": "reference", "pk": "note_id"}),
+    "casework:task_add": Row(staff_page(404, 400, 400), method="post", kwargs={"reference": "reference"}),
+    # The holder ticks it done first; the supervisor then finds it done already (a message, the same page).
+    "casework:task_done": Row(
+        staff_page(404, 302, 302), method="post", kwargs={"reference": "reference", "pk": "task_id"}
+    ),
     # Referrals: the public form, and triage for supervisors
     "referrals:refer": Row(everyone(200)),
     "referrals:thanks": Row(everyone(200)),
@@ -157,6 +162,12 @@ MATRIX: dict[str, Row] = {
         role="business",
     ),
     "portal:consent": portal("agent"),
+    "portal:personal_time": portal("agent"),
+    "portal:personal_time_ics": Row(
+        {ANON: 404, OTHER: 404, HOLDER: 404, SUPERVISOR: 404, OTHER_CASE_LINK: 404, OTHER_PARTICIPANT_LINK: 404},
+        kwargs={"time_id": "999999"},  # nobody's: a link opens only its own (tests/portal/test_personal_time.py)
+        role="agent",
+    ),
     "portal:meeting": portal("customer", other_participant=404),
     "portal:commitments": portal("customer"),
     "portal:checkin": portal("customer"),
@@ -237,6 +248,9 @@ class World:
             case=self.case,
             details=casework_services.NoteDetails(kind="phone", happened_at=timezone.now(), text="Called them."),
             by=self.holder,
+        ).pk
+        self.task_id = casework_services.task_create(
+            case=self.case, title="Call the business", due_on=timezone.localdate(), owner=self.holder, by=self.holder
         ).pk
         self.token_id = api_services.token_create(user=self.holder, name="Revoke me", scopes=["cases:read"], days=30)[
             0
@@ -352,7 +366,7 @@ def test_each_url_answers_each_persona_as_the_matrix_says(world, name):
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ["customer", "agent", "business"])
 def test_a_link_of_the_right_participant_opens_its_own_pages(client, world, role):
-    pages = {name for name, row in MATRIX.items() if row.role == role and name != "portal:shift_ics"}
+    pages = {name for name, row in MATRIX.items() if row.role == role and not name.endswith("_ics")}
     token = world.token(world.case, role)
 
     for name in pages:
