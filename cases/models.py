@@ -261,6 +261,7 @@ class CaseEvent(models.Model):
         LINK = "link", _("Personal link")
         NOTE = "note", _("Note")
         REMINDER = "reminder", _("Reminder")
+        QUESTIONNAIRE = "questionnaire", _("Questionnaire")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(
