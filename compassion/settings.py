@@ -103,6 +103,8 @@ MIDDLEWARE = [
     # the personal link (cases/history.py).
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A form is handled once however often it is sent: a double click makes one case (compassion/once.py).
+    "compassion.once.SendOnceMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Pages and downloads hold personal data: no browser or proxy keeps a copy.
     "compassion.middleware.NoStoreMiddleware",

@@ -1,4 +1,4 @@
-"""Calendar files (.ics) for role-swap shifts and restorative meetings.
+"""Calendar files (.ics) for role-swap shifts, personal time and restorative meetings.
 
 One place builds the events, so the portal's downloads, the e-mails and the caseworkers'
 calendar feeds all say the same thing. Events carry no contact details.
@@ -11,7 +11,7 @@ from django.conf import settings
 from django.utils import timezone
 from icalendar import Calendar, Event
 
-from reconciliation.models import RestorativeMeeting, RoleSwapShift
+from reconciliation.models import PersonalTime, RestorativeMeeting, RoleSwapShift
 
 PRODID = "-//Peaceful Leadership Institute//Compassion case manager//EN"
 
@@ -47,6 +47,17 @@ def meeting_event(meeting: RestorativeMeeting) -> Event:
         meeting.scheduled_at + settings.MEETING_DURATION,
         meeting.location,
         f"{meeting.get_format_display()}, facilitated by {meeting.facilitator}.",
+    )
+
+
+def personal_time_event(time: PersonalTime) -> Event:
+    return _event(
+        f"personal-time-{time.pk}",
+        f"Personal time ({time.case.reference})",
+        time.starts_at,
+        time.ends_at,
+        time.location,
+        time.activity,
     )
 
 

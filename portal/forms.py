@@ -6,7 +6,14 @@ from django.utils.translation import gettext_lazy as _
 from cases.models import Participant
 from compassion.dates import BoundedDateTimeField
 from compassion.durations import DurationFields
-from reconciliation.models import MAX_ANSWER_LENGTH, PlanSignoff, ReconciliationPlan, Reflection, RoleSwapShift
+from reconciliation.models import (
+    MAX_ANSWER_LENGTH,
+    PersonalTime,
+    PlanSignoff,
+    ReconciliationPlan,
+    Reflection,
+    RoleSwapShift,
+)
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 TOO_LONG = _("Please keep this answer under %(limit_value)d characters (it has %(show_value)d).")
@@ -107,3 +114,39 @@ class AgentWordsForm(forms.Form):
 
 class CheckInForm(forms.Form):
     answers = _answer(_("How are things going for you since the program?"), required=True)
+
+
+class PersonalTimeConsentForm(forms.Form):
+    """The staff member's own yes or no to personal time with the customer, separate from taking part."""
+
+    agreed = forms.TypedChoiceField(coerce=lambda value: value == "yes", widget=forms.RadioSelect)
+
+    def __init__(self, *args, participant: Participant, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["agreed"]
+        if participant.personal_time_consent:
+            field.label = _("You said yes to personal time. You can change your mind at any time.")
+            field.choices = [("no", _("I no longer want personal time with the customer"))]
+        else:
+            field.label = _("Would you like some personal time with the customer?")
+            field.choices = [
+                ("yes", _("Yes, I am open to it")),
+                ("no", _("No, thank you")),
+            ]
+
+
+class PersonalTimeForm(forms.Form):
+    """An answer about one personal time of the participant's case."""
+
+    time = forms.ModelChoiceField(queryset=PersonalTime.objects.none(), widget=forms.HiddenInput)
+
+    def __init__(self, *args, participant: Participant, **kwargs):
+        super().__init__(*args, **kwargs)
+        times = participant.case.personal_times.all()
+        if participant.role == Participant.Role.AGENT:
+            times = times.filter(agent=participant)
+        self.fields["time"].queryset = times
+
+
+class PersonalTimeWordsForm(PersonalTimeForm):
+    text = _answer(_("A few words about it, if you wish"), required=True, rows=3)

@@ -1,25 +1,38 @@
 """Reads for the portal's pages."""
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Value
 from django.utils import timezone
 
 from cases.models import Case, Participant
 from reconciliation import workflow
-from reconciliation.models import CheckIn, PlanSignoff, RoleSwapShift
+from reconciliation.models import CheckIn, PersonalTime, PlanSignoff, RoleSwapShift
 
 
 def participant_case(participant: Participant) -> Case:
     """The participant's case, with what the pages and ``workflow.snapshot`` read about it, in one query.
 
-    The home page's questions come with it: ``has_shifts``, ``has_proposed_shifts`` and
-    ``has_checkin_due`` (a check-in due today or earlier).
+    The home page's questions come with it: ``has_shifts``, ``has_proposed_shifts``,
+    ``has_checkin_due`` (a check-in due today or earlier), ``has_personal_time`` (of the
+    participant's, for a staff member) and ``personal_time_awaits_answer`` (proposed, and this
+    participant has not said yes yet).
     """
     shifts = RoleSwapShift.objects.filter(case=OuterRef("pk"))
+    times = PersonalTime.objects.filter(case=OuterRef("pk"))
+    if participant.role == Participant.Role.AGENT:
+        times = times.filter(agent_id=participant.pk)
+    unanswered = {
+        Participant.Role.CUSTOMER: {"customer_agreed_at__isnull": True},
+        Participant.Role.AGENT: {"agent_agreed_at__isnull": True},
+    }.get(participant.role)
     due = CheckIn.objects.filter(case=OuterRef("pk"), state=CheckIn.State.DUE, due_on__lte=timezone.localdate())
     cases = Case.objects.select_related("incident__business", "caseworker").annotate(
         has_shifts=Exists(shifts),
         has_proposed_shifts=Exists(shifts.filter(state=RoleSwapShift.State.PROPOSED)),
         has_checkin_due=Exists(due),
+        has_personal_time=Exists(times) if unanswered else Value(False),
+        personal_time_awaits_answer=(
+            Exists(times.filter(state=PersonalTime.State.PROPOSED, **unanswered)) if unanswered else Value(False)
+        ),
     )
     return workflow.with_snapshot(cases, skips=False).get(pk=participant.case_id)
 

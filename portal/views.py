@@ -11,12 +11,13 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cases.models import Participant
 from notifications import calendar
 from questionnaires import selectors as questionnaire_selectors
 from reconciliation import permissions, services, workflow
-from reconciliation.models import CheckIn, Reflection, RestorativeMeeting, RoleSwapShift
+from reconciliation.models import CheckIn, PersonalTime, Reflection, RestorativeMeeting, RoleSwapShift
 from reconciliation.registry import REGISTRY
 from reconciliation.workflow import WorkflowError
 
@@ -62,6 +63,8 @@ def _pages(participant: Participant) -> list[tuple[str, str]]:
         pages.append((_("The plan"), "plan"))
     if role in {CUSTOMER, BUSINESS} and case.has_shifts:
         pages.append((_("Role-swap shifts"), "shifts"))
+    if case.has_personal_time or (role == AGENT and participant.takes_part):
+        pages.append((_("Personal time"), "personal_time"))
     if workflow.one_to_one(case, "meeting") and role != BUSINESS and participant.takes_part:
         pages.append((_("The meeting"), "meeting"))
     if role == CUSTOMER and workflow.one_to_one(case, "commitment"):
@@ -222,31 +225,31 @@ SHIFT_ANSWERS = {
     "confirm": (
         forms.ShiftForm,
         lambda shift, data, by: services.shift_confirm(shift=shift, by=by),
-        _("Thank you: the shift is confirmed."),
+        gettext_lazy("Thank you: the shift is confirmed."),
     ),
     "decline": (
         forms.ShiftDeclineForm,
         lambda shift, data, by: services.shift_decline(shift=shift, reason=data["reason"], by=by),
-        _("The shift is declined. The caseworker will be in touch."),
+        gettext_lazy("The shift is declined. The caseworker will be in touch."),
     ),
     "counter": (
         forms.ShiftCounterForm,
         lambda shift, data, by: services.shift_counter_propose(
             shift=shift, starts_at=data["starts_at"], ends_at=data["ends_at"], by=by
         ),
-        _("Thank you: the caseworker will look at the time you proposed."),
+        gettext_lazy("Thank you: the caseworker will look at the time you proposed."),
     ),
     "attendance": (
         forms.AttendanceForm,
         lambda shift, data, by: services.shift_record_attendance(
             shift=shift, attended=data["attended"], minutes=data["duration"], feedback=data["feedback"], by=by
         ),
-        _("Thank you: attendance is recorded."),
+        gettext_lazy("Thank you: attendance is recorded."),
     ),
     "reflection": (
         forms.ShiftReflectionForm,
         lambda shift, data, by: services.shift_customer_reflection(shift=shift, text=data["text"], by=by),
-        _("Thank you for your reflection on the shift."),
+        gettext_lazy("Thank you for your reflection on the shift."),
     ),
 }
 
@@ -341,3 +344,122 @@ def meeting(request: HttpRequest) -> HttpResponse:
         raise Http404("Nothing to change here.")
     status = 400 if request.method == "POST" else 200
     return _page(request, "meeting.html", {"meeting": meeting, "form": form}, status=status)
+
+
+# ---------------------------------------------------------------- personal time: customer and staff member
+
+# What each answer on the personal time page reads and calls; who may give it when is
+# ``permissions.PERSONAL_TIME_ACTIONS``, as on the case page and in the services.
+PERSONAL_TIME_ANSWERS = {
+    "agree": (
+        forms.PersonalTimeForm,
+        lambda time, data, by: services.personal_time_agree(time=time, by=by),
+        gettext_lazy(
+            "Thank you: your yes is recorded. If the other person says yes too, it is on; "
+            "we will remind you the day before."
+        ),
+    ),
+    "decline": (
+        forms.PersonalTimeForm,
+        lambda time, data, by: services.personal_time_decline(time=time, by=by),
+        gettext_lazy("That is fine: it will not happen. Nothing more is needed from you."),
+    ),
+    "words": (
+        forms.PersonalTimeWordsForm,
+        lambda time, data, by: services.personal_time_words(time=time, text=data["text"], by=by),
+        gettext_lazy("Thank you for your words."),
+    ),
+}
+
+
+def _row_ids(row, action: str) -> str:
+    """Ids of a row's form fields, unique on the page (each row has the same fields)."""
+    row = str(row)
+    return f"id_{row if row.isdigit() else 'x'}_{action}_%s"
+
+
+def _personal_times(participant: Participant):
+    times = participant.case.personal_times.select_related("agent").order_by("starts_at")
+    return times.filter(agent=participant) if participant.role == AGENT else times
+
+
+def personal_time_offered(participant: Participant) -> bool:
+    """Whether the personal time page has something for the participant: the staff member's own
+    yes or no while they take part, or a personal time of theirs."""
+    if participant.role == AGENT and participant.takes_part:
+        return True
+    return participant.case.has_personal_time
+
+
+@participant_view(CUSTOMER, AGENT)
+def personal_time(request: HttpRequest) -> HttpResponse:
+    participant = request.participant
+    if not personal_time_offered(participant):
+        raise Http404("No personal time to show.")
+    actor = permissions.actor_of(participant)
+    consent_form = None
+    if participant.role == AGENT and participant.takes_part:
+        consent_form = forms.PersonalTimeConsentForm(participant=participant)
+    failed = None
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        if action == "consent" and consent_form is not None:
+            consent_form = forms.PersonalTimeConsentForm(request.POST, participant=participant)
+            if consent_form.is_valid():
+                agreed = consent_form.cleaned_data["agreed"]
+                try:
+                    services.personal_time_consent_record(participant=participant, agreed=agreed, by=participant)
+                except WorkflowError as error:
+                    _refused(consent_form, error)
+                else:
+                    messages.success(
+                        request,
+                        _("Thank you. You are open to personal time; nothing happens unless you say yes to a time.")
+                        if agreed
+                        else _("Thank you. There will be no personal time with the customer."),
+                    )
+                    return _go(request, "personal_time")
+            failed = ("consent", consent_form)
+        elif action in PERSONAL_TIME_ANSWERS:
+            form_class, perform, done = PERSONAL_TIME_ANSWERS[action]
+            posted = request.POST.get("time", "")
+            form = form_class(request.POST, participant=participant, auto_id=_row_ids(posted, action))
+            if form.is_valid():
+                try:
+                    perform(form.cleaned_data["time"], form.cleaned_data, participant)
+                except WorkflowError as error:
+                    _refused(form, error)
+                else:
+                    messages.success(request, done)
+                    return _go(request, "personal_time")
+            failed = (action, form)
+        else:
+            raise Http404("No such action.")
+    rows = []
+    for time in _personal_times(participant):
+        row_forms = {}
+        for action in permissions.personal_time_actions(time, actor):
+            if failed and failed[0] == action and str(failed[1].data.get("time")) == str(time.pk):
+                row_forms[action] = failed[1]
+            else:
+                row_forms[action] = PERSONAL_TIME_ANSWERS[action][0](
+                    participant=participant, initial={"time": time.pk}, auto_id=_row_ids(time.pk, action)
+                )
+        rows.append({"time": time, "forms": row_forms, "mine": time.agreed_by(participant.role)})
+    if failed and failed[0] != "consent" and not any(failed[1] in row["forms"].values() for row in rows):
+        for error in failed[1].non_field_errors() or [_("That is no longer possible for this personal time.")]:
+            messages.error(request, error)
+    context = {"rows": rows, "consent_form": consent_form}
+    return _page(request, "personal_time.html", context, status=400 if failed else 200)
+
+
+@participant_view(CUSTOMER, AGENT)
+def personal_time_ics(request: HttpRequest, time_id: int) -> HttpResponse:
+    time = _personal_times(request.participant).filter(pk=time_id).first()
+    if time is None or time.state not in {PersonalTime.State.PROPOSED, PersonalTime.State.AGREED}:
+        raise Http404("No such personal time.")
+    response = HttpResponse(
+        calendar.calendar_bytes([calendar.personal_time_event(time)]), content_type="text/calendar"
+    )
+    response["Content-Disposition"] = f'attachment; filename="personal-time-{time.pk}.ics"'
+    return response

@@ -15,8 +15,10 @@ from . import services
 from .models import (
     MAX_ANSWER_LENGTH,
     MAX_MEETING_MINUTES,
+    MAX_SHIFT_MINUTES,
     CheckIn,
     MeetingFormat,
+    PersonalTime,
     PlanSignoff,
     ReconciliationPlan,
     Reflection,
@@ -219,6 +221,40 @@ class AttendanceForm(DurationFields, ShiftForm):
 
 class ShiftReflectionForm(ShiftForm):
     text = _area(rows=2, label="The customer's reflection on the shift")
+
+
+class PersonalTimeProposeForm(StepForm):
+    agent = forms.ModelChoiceField(queryset=Participant.objects.none(), label="With (staff member)")
+    starts_at = BoundedDateTimeField(label="Starts", widget=DATETIME)
+    ends_at = BoundedDateTimeField(label="Ends", widget=DATETIME)
+    activity = forms.CharField(label="What they would do (a coffee, a walk, …)", max_length=200)
+    location = forms.CharField(label="Where", max_length=300)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._participant_choices(
+            "agent",
+            self.case.participants.filter(role=Participant.Role.AGENT),
+            lambda person: person.role == Participant.Role.AGENT,
+        )
+
+
+class PersonalTimeForm(StepForm):
+    """An action on one personal time of the case."""
+
+    time = forms.ModelChoiceField(queryset=PersonalTime.objects.none(), widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["time"].queryset = PersonalTime.objects.filter(case=self.case)
+
+
+class PersonalTimeCancelForm(PersonalTimeForm):
+    reason = forms.CharField(max_length=1000, label="Reason")
+
+
+class PersonalTimeLogForm(PersonalTimeForm):
+    minutes = forms.IntegerField(min_value=1, max_value=MAX_SHIFT_MINUTES, label="How long it lasted (minutes)")
 
 
 # ---------------------------------------------------------------- step 4

@@ -39,6 +39,7 @@ class Panels:
     checkins: list[Row]
     failed_action: str | None
     meeting_outcomes: list[MeetingOutcome] = field(default_factory=list)
+    personal_times: list[Row] = field(default_factory=list)
 
     @property
     def current(self) -> workflow.StepState:
@@ -86,6 +87,15 @@ def build(
                 row.forms[name] = form(name, ROW_FORMS[name], shift=shift.pk)
         shifts.append(row)
 
+    personal_times = []
+    for time in case.personal_times.select_related("agent").order_by("starts_at"):
+        row = Row(time)
+        if active:
+            for action in permissions.personal_time_actions(time, actor, now=now):
+                name = f"personal-time-{action}"
+                row.forms[name] = form(name, ROW_FORMS[name], time=time.pk)
+        personal_times.append(row)
+
     checkins = []
     for checkin in case.checkins.order_by("due_on"):
         row = Row(checkin)
@@ -94,7 +104,7 @@ def build(
             row.forms["checkin-miss"] = form("checkin-miss", step_forms.CheckInMissForm, checkin=checkin.pk)
         checkins.append(row)
 
-    for row in shifts + checkins:
+    for row in shifts + checkins + personal_times:
         row.forms = _template_keys(row.forms)
     outcomes = []
     if snap.meeting is not None and snap.meeting.state == RestorativeMeeting.State.HELD:
@@ -109,6 +119,7 @@ def build(
         checkins=checkins,
         failed_action=failed_action,
         meeting_outcomes=outcomes,
+        personal_times=personal_times,
     )
 
 
@@ -127,6 +138,8 @@ ROW_FORMS = {
     "shift-counter": step_forms.ShiftCounterForm,
     "shift-attendance": step_forms.AttendanceForm,
     "shift-reflection": step_forms.ShiftReflectionForm,
+    "personal-time-cancel": step_forms.PersonalTimeCancelForm,
+    "personal-time-log": step_forms.PersonalTimeLogForm,
 }
 
 
@@ -139,7 +152,7 @@ def _same_row(failed_form: step_forms.StepForm | None, initial: dict) -> bool:
     """A failed per-row form belongs to the row (shift, check-in) it was posted for."""
     if failed_form is None:
         return False
-    for key in ("shift", "checkin"):
+    for key in ("shift", "checkin", "time"):
         if key in initial:
             return str(failed_form.data.get(key)) == str(initial[key])
     return True

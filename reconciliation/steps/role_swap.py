@@ -35,6 +35,8 @@ def missing(snap: CaseSnapshot) -> list[str]:
 def offer(panel: Offer) -> None:
     if not panel.snap.needs_safety_approval:
         panel.add("shift-propose", forms.ShiftProposeForm)
+        if panel.snap.plan and panel.snap.plan.personal_time_with_agent:
+            panel.add("personal-time-propose", forms.PersonalTimeProposeForm)
 
 
 def reminders(snap: CaseSnapshot, rows: RuleRows) -> list[Wanted]:
@@ -61,6 +63,8 @@ def reminders(snap: CaseSnapshot, rows: RuleRows) -> list[Wanted]:
 def todo(case: Case, participant: Participant) -> list[tuple[str, str]]:
     if participant.role == Participant.Role.BUSINESS and case.has_proposed_shifts:
         return [(_("Confirm or answer the proposed shifts."), "shifts")]
+    if getattr(case, "personal_time_awaits_answer", False):
+        return [(_("Say whether the proposed personal time suits you."), "personal_time")]
     return []
 
 
@@ -112,6 +116,21 @@ STEP = Step(
                 by=user,
             ),
             "Attendance recorded.",
+        ),
+        "personal-time-propose": Action(
+            forms.PersonalTimeProposeForm,
+            lambda case, data, user: services.personal_time_propose(case=case, by=user, **data),
+            "Personal time proposed: the customer and the staff member are each asked.",
+        ),
+        "personal-time-cancel": Action(
+            forms.PersonalTimeCancelForm,
+            lambda case, data, user: services.personal_time_cancel(time=data["time"], reason=data["reason"], by=user),
+            "Personal time cancelled.",
+        ),
+        "personal-time-log": Action(
+            forms.PersonalTimeLogForm,
+            lambda case, data, user: services.personal_time_log(time=data["time"], minutes=data["minutes"], by=user),
+            "Personal time logged.",
         ),
         "shift-reflection": Action(
             forms.ShiftReflectionForm,

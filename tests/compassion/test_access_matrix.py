@@ -157,6 +157,12 @@ MATRIX: dict[str, Row] = {
         role="business",
     ),
     "portal:consent": portal("agent"),
+    "portal:personal_time": portal("agent"),
+    "portal:personal_time_ics": Row(
+        {ANON: 404, OTHER: 404, HOLDER: 404, SUPERVISOR: 404, OTHER_CASE_LINK: 404, OTHER_PARTICIPANT_LINK: 404},
+        kwargs={"time_id": "999999"},  # nobody's: a link opens only its own (tests/portal/test_personal_time.py)
+        role="agent",
+    ),
     "portal:meeting": portal("customer", other_participant=404),
     "portal:commitments": portal("customer"),
     "portal:checkin": portal("customer"),
@@ -353,7 +359,7 @@ def test_each_url_answers_each_persona_as_the_matrix_says(world, name):
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ["customer", "agent", "business"])
 def test_a_link_of_the_right_participant_opens_its_own_pages(client, world, role):
-    pages = {name for name, row in MATRIX.items() if row.role == role and name != "portal:shift_ics"}
+    pages = {name for name, row in MATRIX.items() if row.role == role and not name.endswith("_ics")}
     token = world.token(world.case, role)
 
     for name in pages:

@@ -27,6 +27,8 @@ PUBLIC_PAGES = {
     "portal:shifts",
     "portal:shift_ics",
     "portal:consent",
+    "portal:personal_time",
+    "portal:personal_time_ics",
     "portal:meeting",
     "portal:commitments",
     "portal:checkin",

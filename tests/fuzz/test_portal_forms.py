@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from cases import links
 from portal import forms as portal_forms
-from portal.views import SHIFT_ANSWERS
+from portal.views import PERSONAL_TIME_ANSWERS, SHIFT_ANSWERS
 from reconciliation.models import Reflection, RoleSwapShift
 
 from .conftest import check, fuzz, one_example
@@ -38,6 +38,18 @@ PORTAL_FORMS = {
     },
     "shifts unknown action": ("shifts", lambda p: [], {"action": "delete"}, {}),
     "consent": ("consent", lambda p: [portal_forms.ConsentForm(participant=p)], {}, {}),
+    "personal time consent": (
+        "personal_time",
+        lambda p: [portal_forms.PersonalTimeConsentForm(participant=p)],
+        {"action": "consent"},
+        {},
+    ),
+    **{
+        f"personal time {action}": (
+            "personal_time", lambda p, form=spec[0]: [form(participant=p)], {"action": action}, {}
+        )
+        for action, spec in PERSONAL_TIME_ANSWERS.items()
+    },
     "meeting": ("meeting", lambda p: [portal_forms.AgentWordsForm()], {}, {}),
     "commitments": ("commitments", lambda p: [], {}, {}),
     "checkin": ("checkin", lambda p: [portal_forms.CheckInForm()], {}, {}),
@@ -52,7 +64,7 @@ PORTAL_PAGES = ["home", "reflection", "plan", "shifts", "consent", "meeting", "c
 def test_every_portal_page_with_a_form_is_fuzzed():
     from portal.urls import urlpatterns
 
-    fuzzed = {page for page, *_rest in PORTAL_FORMS.values()} | {"home", "shift_ics"}
+    fuzzed = {page for page, *_rest in PORTAL_FORMS.values()} | {"home", "shift_ics", "personal_time_ics"}
     assert {pattern.name for pattern in urlpatterns} == fuzzed | set(PORTAL_PAGES)
 
 
