@@ -31,6 +31,7 @@ class Reminder(models.Model):
         LINK = "link", _("Personal link")
         SHIFT_PROPOSED = "shift_proposed", _("Shift proposed")
         SIGNOFF_REQUESTED = "signoff_requested", _("Sign-off requested")
+        TASK_OVERDUE = "task_overdue", _("Task overdue")
         QUESTIONNAIRE = "questionnaire", _("Questions waiting")
 
     class State(models.TextChoices):

@@ -67,8 +67,9 @@ RULE_KINDS = frozenset(
 )
 # One-off notifications, queued by notify(): they are not computed from the case's state.
 NOTICE_KINDS = frozenset({Kind.LINK, Kind.FAILED})
-# Reminders an app above schedules and cancels itself (remind_once, reminders_cancel): the
-# questionnaires' "questions waiting". Sent like the others; cancelled when the case ends.
+# Reminders an app above schedules and cancels itself for a participant (remind_once,
+# reminders_cancel): the questionnaires' "questions waiting". Sent like the others; cancelled
+# when the case ends.
 OWNED_KINDS = frozenset({Kind.QUESTIONNAIRE})
 # Kinds that carry a calendar file.
 CALENDAR_KINDS = frozenset({Kind.SHIFT_PROPOSED, Kind.SHIFT_UNCONFIRMED, Kind.SHIFT_TOMORROW, Kind.MEETING_TOMORROW})
@@ -303,7 +304,48 @@ def notify(
     return reminder
 
 
-# ---------------------------------------------------------------- reminders kept by the apps above
+# ---------------------------------------------------------------- a staff member's own reminders
+
+# Reminders that an app above schedules for a staff member about something of its own (a task
+# overdue): they follow that thing, not the case's state, so ``sync_case`` leaves them be (and
+# cancels them only when the case ends).
+STAFF_KINDS = frozenset({Kind.TASK_OVERDUE})
+
+
+def staff_reminder_series(*, kind: str, user_id: int, about: str) -> str:
+    return series_of(kind=kind, participant_id=None, user_id=user_id, about=about)
+
+
+def staff_reminder_schedule(*, case: Case, kind: str, user: AbstractBaseUser, about: str, due_at: datetime) -> Reminder:
+    """Schedule a reminder to ``user`` about ``about`` (an app's own name for the thing, such as
+    ``task12``) at ``due_at``; asked twice, it is the same one (its key): it is sent once."""
+    if kind not in STAFF_KINDS:
+        raise ValueError(f"staff_reminder_schedule() schedules {' or '.join(sorted(STAFF_KINDS))}, not {kind!r}.")
+    series = staff_reminder_series(kind=kind, user_id=user.pk, about=about)
+    reminder, _created = Reminder.objects.get_or_create(
+        case=case,
+        key=f"{series}@{stamp(due_at)}",
+        defaults={"kind": kind, "user": user, "due_at": due_at, "next_attempt_at": due_at},
+    )
+    if due_at <= timezone.now():
+        dispatch_soon()
+    return reminder
+
+
+def staff_reminder_cancel(*, case: Case, kind: str, user_id: int, about: str, reason: str) -> int:
+    """Cancel the scheduled reminders of ``staff_reminder_schedule`` for ``about``; how many."""
+    series = staff_reminder_series(kind=kind, user_id=user_id, about=about)
+    return Reminder.objects.filter(case=case, key__startswith=f"{series}@", state=Reminder.State.SCHEDULED).update(
+        state=Reminder.State.CANCELLED, cancelled_at=timezone.now(), cancel_reason=reason
+    )
+
+
+def staff_reminder_about(reminder: Reminder) -> str:
+    """What a staff reminder is about (the ``about`` it was scheduled with)."""
+    return reminder.key.rsplit("@", 1)[0].split(":")[2]
+
+
+# ---------------------------------------------------------------- a participant's reminders kept by the apps above
 
 
 def _owned_key(kind: str, participant_id: int, slot: str) -> str:
