@@ -34,6 +34,10 @@ class Reminder(models.Model):
         TASK_OVERDUE = "task_overdue", _("Task overdue")
         QUESTIONNAIRE = "questionnaire", _("Questions waiting")
 
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("E-mail")
+        SMS = "sms", _("Text message")
+
     class State(models.TextChoices):
         SCHEDULED = "scheduled", _("Scheduled")
         SENT = "sent", _("Sent")
@@ -56,6 +60,8 @@ class Reminder(models.Model):
     failed_reminder = models.ForeignKey(
         "self", on_delete=models.CASCADE, null=True, blank=True, related_name="+", help_text="For “failed” notices."
     )
+    # How it goes: a person who wants both gets one reminder by each channel, each sent once.
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.EMAIL)
     key = models.CharField(max_length=200, editable=False)
     due_at = models.DateTimeField()
     next_attempt_at = models.DateTimeField(help_text="When the dispatcher picks it up next: the due time, or a retry.")

@@ -255,12 +255,14 @@ def notify(
     participant: Participant | None = None,
     user: AbstractBaseUser | None = None,
     about: models.Model | None = None,
+    again: bool = False,
 ) -> Reminder:
     """Queue a one-off e-mail to a participant or a staff user, sent within seconds.
 
     ``kind`` "link" e-mails the participant a fresh personal link; "failed" tells the
     caseworker that the reminder ``about`` could not be sent. Asking twice in the same minute
-    (a double click) queues one e-mail. Shift proposals and sign-off requests need no call:
+    (a double click) queues one e-mail, unless ``again`` says that a second one is wanted.
+    Shift proposals and sign-off requests need no call:
     they follow from the case's state (``sync_case``).
     """
     if (participant is None) == (user is None):
@@ -287,7 +289,10 @@ def notify(
         about=about_of(fields["shift"], fields["plan"], fields["checkin"], fields["failed_reminder"]),
         slot="notice",
     )
-    generation = "" if kind == Kind.FAILED else stamp(now, "%Y%m%dT%H%M")  # to the minute
+    if kind == Kind.FAILED:
+        generation = ""
+    else:  # to the minute, so that a double click queues one; to the microsecond when asked again
+        generation = stamp(now) if again else stamp(now, "%Y%m%dT%H%M")
     reminder, _created = Reminder.objects.get_or_create(
         case=case,
         key=f"{series}@{generation}",
