@@ -1,12 +1,15 @@
 """Forms of the caseworker's record: shape of the input only; the rules are in ``services``."""
 
 from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.utils import timezone
 
 from cases.models import Case, Participant
-from compassion.dates import BoundedDateTimeField
+from cases.roles import SUPERVISOR_GROUP
+from compassion.dates import BoundedDateField, BoundedDateTimeField
 
-from .models import NOTE_MAX_CHARS, Note
+from .models import NOTE_MAX_CHARS, TASK_MAX_CHARS, Note
 from .services import NoteDetails
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -73,3 +76,38 @@ class NoteForm(forms.Form):
             minutes=data["minutes"],
             sensitive=data["sensitive"],
         )
+
+
+class TaskForm(forms.Form):
+    title = forms.CharField(
+        label="What",
+        max_length=TASK_MAX_CHARS,
+        error_messages={"max_length": "At most %(limit_value)d characters (this has %(show_value)d)."},
+    )
+    due_on = BoundedDateField(label="Due", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    owner = forms.ModelChoiceField(label="For", queryset=get_user_model().objects.none(), empty_label=None)
+
+    def __init__(self, *args, case: Case, user=None, **kwargs):
+        kwargs.setdefault("prefix", "task")
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = task_owners(case)
+        self.fields["owner"].label_from_instance = lambda person: person.get_full_name() or person.get_username()
+        if not self.is_bound:
+            self.initial.setdefault("owner", user.pk if user is not None else case.caseworker_id)
+            self.initial.setdefault("due_on", timezone.localdate())
+
+    def clean_due_on(self):
+        due_on = self.cleaned_data["due_on"]
+        if due_on < timezone.localdate():
+            raise forms.ValidationError("The due date has passed: please choose today or a later day.")
+        return due_on
+
+
+def task_owners(case: Case):
+    """Who a task on the case can be for: its caseworker and the supervisors (those who can open it)."""
+    return (
+        get_user_model()
+        .objects.filter(Q(pk=case.caseworker_id) | Q(groups__name=SUPERVISOR_GROUP), is_active=True)
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )

@@ -1,4 +1,4 @@
-"""The caseworker's own record of a case: notes and the contact log.
+"""The caseworker's own record of a case: notes and the contact log, tasks.
 
 Staff only: no participant ever sees a note. A sensitive note is for supervisors and the
 case's assigned caseworker only (``casework.selectors.notes_visible_to``).
@@ -6,12 +6,13 @@ case's assigned caseworker only (``casework.selectors.notes_visible_to``).
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
 from cases.history import audited
 from cases.models import Case, Participant
-from compassion.dates import stored_in_range
+from compassion.dates import stored_date_in_range, stored_in_range
 
 NOTE_MAX_CHARS = 5000  # a note, and what was agreed: a page of text each
 
@@ -87,3 +88,49 @@ class Note(models.Model):
         if self.with_whom:
             names.append(self.with_whom)
         return ", ".join(names)
+
+
+TASK_MAX_CHARS = 300
+OPEN = Q(done_at__isnull=True)
+
+
+class Task(models.Model):
+    """Something a staff member means to do on a case ("call the business on Tuesday"), by a day.
+
+    Its owner is the case's caseworker or a supervisor (someone who can open the case). The
+    morning after its due day, a task not done reminds its owner once (``casework.services``).
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="tasks")
+    title = models.CharField("what", max_length=TASK_MAX_CHARS)
+    due_on = models.DateField("due")
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="case_tasks")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    history = audited()
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        indexes = [
+            # The dashboard: open tasks by owner, soonest first; and everybody's, for supervisors.
+            models.Index(fields=["owner", "due_on", "id"], condition=OPEN, name="task_open_by_owner"),
+            models.Index(fields=["due_on", "id"], condition=OPEN, name="task_open_by_due"),
+            models.Index(fields=["case", "due_on"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=stored_date_in_range("due_on"), name="task_due_in_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} (due {self.due_on:%Y-%m-%d})"
+
+    @property
+    def is_done(self) -> bool:
+        return self.done_at is not None
+
+    def owner_name(self) -> str:
+        return self.owner.get_full_name() or self.owner.get_username()

@@ -2,11 +2,15 @@
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from cases.hooks import CasePage
+from notifications.models import Reminder
+from notifications.reminders import staff_reminder_about
 
 from . import selectors, services
-from .forms import NoteForm
+from .forms import NoteForm, TaskForm
+from .models import Task
 
 NOTES_SHOWN = 10  # on the case page; the notes page shows them all
 
@@ -23,5 +27,31 @@ def case_page_notes(page: CasePage) -> dict:
     return {"notes": notes[:NOTES_SHOWN], "notes_more": len(notes) > NOTES_SHOWN, "note_form": form}
 
 
+TASKS_SHOWN = 20  # open ones first; then the latest done
+
+
+def case_page_tasks(page: CasePage) -> dict:
+    """The case page's tasks (one query) and the form to set one (one more: who it can be for)."""
+    tasks = list(selectors.case_tasks(page.case)[:TASKS_SHOWN])
+    open_tasks = [task for task in tasks if not task.is_done]
+    done = [task for task in tasks if task.is_done][: selectors.TASKS_DONE_SHOWN]
+    return {
+        "tasks_open": open_tasks,
+        "tasks_done": done,
+        "task_form": TaskForm(case=page.case, user=page.request.user),
+        "today": timezone.localdate(),
+    }
+
+
 def cases_with_notes_matching(*, user: AbstractBaseUser | AnonymousUser, value: str) -> QuerySet:
     return selectors.note_case_ids_matching(user=user, value=value)
+
+
+def task_of_reminder(reminder: Reminder) -> dict:
+    """The task a "task overdue" reminder is about, for its e-mail."""
+    if reminder.kind != Reminder.Kind.TASK_OVERDUE:
+        return {}
+    about = staff_reminder_about(reminder)
+    number = about.removeprefix("task")
+    task = Task.objects.filter(case_id=reminder.case_id, pk=int(number)).first() if number.isdecimal() else None
+    return {"task": task}

@@ -1,12 +1,12 @@
 """Reads of the caseworker's record for the staff pages."""
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from cases.models import Case
 from cases.roles import is_supervisor
 
-from .models import Note
+from .models import Note, Task
 
 
 def sees_sensitive(user: AbstractBaseUser | AnonymousUser, case: Case) -> bool:
@@ -30,3 +30,13 @@ def note_case_ids_matching(*, user: AbstractBaseUser | AnonymousUser, value: str
     if not is_supervisor(user):
         notes = notes.filter(Q(sensitive=False) | Q(case__caseworker_id=user.pk))
     return notes.values("case_id")
+
+
+TASKS_DONE_SHOWN = 5
+
+
+def case_tasks(case: Case) -> QuerySet[Task]:
+    """The case's tasks for its page: open ones soonest first, then the latest done, with their owners."""
+    return case.tasks.select_related("owner", "done_by").order_by(
+        F("done_at").desc(nulls_first=True), "due_on", "id"
+    )

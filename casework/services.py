@@ -1,4 +1,4 @@
-"""Every change to the caseworker's record: notes and contacts.
+"""Every change to the caseworker's record: notes and contacts, tasks.
 
 Each service runs in one transaction, checks its rule, writes the change and a line on the
 case's timeline, and raises ``WorkflowError`` with a sentence a person understands when the
@@ -7,7 +7,7 @@ to find): the timeline says that a note or a contact was added, and by whom.
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -15,10 +15,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases.models import Case, CaseEvent, Participant
-from cases.roles import is_caseworker
+from cases.roles import is_caseworker, is_supervisor
 from cases.timeline import WorkflowError, event_record
+from notifications.models import Reminder
+from notifications.reminders import staff_reminder_cancel, staff_reminder_schedule
 
-from .models import NOTE_MAX_CHARS, Note
+from .models import NOTE_MAX_CHARS, TASK_MAX_CHARS, Note, Task
 
 
 @dataclass(frozen=True)
@@ -110,3 +112,78 @@ def note_edit(*, note: Note, details: NoteDetails, by: AbstractBaseUser) -> Note
         by=by,
     )
     return note
+
+
+# ---------------------------------------------------------------- tasks
+
+
+def task_owner_may_hold(case: Case, owner: AbstractBaseUser) -> bool:
+    """A task is for someone who can open the case: its caseworker or a supervisor, with an active account."""
+    return owner.is_active and (owner.pk == case.caseworker_id or is_supervisor(owner))
+
+
+def task_reminder_at(task: Task) -> datetime:
+    """The morning after its due day (at ``REMINDER_CHECKIN_HOUR``, local time): a day overdue."""
+    day = task.due_on + timezone.timedelta(days=1)
+    return timezone.make_aware(datetime.combine(day, time(settings.REMINDER_CHECKIN_HOUR)))
+
+
+def _about(task: Task) -> str:
+    return f"task{task.pk}"
+
+
+@transaction.atomic
+def task_create(*, case: Case, title: str, due_on: date, owner: AbstractBaseUser, by: AbstractBaseUser) -> Task:
+    """A staff member sets a task on a case, for themselves or for whoever may open the case; it
+    reminds its owner once when it is a day overdue."""
+    if not is_caseworker(by):
+        raise WorkflowError("Only PLI staff set tasks.")
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    title = " ".join(title.split())
+    if not title:
+        raise WorkflowError("Please say what is to be done.")
+    if len(title) > TASK_MAX_CHARS:
+        raise WorkflowError(f"Say what is to be done in at most {TASK_MAX_CHARS} characters.")
+    if due_on < timezone.localdate():
+        raise WorkflowError("The due date has passed: please choose today or a later day.")
+    if not task_owner_may_hold(case, owner):
+        raise WorkflowError(
+            f"{owner.get_full_name() or owner.get_username()} cannot open this case: a task is for its "
+            "caseworker or a supervisor."
+        )
+    if case.status in Case.ENDED_STATUSES:
+        raise WorkflowError(f"The case is {case.get_status_display().lower()}: no new task can be set on it.")
+    task = Task(case=case, title=title, due_on=due_on, owner=owner, created_by=by)
+    task._history_user = by
+    task.save()
+    staff_reminder_schedule(
+        case=case, kind=Reminder.Kind.TASK_OVERDUE, user=owner, about=_about(task), due_at=task_reminder_at(task)
+    )
+    owner_name = task.owner_name()
+    event_record(
+        case=case,
+        kind=CaseEvent.Kind.NOTE,
+        message=f"Task for {owner_name}, due {task.due_on:%Y-%m-%d}: {title}",
+        by=by,
+    )
+    return task
+
+
+@transaction.atomic
+def task_done(*, task: Task, by: AbstractBaseUser) -> Task:
+    """Tick a task done (anyone who may open the case: a colleague may have done it); its reminder is cancelled."""
+    task = Task.objects.select_for_update().select_related("case", "owner").get(pk=task.pk)
+    if task.is_done:
+        raise WorkflowError(f"This task was already ticked done on {timezone.localtime(task.done_at):%Y-%m-%d}.")
+    task.done_at, task.done_by = timezone.now(), by
+    task._history_user = by
+    task.save(update_fields=["done_at", "done_by"])
+    staff_reminder_cancel(
+        case=task.case,
+        kind=Reminder.Kind.TASK_OVERDUE,
+        user_id=task.owner_id,
+        about=_about(task),
+        reason="The task was ticked done.",
+    )
+    event_record(case=task.case, kind=CaseEvent.Kind.NOTE, message=f"Task done: {task.title}", by=by)
+    return task

@@ -8,4 +8,6 @@ urlpatterns = [
     path("<reference:reference>/notes/", views.note_list, name="notes"),
     path("<reference:reference>/notes/add/", views.note_add, name="note_add"),
     path("<reference:reference>/notes/<int:pk>/edit/", views.note_edit, name="note_edit"),
+    path("<reference:reference>/tasks/add/", views.task_add, name="task_add"),
+    path("<reference:reference>/tasks/<int:pk>/done/", views.task_done, name="task_done"),
 ]

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from cases import selectors as case_selectors
@@ -13,7 +14,7 @@ from cases.timeline import WorkflowError
 from cases.views import detail_context
 
 from . import selectors, services
-from .forms import NoteForm
+from .forms import NoteForm, TaskForm
 
 NOTES_PAGE = 50
 
@@ -75,3 +76,39 @@ def note_edit(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
         "edit_minutes": settings.NOTE_EDIT_MINUTES,
     }
     return render(request, "casework/note_edit.html", context, status=status)
+
+
+@require_POST
+def task_add(request: HttpRequest, reference: str) -> HttpResponse:
+    staff_only(request)
+    case = case_selectors.case_for_user(user=request.user, reference=reference)
+    form = TaskForm(request.POST, case=case)
+    if form.is_valid():
+        try:
+            services.task_create(case=case, by=request.user, **form.cleaned_data)
+        except WorkflowError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Task set.")
+            return redirect(f"{case.get_absolute_url()}#tasks")
+    messages.error(request, "The task was not set: please look at the tasks form.")
+    case = case_selectors.case_for_page(user=request.user, reference=reference)
+    return render(request, "cases/case_detail.html", detail_context(request, case, task_form=form), status=400)
+
+
+@require_POST
+def task_done(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
+    staff_only(request)
+    case = case_selectors.case_for_user(user=request.user, reference=reference)
+    task = case.tasks.filter(pk=pk).first()
+    if task is None:
+        raise Http404("No such task on this case.")
+    try:
+        services.task_done(task=task, by=request.user)
+    except WorkflowError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Done: {task.title}")
+    if request.POST.get("next") == "dashboard":  # ticked on the dashboard: back there
+        return redirect(reverse("reporting:dashboard") + "#tasks")
+    return redirect(f"{case.get_absolute_url()}#tasks")

@@ -18,7 +18,7 @@ from cases.services import WorkflowError
 from compassion.emails import Attachment, render_email
 from reconciliation.models import RestorativeMeeting
 
-from . import calendar
+from . import calendar, hooks
 from .models import Reminder
 
 Kind = Reminder.Kind
@@ -95,6 +95,9 @@ def reminder_email(reminder: Reminder, *, emailed_at: datetime) -> tuple[EmailMu
         context["meeting"] = meeting
         if meeting is not None and meeting.scheduled_at:
             attachments.append(("meeting.ics", calendar.calendar_bytes([calendar.meeting_event(meeting)]), _ICS))
+
+    for hook in hooks.reminder_email:  # what the apps above add (a task's title)
+        context.update(hook(reminder))
 
     message = render_email(
         template=f"reminder_{reminder.kind}",

@@ -31,6 +31,7 @@ class Reminder(models.Model):
         LINK = "link", _("Personal link")
         SHIFT_PROPOSED = "shift_proposed", _("Shift proposed")
         SIGNOFF_REQUESTED = "signoff_requested", _("Sign-off requested")
+        TASK_OVERDUE = "task_overdue", _("Task overdue")
         PERSONAL_TIME_PROPOSED = "personal_time_proposed", _("Personal time proposed")
         PERSONAL_TIME_TOMORROW = "personal_time_tomorrow", _("Personal time tomorrow")
 

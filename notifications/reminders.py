@@ -277,12 +277,14 @@ def notify(
     participant: Participant | None = None,
     user: AbstractBaseUser | None = None,
     about: models.Model | None = None,
+    again: bool = False,
 ) -> Reminder:
     """Queue a one-off e-mail to a participant or a staff user, sent within seconds.
 
     ``kind`` "link" e-mails the participant a fresh personal link; "failed" tells the
     caseworker that the reminder ``about`` could not be sent. Asking twice in the same minute
-    (a double click) queues one e-mail. Shift proposals and sign-off requests need no call:
+    (a double click) queues one e-mail, unless ``again`` says that a second one is wanted.
+    Shift proposals and sign-off requests need no call:
     they follow from the case's state (``sync_case``).
     """
     if (participant is None) == (user is None):
@@ -309,7 +311,10 @@ def notify(
         about=about_of(fields["shift"], fields["plan"], fields["checkin"], fields["failed_reminder"]),
         slot="notice",
     )
-    generation = "" if kind == Kind.FAILED else stamp(now, "%Y%m%dT%H%M")  # to the minute
+    if kind == Kind.FAILED:
+        generation = ""
+    else:  # to the minute, so that a double click queues one; to the microsecond when asked again
+        generation = stamp(now) if again else stamp(now, "%Y%m%dT%H%M")
     reminder, _created = Reminder.objects.get_or_create(
         case=case,
         key=f"{series}@{generation}",
@@ -324,6 +329,47 @@ def notify(
     )
     dispatch_soon()
     return reminder
+
+
+# ---------------------------------------------------------------- a staff member's own reminders
+
+# Reminders that an app above schedules for a staff member about something of its own (a task
+# overdue): they follow that thing, not the case's state, so ``sync_case`` leaves them be (and
+# cancels them only when the case ends).
+STAFF_KINDS = frozenset({Kind.TASK_OVERDUE})
+
+
+def staff_reminder_series(*, kind: str, user_id: int, about: str) -> str:
+    return series_of(kind=kind, participant_id=None, user_id=user_id, about=about)
+
+
+def staff_reminder_schedule(*, case: Case, kind: str, user: AbstractBaseUser, about: str, due_at: datetime) -> Reminder:
+    """Schedule a reminder to ``user`` about ``about`` (an app's own name for the thing, such as
+    ``task12``) at ``due_at``; asked twice, it is the same one (its key): it is sent once."""
+    if kind not in STAFF_KINDS:
+        raise ValueError(f"staff_reminder_schedule() schedules {' or '.join(sorted(STAFF_KINDS))}, not {kind!r}.")
+    series = staff_reminder_series(kind=kind, user_id=user.pk, about=about)
+    reminder, _created = Reminder.objects.get_or_create(
+        case=case,
+        key=f"{series}@{stamp(due_at)}",
+        defaults={"kind": kind, "user": user, "due_at": due_at, "next_attempt_at": due_at},
+    )
+    if due_at <= timezone.now():
+        dispatch_soon()
+    return reminder
+
+
+def staff_reminder_cancel(*, case: Case, kind: str, user_id: int, about: str, reason: str) -> int:
+    """Cancel the scheduled reminders of ``staff_reminder_schedule`` for ``about``; how many."""
+    series = staff_reminder_series(kind=kind, user_id=user_id, about=about)
+    return Reminder.objects.filter(case=case, key__startswith=f"{series}@", state=Reminder.State.SCHEDULED).update(
+        state=Reminder.State.CANCELLED, cancelled_at=timezone.now(), cancel_reason=reason
+    )
+
+
+def staff_reminder_about(reminder: Reminder) -> str:
+    """What a staff reminder is about (the ``about`` it was scheduled with)."""
+    return reminder.key.rsplit("@", 1)[0].split(":")[2]
 
 
 # ---------------------------------------------------------------- waking a worker

@@ -21,6 +21,8 @@ class CaseReminders:
     scheduled: list[Reminder] = field(default_factory=list)
     sent: list[Reminder] = field(default_factory=list)
     cancelled: int = 0
+    # The latest personal-link e-mail asked for each participant (by id), whatever its state.
+    link_emails: dict[int, Reminder] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return bool(self.failed or self.scheduled or self.sent)
@@ -31,6 +33,10 @@ def case_reminders(case: Case) -> CaseReminders:
     out = CaseReminders()
     rows = case.reminders.select_related("participant", "user").order_by("next_attempt_at", "id")
     for reminder in rows:
+        if reminder.kind == Reminder.Kind.LINK and reminder.state != Reminder.State.CANCELLED:
+            latest = out.link_emails.get(reminder.participant_id)
+            if latest is None or (reminder.due_at, reminder.pk) > (latest.due_at, latest.pk):
+                out.link_emails[reminder.participant_id] = reminder
         if reminder.state == Reminder.State.FAILED:
             out.failed.append(reminder)
         elif reminder.state == Reminder.State.SCHEDULED:

@@ -3,9 +3,12 @@
 Each runs in a transaction, checks under a row lock, and writes its line on the case's timeline.
 """
 
+from datetime import datetime, timedelta
+
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
+from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 
 from cases.models import Case, CaseEvent, Participant
@@ -75,16 +78,51 @@ def reminder_cancel(*, reminder: Reminder, by: AbstractBaseUser) -> Reminder:
     return reminder
 
 
+# A second "E-mail a link" within this time asks first: "sent 2 minutes ago, send again?"
+LINK_EMAIL_RECENT = timedelta(minutes=10)
+
+
+class LinkRecentlyEmailed(WorkflowError):
+    """A link was e-mailed to this person a moment ago: nothing more was sent."""
+
+
+def recent_link_email(participant: Participant, now: datetime | None = None) -> Reminder | None:
+    """The personal-link e-mail asked for this person within ``LINK_EMAIL_RECENT``, if any."""
+    since = (now or timezone.now()) - LINK_EMAIL_RECENT
+    return (
+        Reminder.objects.filter(participant=participant, kind=Reminder.Kind.LINK, due_at__gte=since)
+        .exclude(state=Reminder.State.CANCELLED)
+        .order_by("-due_at", "-id")
+        .first()
+    )
+
+
 @transaction.atomic
-def link_email(*, participant: Participant, by: AbstractBaseUser) -> None:
-    """E-mail the participant a fresh personal link, within seconds, through the reminders' path."""
+def link_email(*, participant: Participant, by: AbstractBaseUser, again: bool = False) -> Reminder:
+    """E-mail the participant a fresh personal link, within seconds, through the reminders' path.
+
+    One press, one e-mail: a press within ``LINK_EMAIL_RECENT`` of the last sends nothing and says
+    when that one was sent, unless the caseworker answered "send again" (``again``). The older
+    links the person holds keep working until they expire (see README, "Personal links").
+    """
     case = Case.objects.select_for_update().get(pk=participant.case_id)
     if not participant.email:
         raise WorkflowError(
             _("%(name)s has no e-mail address: renew the link and give it to them another way.")
             % {"name": participant.name}
         )
-    notify(case=case, kind=Reminder.Kind.LINK, participant=participant)
+    recent = recent_link_email(participant)
+    if recent is not None and not again:
+        sent = f"sent at {timezone.localtime(recent.sent_at):%H:%M}" if recent.sent_at else "being sent"
+        raise LinkRecentlyEmailed(
+            f"A link was e-mailed to {participant.name} {timesince(recent.due_at)} ago ({sent}): nothing more "
+            "was sent. Press “Send again” to send another."
+        )
+    reminder = notify(case=case, kind=Reminder.Kind.LINK, participant=participant, again=again)
     event_record(
-        case=case, kind=CaseEvent.Kind.LINK, message=f"Personal link e-mailed to {participant.name}.", by=by
+        case=case,
+        kind=CaseEvent.Kind.LINK,
+        message=f"Personal link e-mailed to {participant.name}{' again' if again else ''}.",
+        by=by,
     )
+    return reminder

@@ -46,7 +46,9 @@ def link_email(request: HttpRequest, reference: str, participant_id: int) -> Htt
     case = case_selectors.case_for_user(user=request.user, reference=reference)
     participant = get_object_or_404(case.participants, pk=participant_id)
     try:
-        services.link_email(participant=participant, by=request.user)
+        services.link_email(participant=participant, by=request.user, again=request.POST.get("again") == "1")
+    except services.LinkRecentlyEmailed as error:
+        messages.warning(request, " ".join(error.messages))
     except WorkflowError as error:
         messages.error(request, " ".join(error.messages))
     else:

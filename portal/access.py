@@ -27,7 +27,11 @@ BAD_TOKEN_SCOPE = "portal-bad-token"  # noqa: S105 - a cache key prefix, not a s
 
 
 def link_not_working(request: HttpRequest, *, status: int = 404) -> HttpResponse:
-    contact = {"PLI_CONTACT_EMAIL": settings.PLI_CONTACT_EMAIL, "PLI_CONTACT_PHONE": settings.PLI_CONTACT_PHONE}
+    contact = {
+        "PLI_CONTACT_EMAIL": settings.PLI_CONTACT_EMAIL,
+        "PLI_CONTACT_PHONE": settings.PLI_CONTACT_PHONE,
+        "ACCESS_LINK_DAYS": settings.ACCESS_LINK_DAYS,
+    }
     return render(request, "portal/link_not_working.html", {"status": status, **contact}, status=status)
 
 

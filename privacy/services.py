@@ -11,7 +11,7 @@ still count it); what identifies the person goes, in the rows and in their audit
   incident's description and video link and the commitments' text; the caseworker's notes about
   them (a contact with them, or a note naming them) are blanked as well;
 - their name, e-mail address and phone, as whole words in any case, are replaced in every text
-  of the case (timeline, notes, reasons, plans, shifts, meeting, the business's contact, the
+  of the case (timeline, notes, tasks, reasons, plans, shifts, meeting, the business's contact, the
   reminders' errors) and in the referrals that reached PLI with their e-mail or phone; the
   timeline events they made through their link lose their words;
 - their personal links are revoked and their scheduled reminders cancelled.
@@ -38,7 +38,7 @@ from cases.links import links_revoke_usable
 from cases.models import AccessLink, Business, Case, CaseEvent, Incident, Participant
 from cases.roles import is_supervisor
 from cases.services import WorkflowError, event_record
-from casework.models import Note
+from casework.models import Note, Task
 from notifications.models import Reminder
 from reconciliation.models import (
     CheckIn,
@@ -448,6 +448,8 @@ class _Scrubber:
         for queryset in _both(Commitment, on_case):
             self.rows(queryset, "commitments", "off_limits")
         self.rows(SafetyApproval.objects.filter(on_case), "note")
+        for queryset in _both(Task, on_case):
+            self.rows(queryset, "title")
         self.rows(CheckIn.objects.filter(on_case), "answers")
         self.rows(StepSkip.objects.filter(on_case), "reason")
         self.rows(CaseEvent.objects.filter(on_case), "message", "from_value", "to_value")

@@ -53,6 +53,10 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
     agenda, upcoming = dashboard.agenda(scope, moment, limit=AGENDA_LENGTH)
     shift_count, meeting_count = upcoming["shift"], upcoming["meeting"]
     checkin_count = counts["checkins_due"]
+    # A caseworker's tasks on the cases they hold (those they can open); a supervisor's, on any.
+    checkins, tasks, task_count = dashboard.checkins_and_tasks(
+        scope, moment, limit=AGENDA_LENGTH, owner_must_hold_case=not supervisor
+    )
     context = {
         "filter_form": form,
         "chosen": caseworker,
@@ -64,7 +68,11 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
         "agenda_more": max(shift_count + meeting_count - len(agenda), 0),
         "shift_count": shift_count,
         "meeting_count": meeting_count,
-        "checkins": dashboard.checkins_list(scope, moment, limit=AGENDA_LENGTH),
+        "checkins": checkins,
+        "tasks": tasks,
+        "task_count": task_count,
+        "task_more": max(task_count - len(tasks), 0),
+        "tasks_of_everyone": supervisor and caseworker is None,
         "checkin_count": checkin_count,
         "checkin_more": max(checkin_count - AGENDA_LENGTH, 0),
         "today": moment.today,

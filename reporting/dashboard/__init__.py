@@ -12,13 +12,13 @@ read (``values()``).
 - ``scope``: whose cases are counted (a ``Scope``: one caseworker's, or everybody's), what "now",
   "quiet" and "the coming days" are (a ``Moment``), and how the page writes a moment;
 - ``tiles``: the figures and the "needs action today" tiles;
-- ``agenda``: the shifts and meetings of the coming days, and the check-ins due;
+- ``agenda``: the shifts and meetings of the coming days, the check-ins due and the staff's tasks;
 - ``staff``: the supervisors' case loads, and a user's calendar feed.
 
 The views call the names below; the reports read through ``scope.Scope``.
 """
 
-from .agenda import AgendaItem, agenda, checkins_list
+from .agenda import AgendaItem, agenda, checkins_and_tasks, checkins_list
 from .scope import QUIET_DAYS, UPCOMING_DAYS, DateLabels, Moment, Scope, scope_for
 from .staff import calendar_feed, caseloads
 from .tiles import Tile, action_tiles, figures
@@ -35,6 +35,7 @@ __all__ = [
     "agenda",
     "calendar_feed",
     "caseloads",
+    "checkins_and_tasks",
     "checkins_list",
     "figures",
     "scope_for",

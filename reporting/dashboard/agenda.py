@@ -1,12 +1,15 @@
-"""The coming days on the dashboard: the shifts and meetings of the agenda, and the check-ins due."""
+"""The coming days on the dashboard: the shifts and meetings of the agenda, the check-ins due, and
+the staff's tasks (overdue, today, the coming days)."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
-from django.db.models import Count, F, QuerySet, Window
+from django.db import connections
+from django.db.models import Count, F, IntegerField, Q, QuerySet, Value, Window
 
 from cases import counts as capped
 from cases.models import Case
+from casework.models import Task
 from reconciliation.models import CheckIn, MeetingFormat, RestorativeMeeting, RoleSwapShift
 
 from .scope import DateLabels, Moment, Scope
@@ -73,6 +76,98 @@ def checkins_list(scope: Scope, moment: Moment, *, limit: int) -> list[dict]:
     return [
         {**row, "due_label": labels.day(row["due_on"], "M j"), "overdue": row["due_on"] < moment.today} for row in rows
     ]
+
+
+# ---------------------------------------------------------------- the tasks
+
+
+def tasks_due(scope: Scope, moment: Moment, *, owner_must_hold_case: bool) -> QuerySet[Task]:
+    """Open tasks overdue or due in the coming days on cases not ended: the scope's caseworker's
+    own (and, for a caseworker, on their own cases: the ones they can open), or everybody's."""
+    tasks = Task.objects.filter(done_at__isnull=True, due_on__lte=moment.checkins_until).exclude(
+        case__status__in=Case.ENDED_STATUSES
+    )
+    if scope.caseworker_id is not None:
+        tasks = tasks.filter(owner_id=scope.caseworker_id)
+        if owner_must_hold_case:
+            tasks = tasks.filter(Q(case__caseworker_id=scope.caseworker_id))
+    return tasks.order_by("due_on", "id")
+
+
+# The columns both lists are read with (``checkins_and_tasks``): the same, so that one statement reads both.
+_NO_TEXT = Value("")
+_NO_NUMBER = Value(0, output_field=IntegerField())
+
+
+def checkins_and_tasks(
+    scope: Scope, moment: Moment, *, limit: int, owner_must_hold_case: bool
+) -> tuple[list[dict], list[dict], int]:
+    """The first ``limit`` check-ins due (as ``checkins_list``) and tasks due (soonest first, with
+    their owner), and how many tasks there are: one statement, each list read in its own order
+    and through its own index inside its own subquery (SQLite takes no LIMIT in a UNION's parts)."""
+    total = Window(Count("pk"))
+    checkins = checkins_due(scope, moment).values(
+        part=Value("checkin"),
+        due=F("due_on"),
+        reference=F("case__reference"),
+        number=F("days_after"),
+        task_title=_NO_TEXT,
+        owner_first=_NO_TEXT,
+        owner_last=_NO_TEXT,
+        owner_login=_NO_TEXT,
+        total=total,
+    )[:limit]
+    tasks = tasks_due(scope, moment, owner_must_hold_case=owner_must_hold_case).values(
+        part=Value("task"),
+        due=F("due_on"),
+        reference=F("case__reference"),
+        number=F("pk"),
+        task_title=F("title"),
+        owner_first=F("owner__first_name"),
+        owner_last=F("owner__last_name"),
+        owner_login=F("owner__username"),
+        total=total,
+    )[:limit]
+    rows = _read_together([checkins, tasks])
+    labels = DateLabels()
+    checkin_rows, task_rows, task_total = [], [], 0
+    for row in rows:
+        due = row["due"] if isinstance(row["due"], date) else date.fromisoformat(str(row["due"]))
+        checkin = row["part"] == "checkin"
+        label = labels.day(due, "M j" if checkin else "D M j")
+        shown = {"due_on": due, "due_label": label, "overdue": due < moment.today}
+        if checkin:
+            checkin_rows.append({**shown, "reference": row["reference"], "days_after": row["number"]})
+            continue
+        task_total = row["total"]
+        owner = f"{row['owner_first']} {row['owner_last']}".strip() or row["owner_login"]
+        task_rows.append(
+            {
+                **shown,
+                "reference": row["reference"],
+                "pk": row["number"],
+                "title": row["task_title"],
+                "owner": owner,
+                "today": due == moment.today,
+            }
+        )
+    checkin_rows.sort(key=lambda row: row["due_on"])
+    task_rows.sort(key=lambda row: (row["due_on"], row["pk"]))
+    return checkin_rows, task_rows, task_total
+
+
+def _read_together(querysets: list[QuerySet]) -> list[dict]:
+    """The rows of ``values()`` querysets with the same columns, each sliced, read in one statement."""
+    parts, params, using = [], [], querysets[0].db
+    for index, queryset in enumerate(querysets):
+        sql, part_params = queryset.query.get_compiler(using=using).as_sql()
+        # The SQL is the ORM's own, with placeholders; the values travel as parameters.
+        parts.append(f"SELECT * FROM ({sql}) AS part_{index}")  # noqa: S608
+        params.extend(part_params)
+    with connections[using].cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        names = [column[0] for column in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 # ---------------------------------------------------------------- the agenda

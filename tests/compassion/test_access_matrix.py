@@ -128,6 +128,11 @@ MATRIX: dict[str, Row] = {
     "casework:notes": Row(staff_page(404, 200, 200), kwargs={"reference": "reference"}),
     "casework:note_add": Row(staff_page(404, 400, 400), method="post", kwargs={"reference": "reference"}),
     "casework:note_edit": Row(staff_page(404, 200, 200), kwargs={"reference": "reference", "pk": "note_id"}),
+    "casework:task_add": Row(staff_page(404, 400, 400), method="post", kwargs={"reference": "reference"}),
+    # The holder ticks it done first; the supervisor then finds it done already (a message, the same page).
+    "casework:task_done": Row(
+        staff_page(404, 302, 302), method="post", kwargs={"reference": "reference", "pk": "task_id"}
+    ),
     # Referrals: the public form, and triage for supervisors
     "referrals:refer": Row(everyone(200)),
     "referrals:thanks": Row(everyone(200)),
@@ -243,6 +248,9 @@ class World:
             case=self.case,
             details=casework_services.NoteDetails(kind="phone", happened_at=timezone.now(), text="Called them."),
             by=self.holder,
+        ).pk
+        self.task_id = casework_services.task_create(
+            case=self.case, title="Call the business", due_on=timezone.localdate(), owner=self.holder, by=self.holder
         ).pk
         self.token_id = api_services.token_create(user=self.holder, name="Revoke me", scopes=["cases:read"], days=30)[
             0

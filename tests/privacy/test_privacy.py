@@ -125,6 +125,10 @@ def planted(caseworker, supervisor):
             case=case, details=casework.NoteDetails(kind="note", happened_at=timezone.now(), text="KEPT-NOTE"),
             by=caseworker,
         )
+        casework.task_create(
+            case=case, title=f"Call {CUSTOMER['name']} back", due_on=timezone.localdate(), owner=caseworker,
+            by=caseworker,
+        )
         links.link_issue(participant=customer, by=caseworker)
         Reminder.objects.create(
             case=case, kind=Reminder.Kind.LINK, participant=customer, key="planted", due_at=start,
