@@ -35,6 +35,10 @@ class Reminder(models.Model):
         PERSONAL_TIME_PROPOSED = "personal_time_proposed", _("Personal time proposed")
         PERSONAL_TIME_TOMORROW = "personal_time_tomorrow", _("Personal time tomorrow")
 
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("E-mail")
+        SMS = "sms", _("Text message")
+
     class State(models.TextChoices):
         SCHEDULED = "scheduled", _("Scheduled")
         SENT = "sent", _("Sent")
@@ -60,6 +64,8 @@ class Reminder(models.Model):
     failed_reminder = models.ForeignKey(
         "self", on_delete=models.CASCADE, null=True, blank=True, related_name="+", help_text="For “failed” notices."
     )
+    # How it goes: a person who wants both gets one reminder by each channel, each sent once.
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.EMAIL)
     key = models.CharField(max_length=200, editable=False)
     due_at = models.DateTimeField()
     next_attempt_at = models.DateTimeField(help_text="When the dispatcher picks it up next: the due time, or a retry.")
