@@ -22,7 +22,8 @@ from . import calendar, hooks
 from .models import Reminder
 
 Kind = Reminder.Kind
-SHIFT_KINDS = frozenset({Kind.SHIFT_PROPOSED, Kind.SHIFT_UNCONFIRMED, Kind.SHIFT_TOMORROW})
+SHIFT_KINDS = frozenset({Kind.SHIFT_PROPOSED, Kind.SHIFT_UNCONFIRMED, Kind.SHIFT_TOMORROW, Kind.SHIFT_CONFIRMED})
+MEETING_KINDS = frozenset({Kind.MEETING_TOMORROW, Kind.MEETING_SCHEDULED})
 
 
 class NoAddress(Exception):
@@ -85,7 +86,7 @@ def reminder_email(reminder: Reminder, *, emailed_at: datetime) -> tuple[EmailMu
     attachments: list[Attachment] = []
     if reminder.kind in SHIFT_KINDS and reminder.shift is not None:
         attachments.append(("shift.ics", calendar.calendar_bytes([calendar.shift_event(reminder.shift)]), _ICS))
-    if reminder.kind == Kind.MEETING_TOMORROW:
+    if reminder.kind in MEETING_KINDS:
         meeting = _meeting(case)
         context["meeting"] = meeting
         if meeting is not None and meeting.scheduled_at:

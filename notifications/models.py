@@ -32,6 +32,9 @@ class Reminder(models.Model):
         SHIFT_PROPOSED = "shift_proposed", _("Shift proposed")
         SIGNOFF_REQUESTED = "signoff_requested", _("Sign-off requested")
         TASK_OVERDUE = "task_overdue", _("Task overdue")
+        SHIFT_CONFIRMED = "shift_confirmed", _("Shift confirmed")
+        MEETING_SCHEDULED = "meeting_scheduled", _("Meeting scheduled")
+        COMMITMENTS_READY = "commitments_ready", _("Commitments ready to agree")
 
     class State(models.TextChoices):
         SCHEDULED = "scheduled", _("Scheduled")

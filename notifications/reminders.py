@@ -60,7 +60,10 @@ RULE_KINDS = frozenset(
         Kind.SHIFT_PROPOSED,
         Kind.SHIFT_UNCONFIRMED,
         Kind.SHIFT_TOMORROW,
+        Kind.SHIFT_CONFIRMED,
         Kind.MEETING_TOMORROW,
+        Kind.MEETING_SCHEDULED,
+        Kind.COMMITMENTS_READY,
         Kind.CHECKIN,
         Kind.IDLE,
     }
@@ -68,7 +71,16 @@ RULE_KINDS = frozenset(
 # One-off notifications, queued by notify(): they are not computed from the case's state.
 NOTICE_KINDS = frozenset({Kind.LINK, Kind.FAILED})
 # Kinds that carry a calendar file.
-CALENDAR_KINDS = frozenset({Kind.SHIFT_PROPOSED, Kind.SHIFT_UNCONFIRMED, Kind.SHIFT_TOMORROW, Kind.MEETING_TOMORROW})
+CALENDAR_KINDS = frozenset(
+    {
+        Kind.SHIFT_PROPOSED,
+        Kind.SHIFT_UNCONFIRMED,
+        Kind.SHIFT_TOMORROW,
+        Kind.SHIFT_CONFIRMED,
+        Kind.MEETING_TOMORROW,
+        Kind.MEETING_SCHEDULED,
+    }
+)
 # While a case is paused, its reminders wait (they are not sent, not cancelled).
 WAITING_STATUSES = frozenset({Case.Status.PAUSED})
 
