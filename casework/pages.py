@@ -38,9 +38,17 @@ def case_page_tasks(page: CasePage) -> dict:
     return {
         "tasks_open": open_tasks,
         "tasks_done": done,
-        "task_form": TaskForm(case=page.case, user=page.request.user),
+        "task_form": _task_form(page),
         "today": timezone.localdate(),
     }
+
+
+def _task_form(page: CasePage) -> TaskForm:
+    """The form to set a task, its choice of owners read once (a select may be drawn more than once)."""
+    form = TaskForm(case=page.case, user=page.request.user)
+    owners = list(form.fields["owner"].queryset)
+    form.fields["owner"].choices = [(person.pk, person.get_full_name() or person.get_username()) for person in owners]
+    return form
 
 
 def cases_with_notes_matching(*, user: AbstractBaseUser | AnonymousUser, value: str) -> QuerySet:

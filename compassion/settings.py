@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "django_filters",
     # Audit: the history of cases, their steps, personal links and staff access (cases/history.py).
     "simple_history",
+    # Participants' phone numbers, stored and checked as real numbers (E.164).
+    "phonenumber_field",
     "compassion",  # project-wide template tags (timestamps)
     "cases",
     "reconciliation",
@@ -221,6 +223,15 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = VAR_DIR / "mail"
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
+
+# Phone numbers: a number typed without a country code is read as one of this region
+# (ISO 3166 code); numbers of the region are shown in its national format, others with their
+# country code. Stored as E.164 (+12125550100).
+PHONENUMBER_DEFAULT_REGION = env.str("PHONE_REGION", default="US").upper()
+PHONENUMBER_DB_FORMAT = "E164"
+PHONENUMBER_DEFAULT_FORMAT = "E164"
+# Text messages: off, reminders and links go by e-mail only, whatever people chose.
+SMS_ENABLED = env.bool("SMS_ENABLED", default=True)
 
 # Celery: Redis in production (CELERY_BROKER_URL=redis://...), and by default kombu's
 # filesystem transport, which needs no server: producers and workers share a folder.

@@ -38,7 +38,7 @@ from django.utils import timezone
 from cases.models import Case, Participant
 from cases.services import WorkflowError
 from reconciliation import workflow
-from reconciliation.models import CheckIn, ReconciliationPlan, RoleSwapShift
+from reconciliation.models import CheckIn, PersonalTime, ReconciliationPlan, RoleSwapShift
 from reconciliation.registry import REGISTRY, RuleRows
 from reconciliation.reminder_rules import Wanted, delay, series_of, stamp
 from reconciliation.reminder_rules import about as about_of
@@ -66,6 +66,8 @@ RULE_KINDS = frozenset(
         Kind.COMMITMENTS_READY,
         Kind.CHECKIN,
         Kind.IDLE,
+        Kind.PERSONAL_TIME_PROPOSED,
+        Kind.PERSONAL_TIME_TOMORROW,
     }
 )
 # One-off notifications, queued by notify(): they are not computed from the case's state.
@@ -79,6 +81,8 @@ CALENDAR_KINDS = frozenset(
         Kind.SHIFT_CONFIRMED,
         Kind.MEETING_TOMORROW,
         Kind.MEETING_SCHEDULED,
+        Kind.PERSONAL_TIME_PROPOSED,
+        Kind.PERSONAL_TIME_TOMORROW,
     }
 )
 # While a case is paused, its reminders wait (they are not sent, not cancelled).
@@ -95,6 +99,7 @@ def reminder_row(want: Wanted, case: Case) -> Reminder:
         shift=want.shift,
         plan=want.plan,
         checkin=want.checkin,
+        personal_time=want.personal_time,
         key=want.key,
         due_at=want.due_at,
         next_attempt_at=want.due_at,
@@ -119,11 +124,17 @@ def wanted_for(case: Case, now: datetime | None = None) -> list[Wanted]:
     if case.status == Case.Status.COMPLETED:
         return wanted_in(snap, shifts=[], checkins=list(case.checkins.all()), now=now)
     shifts = list(case.shifts.filter(state__in=[RoleSwapShift.State.PROPOSED, RoleSwapShift.State.CONFIRMED]))
-    return wanted_in(snap, shifts=shifts, checkins=[], now=now)
+    times = list(case.personal_times.filter(state__in=PersonalTime.OPEN_STATES))
+    return wanted_in(snap, shifts=shifts, checkins=[], personal_times=times, now=now)
 
 
 def wanted_in(
-    snap: workflow.CaseSnapshot, *, shifts: list[RoleSwapShift], checkins: list[CheckIn], now: datetime
+    snap: workflow.CaseSnapshot,
+    *,
+    shifts: list[RoleSwapShift],
+    checkins: list[CheckIn],
+    now: datetime,
+    personal_times: list[PersonalTime] = (),
 ) -> list[Wanted]:
     """The rules of ``wanted_for`` on rows already loaded: the case's snapshot, shifts and check-ins.
 
@@ -135,11 +146,12 @@ def wanted_in(
     if case.status in Case.ENDED_STATUSES:
         return []
     if case.status == Case.Status.COMPLETED:
-        shifts, idle = [], []  # only its check-ins go on
+        shifts, personal_times, idle = [], [], []  # only its check-ins go on
     else:
         checkins, idle = [], _idle(case)
     shifts = [shift for shift in shifts if shift.state in {RoleSwapShift.State.PROPOSED, RoleSwapShift.State.CONFIRMED}]
-    rows = RuleRows(shifts=shifts, checkins=checkins, now=now)
+    personal_times = [time for time in personal_times if time.state in PersonalTime.OPEN_STATES]
+    rows = RuleRows(shifts=shifts, checkins=checkins, personal_times=personal_times, now=now)
     wanted = (want for step in REGISTRY for want in step.reminders(snap, rows))
     # Nobody who asked not to be contacted, or to talk to someone first, gets a reminder.
     return [*(want for want in wanted if want.participant is None or want.participant.hears_from_us), *idle]
@@ -188,10 +200,17 @@ def sync_cases(cases: list[Case], now: datetime) -> int:
         )
     )
     checkins = _by_case(CheckIn.objects.filter(case_id__in=ids, case__status=Case.Status.COMPLETED))
+    times = _by_case(PersonalTime.objects.filter(case_id__in=ids, state__in=PersonalTime.OPEN_STATES))
     existing = _by_case(Reminder.objects.filter(case_id__in=ids))
     changed = 0
     for case in cases:
-        wanted = wanted_in(snaps[case.pk], shifts=shifts.get(case.pk, []), checkins=checkins.get(case.pk, []), now=now)
+        wanted = wanted_in(
+            snaps[case.pk],
+            shifts=shifts.get(case.pk, []),
+            checkins=checkins.get(case.pk, []),
+            personal_times=times.get(case.pk, []),
+            now=now,
+        )
         missing, unwanted = _differences(case, wanted, existing.get(case.pk, []))
         if missing or unwanted:
             with transaction.atomic():

@@ -12,7 +12,7 @@ from cases.models import Case, Participant
 from compassion.durations import duration
 
 from .. import forms, services
-from ..models import RoleSwapShift
+from ..models import PersonalTime, RoleSwapShift
 from ..registry import Action, Offer, RuleRows, Step
 from ..reminder_rules import Wanted, delay, stamp, taking_part
 from ..snapshot import CaseSnapshot
@@ -65,6 +65,34 @@ def reminders(snap: CaseSnapshot, rows: RuleRows) -> list[Wanted]:
             for person in shift_people:
                 wanted.append(
                     Wanted("shift_tomorrow", due, participant=person, shift=shift, generation=stamp(shift.starts_at))
+                )
+    return wanted + _personal_time_reminders(snap, rows)
+
+
+def _personal_time_reminders(snap: CaseSnapshot, rows: RuleRows) -> list[Wanted]:
+    """Personal time: the customer and the staff member each when it is proposed (at once, until they
+    answer; once, never again to press them), and both the day before a time they agreed."""
+    customer = taking_part(snap.participants, Participant.Role.CUSTOMER)
+    wanted = []
+    for time in rows.personal_times:
+        agent = [person for person in snap.participants if person.pk == time.agent_id and person.takes_part]
+        if time.state == PersonalTime.State.PROPOSED:
+            for person in customer + agent:
+                if not time.agreed_by(person.role):
+                    wanted.append(
+                        Wanted("personal_time_proposed", time.created_at, participant=person, personal_time=time)
+                    )
+        elif time.state == PersonalTime.State.AGREED and time.starts_at > rows.now:
+            due = time.starts_at - delay("before_event")
+            for person in customer + agent:
+                wanted.append(
+                    Wanted(
+                        "personal_time_tomorrow",
+                        due,
+                        participant=person,
+                        personal_time=time,
+                        generation=stamp(time.starts_at),
+                    )
                 )
     return wanted
 

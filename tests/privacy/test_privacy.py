@@ -32,8 +32,8 @@ from .history_helpers import admin_form_data, in_request
 CUSTOMER = {
     "name": "Zelda Quixotic-Marsh",
     "email": "zelda.planted@example.org",
-    "phone": "555-0142-77",
-    "old phone": "555-0100-66",  # changed in the admin: only the history holds it
+    "phone": "+12125550142",
+    "old phone": "+12125550166",  # changed in the admin: only the history holds it
     "reflection": "PLANTED-REFLECTION about the till",
     "signoff": "PLANTED-SIGNOFF-COMMENT",
     "shift": "PLANTED-SHIFT-REFLECTION",
