@@ -400,6 +400,11 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 # Key of the research export's case pseudonyms (an HMAC of the case id). Set it to keep the
 # pseudonyms stable when SECRET_KEY is rotated; by default they derive from SECRET_KEY.
 RESEARCH_PSEUDONYM_KEY = env.str("RESEARCH_PSEUDONYM_KEY", default=SECRET_KEY)
+# Questionnaires (questionnaires/): one reminder this many days after questions are waiting for
+# someone (never a second). Research figures and export cells drawn from fewer than
+# RESEARCH_MIN_CELL people are suppressed, so that nobody can be recognised in them.
+QUESTIONNAIRE_REMINDER_DAYS = env.int("QUESTIONNAIRE_REMINDER_DAYS", default=3)
+RESEARCH_MIN_CELL = env.int("RESEARCH_MIN_CELL", default=5)
 
 # The REST API (api/): personal tokens only, JSON only, a request budget per token, cursors.
 REST_FRAMEWORK = {

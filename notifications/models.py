@@ -37,6 +37,7 @@ class Reminder(models.Model):
         COMMITMENTS_READY = "commitments_ready", _("Commitments ready to agree")
         PERSONAL_TIME_PROPOSED = "personal_time_proposed", _("Personal time proposed")
         PERSONAL_TIME_TOMORROW = "personal_time_tomorrow", _("Personal time tomorrow")
+        QUESTIONNAIRE = "questionnaire", _("Questions waiting")
 
     class Channel(models.TextChoices):
         EMAIL = "email", _("E-mail")

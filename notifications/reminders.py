@@ -72,6 +72,10 @@ RULE_KINDS = frozenset(
 )
 # One-off notifications, queued by notify(): they are not computed from the case's state.
 NOTICE_KINDS = frozenset({Kind.LINK, Kind.FAILED})
+# Reminders an app above schedules and cancels itself for a participant (remind_once,
+# reminders_cancel): the questionnaires' "questions waiting". Sent like the others; cancelled
+# when the case ends.
+OWNED_KINDS = frozenset({Kind.QUESTIONNAIRE})
 # Kinds that carry a calendar file.
 CALENDAR_KINDS = frozenset(
     {
@@ -375,6 +379,43 @@ def staff_reminder_cancel(*, case: Case, kind: str, user_id: int, about: str, re
 def staff_reminder_about(reminder: Reminder) -> str:
     """What a staff reminder is about (the ``about`` it was scheduled with)."""
     return reminder.key.rsplit("@", 1)[0].split(":")[2]
+
+
+# ---------------------------------------------------------------- a participant's reminders kept by the apps above
+
+
+def _owned_key(kind: str, participant_id: int, slot: str) -> str:
+    return f"{series_of(kind=kind, participant_id=participant_id, user_id=None, about='', slot=slot)}@"
+
+
+def remind_once(*, case: Case, kind: str, participant: Participant, due_at: datetime, slot: str) -> Reminder | None:
+    """Schedule one reminder to a participant about something an app above keeps (named by ``slot``).
+
+    Once: asking again, even after it was sent or cancelled, changes nothing. Nobody who asked
+    not to be contacted, or to talk to someone first, is reminded; nor anyone of an ended case.
+    """
+    if kind not in OWNED_KINDS:
+        raise ValueError(f"remind_once() schedules {' or '.join(sorted(OWNED_KINDS))} reminders, not {kind!r}.")
+    if case.status in Case.ENDED_STATUSES or not participant.hears_from_us:
+        return None
+    reminder, created = Reminder.objects.get_or_create(
+        case=case,
+        key=_owned_key(kind, participant.pk, slot),
+        defaults={"kind": kind, "participant": participant, "due_at": due_at, "next_attempt_at": due_at},
+    )
+    if created and due_at <= timezone.now():
+        dispatch_soon()
+    return reminder
+
+
+def reminders_cancel(*, case: Case, kind: str, wanted_gone: list[tuple[int, str]], reason: str) -> int:
+    """Cancel the scheduled reminders ``remind_once`` made for these (participant id, slot) pairs."""
+    if not wanted_gone:
+        return 0
+    keys = [_owned_key(kind, participant_id, slot) for participant_id, slot in wanted_gone]
+    return Reminder.objects.filter(case=case, key__in=keys, state=Reminder.State.SCHEDULED).update(
+        state=Reminder.State.CANCELLED, cancelled_at=timezone.now(), cancel_reason=reason
+    )
 
 
 # ---------------------------------------------------------------- waking a worker

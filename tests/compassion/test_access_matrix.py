@@ -174,6 +174,7 @@ MATRIX: dict[str, Row] = {
     "portal:meeting": portal("customer", other_participant=404),
     "portal:commitments": portal("customer"),
     "portal:checkin": portal("customer"),
+    "portal:questions": portal("customer", other_participant=200),  # each person's own questions
     "portal:stop": portal("agent"),
     "portal:talk": portal("agent"),
     # Accounts
