@@ -15,6 +15,7 @@ def test_the_wiring_of_the_house_is_what_the_readme_says():
         "notifications.pages.case_page_reminders",
         "casework.pages.case_page_notes",
         "casework.pages.case_page_tasks",
+        "casework.pages.case_page_attachments",
     ]
     assert names(hooks.case_list_page) == ["notifications.pages.case_list_failed_reminders"]
     assert names(hooks.case_search) == ["casework.pages.cases_with_notes_matching"]
