@@ -81,20 +81,84 @@ class BusinessForm(_SectionForm):
         return {name: self.cleaned_data[name] for name in fields}
 
 
-class PersonForm(_SectionForm, forms.ModelForm):
+PHONE_INVALID = (
+    "Enter a real phone number: for example (201) 555-0123, or a number of another country "
+    "starting with + and its country code (+34 612 345 678)."
+)
+
+
+def check_contact_channel(form: forms.Form, *, needs_a_way: bool = False) -> None:
+    """The chosen channel has its address: texts need a phone, e-mail an address. A person given
+    neither is left to the caller (``needs_a_way``: the customer must be reachable)."""
+    cleaned = form.cleaned_data
+    if form.has_error("email") or form.has_error("phone"):
+        return
+    email, phone, channel = cleaned.get("email"), cleaned.get("phone"), cleaned.get("channel")
+    if not email and not phone:
+        if needs_a_way:
+            form.add_error("email", "Give an e-mail address or a phone number so the customer can be reached.")
+        return
+    Channel = Participant.Channel
+    if channel in {Channel.SMS, Channel.BOTH} and not phone:
+        form.add_error("phone", "Text messages need a phone number: add one, or choose e-mail.")
+    elif channel in {Channel.EMAIL, Channel.BOTH} and not email:
+        form.add_error("channel", "There is no e-mail address: choose text messages, or add an address.")
+
+
+class ChannelField(forms.ChoiceField):
+    """The channel of a person's messages; not given (a script's post) means e-mail, and is no change."""
+
+    def has_changed(self, initial, data) -> bool:
+        return bool(data) and super().has_changed(initial, data)
+
+
+class ContactFields(forms.ModelForm):
+    """E-mail, phone (a real number, see ``PHONE_REGION``) and the channel reminders go by."""
+
+    channel = ChannelField(
+        label="Reminders and links by",
+        choices=Participant.Channel.choices,
+        required=False,
+        initial=Participant.Channel.EMAIL,
+    )
+
     class Meta:
         model = Participant
-        fields = ["name", "email", "phone", "preferred_language"]
+        fields = ["email", "phone", "channel"]
+        widgets = {"phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"})}
+        error_messages = {"phone": {"invalid": PHONE_INVALID}}
+        help_texts = {"phone": "A number without a country code is read as a local one."}
+
+    def clean_channel(self) -> str:
+        return self.cleaned_data.get("channel") or Participant.Channel.EMAIL
+
+
+class ContactForm(ContactFields):
+    """The caseworker's change of how a participant is reached (the case page's "Contact details")."""
+
+    def clean(self):
+        cleaned = super().clean()
+        check_contact_channel(self)
+        return cleaned
+
+
+class PersonForm(_SectionForm, ContactFields):
+    class Meta(ContactFields.Meta):
+        fields = ["name", "email", "phone", "channel", "preferred_language"]
 
     def details(self) -> PersonDetails:
         return PersonDetails(**{name: self.cleaned_data.get(name, "") for name in self.Meta.fields})
 
+    def clean(self):
+        cleaned = super().clean()
+        check_contact_channel(self)
+        return cleaned
+
 
 class CustomerForm(PersonForm):
     def clean(self):
-        cleaned = super().clean()
-        if not cleaned.get("email") and not cleaned.get("phone") and not self.has_error("email"):
-            self.add_error("email", "Give an e-mail address or a phone number so the customer can be reached.")
+        cleaned = forms.ModelForm.clean(self)
+        check_contact_channel(self, needs_a_way=True)
         return cleaned
 
 

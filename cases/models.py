@@ -10,8 +10,10 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from phonenumber_field.modelfields import PhoneNumberField
 
 from compassion.dates import stored_in_range
+from compassion.phones import phone_display
 
 from .history import audited, register_staff_access_history
 
@@ -187,12 +189,22 @@ class Participant(models.Model):
         ENGLISH = "en", "English"
         SPANISH = "es", "Español"
 
+    class Channel(models.TextChoices):
+        """How reminders and messages reach the person."""
+
+        EMAIL = "email", _("E-mail")
+        SMS = "sms", _("Text message")
+        BOTH = "both", _("E-mail and text message")
+
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="participants")
     role = models.CharField(max_length=20, choices=Role.choices)
     name = models.CharField(max_length=200)
     email = models.EmailField("e-mail", blank=True)
-    phone = models.CharField(max_length=40, blank=True)
+    phone = PhoneNumberField(blank=True)
     preferred_language = models.CharField(max_length=5, choices=Language.choices, default=Language.ENGLISH)
+    channel = models.CharField("reached by", max_length=10, choices=Channel.choices, default=Channel.EMAIL)
+    # The person answered a text with STOP (or BAJA): no more texts; e-mail is used instead.
+    texts_stopped_at = models.DateTimeField("asked for no more texts", null=True, blank=True)
     consent = models.CharField(max_length=20, choices=Consent.choices, default=Consent.PENDING)
     no_contact = models.BooleanField(
         "asked for no contact",
@@ -239,6 +251,36 @@ class Participant(models.Model):
         contacted, and not while they wait for their caseworker's call."""
         return self.contact_stopped_at is None and self.call_requested_at is None
 
+    @property
+    def phone_shown(self) -> str:
+        """The phone number as people write it: national for the home region, else with its country code."""
+        return phone_display(self.phone)
+
+    @property
+    def usable_channels(self) -> list[str]:
+        """The channels that can reach the person now: e-mail with an address; texts with a valid
+        number, while texts are on and the person has not answered STOP."""
+        usable = []
+        if self.email:
+            usable.append(self.Channel.EMAIL)
+        if settings.SMS_ENABLED and self.phone and self.phone.is_valid() and self.texts_stopped_at is None:
+            usable.append(self.Channel.SMS)
+        return usable
+
+    @property
+    def channels(self) -> list[str]:
+        """The channels messages go by now: the preferred ones that work; else any that works (a
+        person who stopped texts gets e-mail); else the preferred one, whose sending fails
+        with the reason, for the caseworker to see."""
+        preferred = [self.Channel.EMAIL, self.Channel.SMS] if self.channel == self.Channel.BOTH else [self.channel]
+        usable = self.usable_channels
+        return [channel for channel in preferred if channel in usable] or usable[:1] or preferred[:1]
+
+    @property
+    def unreachable(self) -> bool:
+        """Nothing can reach the person: no e-mail address and no phone that takes texts."""
+        return not self.usable_channels
+
 
 class CaseEvent(models.Model):
     """One line of a case's timeline: who did what, when, and what changed."""
@@ -261,6 +303,8 @@ class CaseEvent(models.Model):
         LINK = "link", _("Personal link")
         NOTE = "note", _("Note")
         REMINDER = "reminder", _("Reminder")
+        CONTACT = "contact", _("How a person is reached")
+        QUESTIONNAIRE = "questionnaire", _("Questionnaire")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from . import hooks, links
@@ -55,6 +56,7 @@ class PersonDetails:
     name: str
     email: str = ""
     phone: str = ""
+    channel: str = Participant.Channel.EMAIL
     preferred_language: str = Participant.Language.ENGLISH
     no_contact: bool = False
 
@@ -217,3 +219,90 @@ def case_reassign(*, case: Case, caseworker: AbstractBaseUser, by: AbstractBaseU
     )
     hooks.notify_case_changed(locked)
     return locked
+
+
+# ---------------------------------------------------------------- how a person is reached
+
+
+def _channel_label(channel: str) -> str:
+    return str(Participant.Channel(channel).label).lower()
+
+
+@transaction.atomic
+def participant_contact_change(
+    *, participant: Participant, email: str, phone, channel: str, by: AbstractBaseUser
+) -> Participant:
+    """The caseworker changes a person's e-mail, phone or the channel their messages go by.
+
+    The timeline says what changed (not the addresses); the case's reminders follow the new
+    channel at once. A case that ended, or a person whose data was erased, is not changed.
+    """
+    case = _lock(participant.case)
+    person = Participant.objects.select_for_update().get(pk=participant.pk)
+    if case.status in Case.ENDED_STATUSES:
+        raise WorkflowError(f"The case is {case.get_status_display().lower()}: contact details are no longer changed.")
+    if person.erased_at:
+        raise WorkflowError("This person's details were erased.")
+    if channel not in Participant.Channel.values:
+        raise WorkflowError("Choose e-mail, text messages or both.")
+    changed = []
+    if (person.email or "") != (email or ""):
+        changed.append("e-mail address")
+    if str(person.phone or "") != str(phone or ""):
+        changed.append("phone number")
+    if person.channel != channel:
+        changed.append(f"messages now by {_channel_label(channel)}")
+    if not changed:
+        return person
+    previous = person.channel
+    person.email, person.phone, person.channel = email or "", phone or "", channel
+    fields = ["email", "phone", "channel"]
+    if "phone number" in changed and person.texts_stopped_at:
+        person.texts_stopped_at = None  # a new number has not answered STOP
+        fields.append("texts_stopped_at")
+    person.save(update_fields=fields)
+    event_record(
+        case=case,
+        kind=CaseEvent.Kind.CONTACT,
+        message=f"How {person.name} is reached changed: {', '.join(changed)}.",
+        by=by,
+        from_value=previous,
+        to_value=channel,
+    )
+    hooks.notify_case_changed(case)
+    return person
+
+
+@transaction.atomic
+def participant_channel_choose(*, participant: Participant, channel: str) -> Participant:
+    """The person chooses, from their own page, how their messages reach them. Texts need a phone
+    that takes them, e-mail an address; choosing what they have already changes nothing."""
+    case = _lock(participant.case)
+    person = Participant.objects.select_for_update().get(pk=participant.pk)
+    if channel not in Participant.Channel.values:
+        raise WorkflowError(_("Choose e-mail, text messages or both."))
+    wants_texts = channel in {Participant.Channel.SMS, Participant.Channel.BOTH}
+    wants_email = channel in {Participant.Channel.EMAIL, Participant.Channel.BOTH}
+    if wants_texts and not (person.phone and person.phone.is_valid()):
+        raise WorkflowError(_("We have no phone number for you. Your caseworker can add one."))
+    if wants_email and not person.email:
+        raise WorkflowError(_("We have no e-mail address for you. Your caseworker can add one."))
+    if person.channel == channel and not (wants_texts and person.texts_stopped_at):
+        return person
+    previous = person.channel
+    person.channel = channel
+    fields = ["channel"]
+    if wants_texts and person.texts_stopped_at:
+        person.texts_stopped_at = None  # choosing texts again is saying yes to them again
+        fields.append("texts_stopped_at")
+    person.save(update_fields=fields)
+    event_record(
+        case=case,
+        kind=CaseEvent.Kind.CONTACT,
+        message=f"{person.name} chose to get their messages by {_channel_label(channel)}.",
+        by_participant=person,
+        from_value=previous,
+        to_value=channel,
+    )
+    hooks.notify_case_changed(case)
+    return person

@@ -12,6 +12,11 @@ urlpatterns = [
     path("<reference:reference>/status/", views.case_change_status, name="status"),
     path("<reference:reference>/reassign/", views.case_reassign, name="reassign"),
     path(
+        "<reference:reference>/participants/<int:participant_id>/contact/",
+        views.participant_contact,
+        name="participant_contact",
+    ),
+    path(
         "<reference:reference>/participants/<int:participant_id>/link/<slug:action>/",
         views_links.participant_link,
         name="participant_link",

@@ -3,15 +3,15 @@
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from . import hooks, selectors, services
 from .counts import CappedPaginator
 from .filters import CaseFilter
-from .forms import ReassignForm, StatusChangeForm
+from .forms import ContactForm, ReassignForm, StatusChangeForm
 from .intake import intake_forms, intake_open
-from .models import Case, CaseEvent
+from .models import Case, CaseEvent, Participant
 from .roles import is_supervisor, staff_only
 
 
@@ -164,3 +164,23 @@ def case_reassign(request: HttpRequest, reference: str) -> HttpResponse:
     else:
         messages.error(request, "Choose a caseworker to assign the case to.")
     return redirect(case)
+
+
+def participant_contact(request: HttpRequest, reference: str, participant_id: int) -> HttpResponse:
+    """Change a participant's e-mail, phone and the channel their messages go by."""
+    staff_only(request)
+    case = selectors.case_for_user(user=request.user, reference=reference)
+    person = get_object_or_404(case.participants, pk=participant_id)
+    form = ContactForm(request.POST or None, instance=Participant.objects.get(pk=person.pk))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.participant_contact_change(
+                participant=person, email=data["email"], phone=data["phone"], channel=data["channel"], by=request.user
+            )
+        except services.WorkflowError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"{person.name}'s contact details are saved.")
+            return redirect(f"{case.get_absolute_url()}#links")
+    return render(request, "cases/participant_contact.html", {"case": case, "person": person, "form": form})

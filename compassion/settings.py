@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "django_filters",
     # Audit: the history of cases, their steps, personal links and staff access (cases/history.py).
     "simple_history",
+    # Participants' phone numbers, stored and checked as real numbers (E.164).
+    "phonenumber_field",
     "compassion",  # project-wide template tags (timestamps)
     "cases",
     "reconciliation",
@@ -249,6 +251,15 @@ else:
     EMAIL_FILE_PATH = VAR_DIR / "mail"
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 
+# Phone numbers: a number typed without a country code is read as one of this region
+# (ISO 3166 code); numbers of the region are shown in its national format, others with their
+# country code. Stored as E.164 (+12125550100).
+PHONENUMBER_DEFAULT_REGION = env.str("PHONE_REGION", default="US").upper()
+PHONENUMBER_DB_FORMAT = "E164"
+PHONENUMBER_DEFAULT_FORMAT = "E164"
+# Text messages: off, reminders and links go by e-mail only, whatever people chose.
+SMS_ENABLED = env.bool("SMS_ENABLED", default=True)
+
 # Celery: Redis in production (CELERY_BROKER_URL=redis://...), and by default kombu's
 # filesystem transport, which needs no server: producers and workers share a folder.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
@@ -416,6 +427,11 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 # Key of the research export's case pseudonyms (an HMAC of the case id). Set it to keep the
 # pseudonyms stable when SECRET_KEY is rotated; by default they derive from SECRET_KEY.
 RESEARCH_PSEUDONYM_KEY = env.str("RESEARCH_PSEUDONYM_KEY", default=SECRET_KEY)
+# Questionnaires (questionnaires/): one reminder this many days after questions are waiting for
+# someone (never a second). Research figures and export cells drawn from fewer than
+# RESEARCH_MIN_CELL people are suppressed, so that nobody can be recognised in them.
+QUESTIONNAIRE_REMINDER_DAYS = env.int("QUESTIONNAIRE_REMINDER_DAYS", default=3)
+RESEARCH_MIN_CELL = env.int("RESEARCH_MIN_CELL", default=5)
 
 # The REST API (api/): personal tokens only, JSON only, a request budget per token, cursors.
 REST_FRAMEWORK = {

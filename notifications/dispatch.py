@@ -103,6 +103,7 @@ DELIVERY_RELATIONS = (
     "shift",
     "plan",
     "checkin",
+    "personal_time__agent",
     "failed_reminder__participant",
     "failed_reminder__user",
 )
@@ -181,7 +182,7 @@ def claim(now: datetime, count: int, *, exclude: Iterable[int] = ()) -> list[Rem
     )
     for reminder in batch:
         # The same case everywhere: no query to read it again for the link or the calendar file.
-        for related in (reminder.participant, reminder.shift, reminder.failed_reminder):
+        for related in (reminder.participant, reminder.shift, reminder.personal_time, reminder.failed_reminder):
             if related is not None:
                 related.case = reminder.case
     return batch

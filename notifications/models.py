@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case, Participant
-from reconciliation.models import CheckIn, ReconciliationPlan, RoleSwapShift
+from reconciliation.models import CheckIn, PersonalTime, ReconciliationPlan, RoleSwapShift
 
 
 class Reminder(models.Model):
@@ -32,6 +32,16 @@ class Reminder(models.Model):
         SHIFT_PROPOSED = "shift_proposed", _("Shift proposed")
         SIGNOFF_REQUESTED = "signoff_requested", _("Sign-off requested")
         TASK_OVERDUE = "task_overdue", _("Task overdue")
+        SHIFT_CONFIRMED = "shift_confirmed", _("Shift confirmed")
+        MEETING_SCHEDULED = "meeting_scheduled", _("Meeting scheduled")
+        COMMITMENTS_READY = "commitments_ready", _("Commitments ready to agree")
+        PERSONAL_TIME_PROPOSED = "personal_time_proposed", _("Personal time proposed")
+        PERSONAL_TIME_TOMORROW = "personal_time_tomorrow", _("Personal time tomorrow")
+        QUESTIONNAIRE = "questionnaire", _("Questions waiting")
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("E-mail")
+        SMS = "sms", _("Text message")
 
     class State(models.TextChoices):
         SCHEDULED = "scheduled", _("Scheduled")
@@ -52,9 +62,14 @@ class Reminder(models.Model):
     shift = models.ForeignKey(RoleSwapShift, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     plan = models.ForeignKey(ReconciliationPlan, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     checkin = models.ForeignKey(CheckIn, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    personal_time = models.ForeignKey(
+        PersonalTime, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     failed_reminder = models.ForeignKey(
         "self", on_delete=models.CASCADE, null=True, blank=True, related_name="+", help_text="For “failed” notices."
     )
+    # How it goes: a person who wants both gets one reminder by each channel, each sent once.
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.EMAIL)
     key = models.CharField(max_length=200, editable=False)
     due_at = models.DateTimeField()
     next_attempt_at = models.DateTimeField(help_text="When the dispatcher picks it up next: the due time, or a retry.")

@@ -38,7 +38,7 @@ from django.utils import timezone
 from cases.models import Case, Participant
 from cases.services import WorkflowError
 from reconciliation import workflow
-from reconciliation.models import CheckIn, ReconciliationPlan, RoleSwapShift
+from reconciliation.models import CheckIn, PersonalTime, ReconciliationPlan, RoleSwapShift
 from reconciliation.registry import REGISTRY, RuleRows
 from reconciliation.reminder_rules import Wanted, delay, series_of, stamp
 from reconciliation.reminder_rules import about as about_of
@@ -60,15 +60,35 @@ RULE_KINDS = frozenset(
         Kind.SHIFT_PROPOSED,
         Kind.SHIFT_UNCONFIRMED,
         Kind.SHIFT_TOMORROW,
+        Kind.SHIFT_CONFIRMED,
         Kind.MEETING_TOMORROW,
+        Kind.MEETING_SCHEDULED,
+        Kind.COMMITMENTS_READY,
         Kind.CHECKIN,
         Kind.IDLE,
+        Kind.PERSONAL_TIME_PROPOSED,
+        Kind.PERSONAL_TIME_TOMORROW,
     }
 )
 # One-off notifications, queued by notify(): they are not computed from the case's state.
 NOTICE_KINDS = frozenset({Kind.LINK, Kind.FAILED})
+# Reminders an app above schedules and cancels itself for a participant (remind_once,
+# reminders_cancel): the questionnaires' "questions waiting". Sent like the others; cancelled
+# when the case ends.
+OWNED_KINDS = frozenset({Kind.QUESTIONNAIRE})
 # Kinds that carry a calendar file.
-CALENDAR_KINDS = frozenset({Kind.SHIFT_PROPOSED, Kind.SHIFT_UNCONFIRMED, Kind.SHIFT_TOMORROW, Kind.MEETING_TOMORROW})
+CALENDAR_KINDS = frozenset(
+    {
+        Kind.SHIFT_PROPOSED,
+        Kind.SHIFT_UNCONFIRMED,
+        Kind.SHIFT_TOMORROW,
+        Kind.SHIFT_CONFIRMED,
+        Kind.MEETING_TOMORROW,
+        Kind.MEETING_SCHEDULED,
+        Kind.PERSONAL_TIME_PROPOSED,
+        Kind.PERSONAL_TIME_TOMORROW,
+    }
+)
 # While a case is paused, its reminders wait (they are not sent, not cancelled).
 WAITING_STATUSES = frozenset({Case.Status.PAUSED})
 
@@ -83,6 +103,7 @@ def reminder_row(want: Wanted, case: Case) -> Reminder:
         shift=want.shift,
         plan=want.plan,
         checkin=want.checkin,
+        personal_time=want.personal_time,
         key=want.key,
         due_at=want.due_at,
         next_attempt_at=want.due_at,
@@ -107,11 +128,17 @@ def wanted_for(case: Case, now: datetime | None = None) -> list[Wanted]:
     if case.status == Case.Status.COMPLETED:
         return wanted_in(snap, shifts=[], checkins=list(case.checkins.all()), now=now)
     shifts = list(case.shifts.filter(state__in=[RoleSwapShift.State.PROPOSED, RoleSwapShift.State.CONFIRMED]))
-    return wanted_in(snap, shifts=shifts, checkins=[], now=now)
+    times = list(case.personal_times.filter(state__in=PersonalTime.OPEN_STATES))
+    return wanted_in(snap, shifts=shifts, checkins=[], personal_times=times, now=now)
 
 
 def wanted_in(
-    snap: workflow.CaseSnapshot, *, shifts: list[RoleSwapShift], checkins: list[CheckIn], now: datetime
+    snap: workflow.CaseSnapshot,
+    *,
+    shifts: list[RoleSwapShift],
+    checkins: list[CheckIn],
+    now: datetime,
+    personal_times: list[PersonalTime] = (),
 ) -> list[Wanted]:
     """The rules of ``wanted_for`` on rows already loaded: the case's snapshot, shifts and check-ins.
 
@@ -123,11 +150,12 @@ def wanted_in(
     if case.status in Case.ENDED_STATUSES:
         return []
     if case.status == Case.Status.COMPLETED:
-        shifts, idle = [], []  # only its check-ins go on
+        shifts, personal_times, idle = [], [], []  # only its check-ins go on
     else:
         checkins, idle = [], _idle(case)
     shifts = [shift for shift in shifts if shift.state in {RoleSwapShift.State.PROPOSED, RoleSwapShift.State.CONFIRMED}]
-    rows = RuleRows(shifts=shifts, checkins=checkins, now=now)
+    personal_times = [time for time in personal_times if time.state in PersonalTime.OPEN_STATES]
+    rows = RuleRows(shifts=shifts, checkins=checkins, personal_times=personal_times, now=now)
     wanted = (want for step in REGISTRY for want in step.reminders(snap, rows))
     # Nobody who asked not to be contacted, or to talk to someone first, gets a reminder.
     return [*(want for want in wanted if want.participant is None or want.participant.hears_from_us), *idle]
@@ -176,10 +204,17 @@ def sync_cases(cases: list[Case], now: datetime) -> int:
         )
     )
     checkins = _by_case(CheckIn.objects.filter(case_id__in=ids, case__status=Case.Status.COMPLETED))
+    times = _by_case(PersonalTime.objects.filter(case_id__in=ids, state__in=PersonalTime.OPEN_STATES))
     existing = _by_case(Reminder.objects.filter(case_id__in=ids))
     changed = 0
     for case in cases:
-        wanted = wanted_in(snaps[case.pk], shifts=shifts.get(case.pk, []), checkins=checkins.get(case.pk, []), now=now)
+        wanted = wanted_in(
+            snaps[case.pk],
+            shifts=shifts.get(case.pk, []),
+            checkins=checkins.get(case.pk, []),
+            personal_times=times.get(case.pk, []),
+            now=now,
+        )
         missing, unwanted = _differences(case, wanted, existing.get(case.pk, []))
         if missing or unwanted:
             with transaction.atomic():
@@ -344,6 +379,43 @@ def staff_reminder_cancel(*, case: Case, kind: str, user_id: int, about: str, re
 def staff_reminder_about(reminder: Reminder) -> str:
     """What a staff reminder is about (the ``about`` it was scheduled with)."""
     return reminder.key.rsplit("@", 1)[0].split(":")[2]
+
+
+# ---------------------------------------------------------------- a participant's reminders kept by the apps above
+
+
+def _owned_key(kind: str, participant_id: int, slot: str) -> str:
+    return f"{series_of(kind=kind, participant_id=participant_id, user_id=None, about='', slot=slot)}@"
+
+
+def remind_once(*, case: Case, kind: str, participant: Participant, due_at: datetime, slot: str) -> Reminder | None:
+    """Schedule one reminder to a participant about something an app above keeps (named by ``slot``).
+
+    Once: asking again, even after it was sent or cancelled, changes nothing. Nobody who asked
+    not to be contacted, or to talk to someone first, is reminded; nor anyone of an ended case.
+    """
+    if kind not in OWNED_KINDS:
+        raise ValueError(f"remind_once() schedules {' or '.join(sorted(OWNED_KINDS))} reminders, not {kind!r}.")
+    if case.status in Case.ENDED_STATUSES or not participant.hears_from_us:
+        return None
+    reminder, created = Reminder.objects.get_or_create(
+        case=case,
+        key=_owned_key(kind, participant.pk, slot),
+        defaults={"kind": kind, "participant": participant, "due_at": due_at, "next_attempt_at": due_at},
+    )
+    if created and due_at <= timezone.now():
+        dispatch_soon()
+    return reminder
+
+
+def reminders_cancel(*, case: Case, kind: str, wanted_gone: list[tuple[int, str]], reason: str) -> int:
+    """Cancel the scheduled reminders ``remind_once`` made for these (participant id, slot) pairs."""
+    if not wanted_gone:
+        return 0
+    keys = [_owned_key(kind, participant_id, slot) for participant_id, slot in wanted_gone]
+    return Reminder.objects.filter(case=case, key__in=keys, state=Reminder.State.SCHEDULED).update(
+        state=Reminder.State.CANCELLED, cancelled_at=timezone.now(), cancel_reason=reason
+    )
 
 
 # ---------------------------------------------------------------- waking a worker

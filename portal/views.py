@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from cases.models import Participant
 from notifications import calendar
+from questionnaires import selectors as questionnaire_selectors
 from reconciliation import permissions, services, workflow
 from reconciliation.models import CheckIn, PersonalTime, Reflection, RestorativeMeeting, RoleSwapShift
 from reconciliation.registry import REGISTRY
@@ -81,6 +82,8 @@ def _todo(participant: Participant) -> list[tuple[str, str]]:
         todo.append((_("Tell us whether you would like to take part."), "consent"))
     for step in REGISTRY:
         todo.extend(step.todo(case, participant))
+    if questionnaire_selectors.open_invitations(participant).exists():
+        todo.append((_("A few questions for you, if you would like to answer them."), "questions"))
     return todo
 
 

@@ -41,6 +41,7 @@ from cases.roles import is_supervisor
 from cases.services import WorkflowError, event_record
 from casework.models import Attachment, Note, Task
 from casework.services import files_delete_on_commit
+from compassion.phones import phone_ways
 from notifications.models import Reminder
 from reconciliation.models import (
     CheckIn,
@@ -402,10 +403,11 @@ class _Scrubber:
         rows.append((participant.name, participant.email, participant.phone))
         self.names = {row[0] for row in rows if row[0] and row[0] != name}
         self.emails = {row[1] for row in rows if row[1]}
-        self.phones = {row[2] for row in rows if row[2]}
+        self.phones = {str(row[2]) for row in rows if row[2]}
         self.replacement = {value.lower(): name for value in self.names}
         self.replacement |= {value.lower(): ERASED_EMAIL for value in self.emails}
-        self.replacement |= {value.lower(): ERASED_PHONE for value in self.phones}
+        # A number is stored as E.164 and written in texts as people write it: every way counts.
+        self.replacement |= {way.lower(): ERASED_PHONE for value in self.phones for way in phone_ways(value)}
         words = sorted(self.replacement, key=len, reverse=True)
         self.pattern = (
             re.compile(r"(?<!\w)(" + "|".join(re.escape(word) for word in words) + r")(?!\w)", re.IGNORECASE)

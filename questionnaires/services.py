@@ -18,10 +18,12 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.models import Participant
+from cases.models import CaseEvent, Participant
 from cases.roles import is_supervisor
-from cases.services import WorkflowError
+from cases.services import WorkflowError, event_record
+from notifications import reminders
 
+from . import invitations
 from .models import (
     MAX_TEXT_ANSWER,
     Answer,
@@ -299,7 +301,7 @@ def _answer_row(invitation: Invitation, question: Question, value: AnswerValue) 
 
 
 def _lock_open(invitation: Invitation, participant: Participant) -> Invitation:
-    invitation = Invitation.objects.select_for_update().select_related("questionnaire").get(pk=invitation.pk)
+    invitation = Invitation.objects.select_for_update().select_related("questionnaire", "case").get(pk=invitation.pk)
     if invitation.participant_id != participant.pk:
         raise WorkflowError(_("That questionnaire is not yours."))
     if invitation.state == Invitation.State.ANSWERED:
@@ -342,7 +344,27 @@ def invitation_answer(
     invitation.answered_at = timezone.now()
     invitation.shared_with_caseworker = share_with_caseworker
     invitation.save(update_fields=["version", "state", "answered_at", "shared_with_caseworker"])
+    shared = "shared with the caseworker" if share_with_caseworker else "not shared with the caseworker"
+    moment = str(invitation.moment_label).lower()
+    _done(invitation, by, f"{by.name} answered the questions '{invitation.questionnaire.title}' ({moment}); {shared}.")
     return invitation
+
+
+def _done(invitation: Invitation, by: Participant, message: str) -> None:
+    """The timeline's line, and no reminder any more."""
+    reminders.reminders_cancel(
+        case=invitation.case,
+        kind=invitations.REMINDER,
+        wanted_gone=[(invitation.participant_id, invitations.reminder_slot(invitation))],
+        reason="The questions were answered or skipped.",
+    )
+    event_record(
+        case=invitation.case,
+        kind=CaseEvent.Kind.QUESTIONNAIRE,
+        message=message,
+        by_participant=by,
+        to_value=invitation.state,
+    )
 
 
 @transaction.atomic
@@ -352,4 +374,6 @@ def invitation_skip(*, invitation: Invitation, by: Participant) -> Invitation:
     invitation.state = Invitation.State.SKIPPED
     invitation.answered_at = timezone.now()
     invitation.save(update_fields=["state", "answered_at"])
+    moment = str(invitation.moment_label).lower()
+    _done(invitation, by, f"{by.name} chose not to answer the questions '{invitation.questionnaire.title}' ({moment}).")
     return invitation

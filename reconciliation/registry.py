@@ -52,10 +52,12 @@ class Offer:
 
 @dataclass(frozen=True)
 class RuleRows:
-    """What the reminders' rules read besides the snapshot: the case's open shifts, its check-ins, the time."""
+    """What the reminders' rules read besides the snapshot: the case's open shifts, its check-ins,
+    its open personal time, the time."""
 
     shifts: list = field(default_factory=list)
     checkins: list = field(default_factory=list)
+    personal_times: list = field(default_factory=list)
     now: datetime | None = None
 
 

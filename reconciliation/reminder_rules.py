@@ -13,7 +13,7 @@ from django.conf import settings
 
 from cases.models import Participant
 
-from .models import CheckIn, ReconciliationPlan, RoleSwapShift
+from .models import CheckIn, PersonalTime, ReconciliationPlan, RoleSwapShift
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,7 @@ class Wanted:
     shift: RoleSwapShift | None = None
     plan: ReconciliationPlan | None = None
     checkin: CheckIn | None = None
+    personal_time: PersonalTime | None = None
     slot: str = ""
     generation: str = ""
 
@@ -36,7 +37,7 @@ class Wanted:
             kind=self.kind,
             participant_id=self.participant.pk if self.participant else None,
             user_id=self.user_id,
-            about=about(self.shift, self.plan, self.checkin),
+            about=about(self.shift, self.plan, self.checkin, personal_time=self.personal_time),
             slot=self.slot,
         )
 
@@ -50,8 +51,8 @@ def series_of(*, kind: str, participant_id: int | None, user_id: int | None, abo
     return f"{kind}:{recipient}:{about}:{slot}"
 
 
-def about(shift=None, plan=None, checkin=None, failed=None) -> str:
-    for prefix, thing in (("s", shift), ("v", plan), ("c", checkin), ("r", failed)):
+def about(shift=None, plan=None, checkin=None, failed=None, *, personal_time=None) -> str:
+    for prefix, thing in (("s", shift), ("v", plan), ("c", checkin), ("r", failed), ("t", personal_time)):
         if thing is not None:
             return f"{prefix}{thing.pk}"
     return ""

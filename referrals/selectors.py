@@ -70,6 +70,14 @@ SOURCES = {
 }
 
 
+def _channel(referral: Referral) -> str:
+    """The way they asked to be reached, as the channel of their messages: texts when they asked
+    for texts, or gave only a phone; e-mail otherwise."""
+    if referral.contact_by == Referral.ContactBy.TEXT or (referral.phone and not referral.email):
+        return Participant.Channel.SMS
+    return Participant.Channel.EMAIL
+
+
 def referral_intake_initial(referral: Referral) -> dict:
     """The intake form's sections, filled from what the referral says.
 
@@ -80,6 +88,7 @@ def referral_intake_initial(referral: Referral) -> dict:
         "name": referral.name,
         "email": referral.email,
         "phone": referral.phone,
+        "channel": _channel(referral),
         "preferred_language": referral.language,
     }
     occurred_at = None

@@ -12,7 +12,7 @@ from cases.models import Case, Participant
 from compassion.durations import duration
 
 from .. import forms, services
-from ..models import RoleSwapShift
+from ..models import PersonalTime, RoleSwapShift
 from ..registry import Action, Offer, RuleRows, Step
 from ..reminder_rules import Wanted, delay, stamp, taking_part
 from ..snapshot import CaseSnapshot
@@ -41,8 +41,11 @@ def offer(panel: Offer) -> None:
 
 def reminders(snap: CaseSnapshot, rows: RuleRows) -> list[Wanted]:
     """The business when a shift is proposed (at once), and again if not confirmed after 2 days;
-    the customer and the business the day before a confirmed shift."""
+    the customer too when it is proposed (at once, to know what is coming); the customer and the
+    business when it is confirmed (at once, unless it is less than a day away: then the day-before
+    reminder goes at once instead), and the day before a confirmed shift."""
     business = taking_part(snap.participants, Participant.Role.BUSINESS)
+    customer = taking_part(snap.participants, Participant.Role.CUSTOMER)
     shift_people = taking_part(snap.participants, Participant.Role.CUSTOMER, Participant.Role.BUSINESS)
     wanted = []
     for shift in rows.shifts:
@@ -51,11 +54,45 @@ def reminders(snap: CaseSnapshot, rows: RuleRows) -> list[Wanted]:
                 wanted.append(Wanted("shift_proposed", shift.created_at, participant=person, shift=shift))
                 due = shift.created_at + delay("shift_unconfirmed")
                 wanted.append(Wanted("shift_unconfirmed", due, participant=person, shift=shift))
+            for person in customer:
+                wanted.append(Wanted("shift_proposed", shift.created_at, participant=person, shift=shift))
         elif shift.state == RoleSwapShift.State.CONFIRMED and shift.starts_at > rows.now:
             due = shift.starts_at - delay("before_event")
+            if due > rows.now:
+                generation = stamp(shift.starts_at)
+                for person in shift_people:
+                    wanted.append(Wanted("shift_confirmed", rows.now, person, shift=shift, generation=generation))
             for person in shift_people:
                 wanted.append(
                     Wanted("shift_tomorrow", due, participant=person, shift=shift, generation=stamp(shift.starts_at))
+                )
+    return wanted + _personal_time_reminders(snap, rows)
+
+
+def _personal_time_reminders(snap: CaseSnapshot, rows: RuleRows) -> list[Wanted]:
+    """Personal time: the customer and the staff member each when it is proposed (at once, until they
+    answer; once, never again to press them), and both the day before a time they agreed."""
+    customer = taking_part(snap.participants, Participant.Role.CUSTOMER)
+    wanted = []
+    for time in rows.personal_times:
+        agent = [person for person in snap.participants if person.pk == time.agent_id and person.takes_part]
+        if time.state == PersonalTime.State.PROPOSED:
+            for person in customer + agent:
+                if not time.agreed_by(person.role):
+                    wanted.append(
+                        Wanted("personal_time_proposed", time.created_at, participant=person, personal_time=time)
+                    )
+        elif time.state == PersonalTime.State.AGREED and time.starts_at > rows.now:
+            due = time.starts_at - delay("before_event")
+            for person in customer + agent:
+                wanted.append(
+                    Wanted(
+                        "personal_time_tomorrow",
+                        due,
+                        participant=person,
+                        personal_time=time,
+                        generation=stamp(time.starts_at),
+                    )
                 )
     return wanted
 

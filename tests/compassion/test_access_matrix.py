@@ -101,6 +101,9 @@ MATRIX: dict[str, Row] = {
     "cases:timeline": Row(staff_page(404, 200, 200), kwargs={"reference": "reference"}),
     "cases:status": Row(staff_page(404, 400, 400), method="post", kwargs={"reference": "reference"}),
     "cases:reassign": Row(staff_page(404, 404, 302), method="post", kwargs={"reference": "reference"}),
+    "cases:participant_contact": Row(
+        staff_page(404, 200, 200), kwargs={"reference": "reference", "participant_id": "customer_id"}
+    ),
     "cases:participant_link": Row(
         staff_page(404, 200, 200),  # the new link is shown once, in the answer
         method="post",
@@ -180,6 +183,7 @@ MATRIX: dict[str, Row] = {
     "portal:meeting": portal("customer", other_participant=404),
     "portal:commitments": portal("customer"),
     "portal:checkin": portal("customer"),
+    "portal:questions": portal("customer", other_participant=200),  # each person's own questions
     "portal:stop": portal("agent"),
     "portal:talk": portal("agent"),
     # Accounts

@@ -141,7 +141,7 @@ def test_the_system_is_who_when_no_one_is_logged_in(case):
 
 ADMIN_EDITS = [
     (Case, "risk", "high", "risk", "High"),
-    (Participant, "phone", "555-0177", "phone", "555-0177"),
+    (Participant, "phone", "+12125550177", "phone", "+12125550177"),
     (ReconciliationPlan, "goals_empathy", "Listen first", "goals for empathy", "Listen first"),
     (RoleSwapShift, "location", "Back office", "location", "Back office"),
     (RestorativeMeeting, "facilitator", "Robin", "facilitator", "Robin"),

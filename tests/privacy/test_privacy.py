@@ -35,8 +35,8 @@ PDF = b"%PDF-1.4\n%%EOF\n"
 CUSTOMER = {
     "name": "Zelda Quixotic-Marsh",
     "email": "zelda.planted@example.org",
-    "phone": "555-0142-77",
-    "old phone": "555-0100-66",  # changed in the admin: only the history holds it
+    "phone": "+12125550142",
+    "old phone": "+12125550166",  # changed in the admin: only the history holds it
     "reflection": "PLANTED-REFLECTION about the till",
     "signoff": "PLANTED-SIGNOFF-COMMENT",
     "shift": "PLANTED-SHIFT-REFLECTION",

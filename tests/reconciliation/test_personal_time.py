@@ -195,3 +195,44 @@ def test_erasing_a_person_takes_their_words_about_the_personal_time(ready, casew
     time.refresh_from_db()
     assert (time.agent_words, time.customer_words) == ("", "We laughed.")
     assert not PersonalTime.history.filter(agent_words="Kind of them to come.").exists()
+
+
+# ---------------------------------------------------------------- reminders and calendar files
+
+
+def test_both_are_asked_once_when_it_is_proposed_and_reminded_the_day_before_with_a_calendar_file(
+    ready, caseworker, mailoutbox
+):
+    from notifications.models import Reminder
+    from tests.notifications.reminder_helpers import dispatch_at, kinds
+
+    customer, agent = person(ready, "customer"), person(ready, "agent")
+    time = propose(ready, caseworker)
+    assert {("personal_time_proposed", customer.name), ("personal_time_proposed", agent.name)} <= kinds(ready)
+
+    dispatch_at(soon(0.1))
+    asked = [m for m in mailoutbox if "Personal time proposed" in m.subject]
+    assert sorted(m.to[0].split("<")[1].rstrip(">") for m in asked) == sorted([customer.email, agent.email])
+    assert any(name == "personal-time.ics" for m in asked for name, *_rest in m.attachments)
+    assert "open to some personal time with the customer" in next(m.body for m in asked if agent.email in m.to[0])
+
+    services.personal_time_agree(time=time, by=customer)
+    services.personal_time_agree(time=time, by=agent)
+    tomorrow = {(kind, name) for kind, name in kinds(ready) if kind == "personal_time_tomorrow"}
+    assert tomorrow == {("personal_time_tomorrow", customer.name), ("personal_time_tomorrow", agent.name)}
+
+    services.personal_time_decline(time=time, by=agent)
+    assert not ready.reminders.filter(kind__startswith="personal_time", state=Reminder.State.SCHEDULED).exists()
+
+
+def test_the_staff_member_who_has_not_answered_is_not_asked_again_once_they_said_no_to_personal_time(
+    ready, caseworker
+):
+    from tests.notifications.reminder_helpers import kinds
+
+    agent = person(ready, "agent")
+    propose(ready, caseworker)
+
+    services.personal_time_consent_record(participant=agent, agreed=False, by=agent)
+
+    assert not {kind for kind, name in kinds(ready) if name == agent.name and kind.startswith("personal_time")}

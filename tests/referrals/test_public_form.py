@@ -42,7 +42,7 @@ def submit(client, **overrides):
 def test_the_public_page_explains_the_program_and_needs_no_login(client, db):
     page = client.get(REFER_URL).content.decode()
 
-    assert "we provide a path to redemption" in page
+    assert "we help make things right" in page
     assert "Get in touch" in page
     assert "Privacy notice" in page
     assert 'type="file"' not in page
@@ -216,7 +216,7 @@ def test_the_spanish_form_renders(client, db):
 
     page = response.content.decode()
     assert '<html lang="es">' in page
-    assert "ofrecemos un camino hacia la redención" in page
+    assert "te ayudamos a arreglarlo" in page
     assert "¿Quién escribe?" in page
     assert "Enviar mi mensaje" in page
     assert "Aviso de privacidad" in page

@@ -246,7 +246,8 @@ def test_a_staff_member_who_writes_becomes_the_first_staff_member_of_the_case(su
             **{
                 "incident-severity": "threats",
                 "customer-name": "Unknown customer",
-                "customer-phone": "555-000-1111",
+                "customer-phone": "(212) 555-0111",
+                "customer-channel": "sms",
                 "case-caseworker": str(CaseworkerFactory().pk),
             },
         ),

@@ -270,6 +270,7 @@ class Command(BaseCommand):
 # Without --per-day, generated cases are spread over the last HISTORY_DAYS: a few hundred
 # already show every step, figure and report.
 HISTORY_DAYS = 900
+TALK_FIRST_EVERY = 40  # of the generated open cases, those where the staff member asked to talk first
 
 
 def bulk_cases(
@@ -372,9 +373,9 @@ def _insert_batch(batch: Batch) -> None:
         for reference, incident, when in zip(batch.references, incidents, opened, strict=True)
     ]
     new_cases = Case.objects.bulk_create(case for case, _timeline in generated)
-    people = Participant.objects.bulk_create(
-        participant for case in new_cases for participant in _generated_people(case, rng)
-    )
+    generated_people = [participant for case in new_cases for participant in _generated_people(case, rng)]
+    _some_ask_to_talk_first(new_cases, generated_people)
+    people = Participant.objects.bulk_create(generated_people)
     CaseEvent.objects.bulk_create(
         CaseEvent(
             case=case,
@@ -415,6 +416,18 @@ def _generated_case(
         closed_at=line.closed_at,
     )
     return case, line
+
+
+def _some_ask_to_talk_first(cases: list[Case], people: list[Participant]) -> None:
+    """Now and then the staff member who was hurt has asked, from their page, to talk to someone
+    first: one open case in ``TALK_FIRST_EVERY``, so that the dashboard's "someone spoke up" tile
+    has cases to show."""
+    asking = {case.pk for case in cases if case.status == Case.Status.OPEN}
+    asking = set(sorted(asking)[::TALK_FIRST_EVERY])
+    when = {case.pk: case.last_activity_at for case in cases}
+    for person in people:
+        if person.case_id in asking and person.role == Participant.Role.AGENT:
+            person.call_requested_at = when[person.case_id]
 
 
 def _generated_people(case: Case, rng: random.Random) -> list[Participant]:

@@ -1,0 +1,33 @@
+"""Phone numbers as people read them."""
+
+import phonenumbers
+from django.conf import settings
+
+
+def phone_display(number: phonenumbers.PhoneNumber | str | None) -> str:
+    """National format for a number of the home region (``PHONE_REGION``), international for others;
+    a number that is not a real one (typed before numbers were checked) as it was typed."""
+    if not number:
+        return ""
+    if not isinstance(number, phonenumbers.PhoneNumber):
+        return str(number)
+    if not phonenumbers.is_valid_number(number):
+        return number.raw_input or ""
+    same_region = phonenumbers.region_code_for_number(number) == settings.PHONENUMBER_DEFAULT_REGION
+    style = phonenumbers.PhoneNumberFormat.NATIONAL if same_region else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    return phonenumbers.format_number(number, style)
+
+
+def phone_ways(number: str) -> set[str]:
+    """The ways a stored number may be written: as stored, and (for a real one) E.164, national and
+    international, so that erasing a person's number finds it in what people typed."""
+    ways = {str(number)}
+    try:
+        parsed = phonenumbers.parse(str(number), settings.PHONENUMBER_DEFAULT_REGION)
+    except phonenumbers.NumberParseException:
+        return ways
+    if phonenumbers.is_valid_number(parsed):
+        styles = (phonenumbers.PhoneNumberFormat.E164, phonenumbers.PhoneNumberFormat.NATIONAL)
+        styles += (phonenumbers.PhoneNumberFormat.INTERNATIONAL,)
+        ways |= {phonenumbers.format_number(parsed, style) for style in styles}
+    return ways
