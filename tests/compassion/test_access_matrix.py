@@ -323,6 +323,11 @@ class World:
         return links.link_issue(participant=case.participants.get(role=role), by=None)[1]
 
 
+@pytest.fixture(autouse=True)
+def _files_in_a_folder_of_the_test():
+    """The world's folder of files serves every test of the module (tests/conftest.py gives each test its own)."""
+
+
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker, tmp_path_factory):
     """Built once for the module (it walks two cases through four steps), rolled back after it;
