@@ -12,7 +12,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from questionnaires import selectors, services
-from questionnaires.forms import AnswersForm
+from questionnaires.forms import AnswersForm, ResearchConsentForm
 from questionnaires.models import QuestionnaireVersion
 from reconciliation.workflow import WorkflowError
 
@@ -30,6 +30,7 @@ def questions(request: HttpRequest) -> HttpResponse:
             return redirect("portal:home", token=request.token)
         return page(request, "questions.html", {"invitation": None})
     version = services.published_version(invitation.questionnaire)
+    ask_research = selectors.research_consent(participant) is None
     status = 200
     if request.method == "POST" and "skip" in request.POST:
         try:
@@ -46,7 +47,7 @@ def questions(request: HttpRequest) -> HttpResponse:
             questionnaire=invitation.questionnaire,
             published_at__isnull=False,
         ).first()
-        form = AnswersForm(request.POST, version=shown or version)
+        form = AnswersForm(request.POST, version=shown or version, ask_research=ask_research)
         if shown is not None and form.is_valid():
             try:
                 services.invitation_answer(
@@ -55,6 +56,7 @@ def questions(request: HttpRequest) -> HttpResponse:
                     answers=form.answers(),
                     share_with_caseworker=form.cleaned_data["share"],
                     by=participant,
+                    research=form.research_answer() if ask_research else None,
                 )
             except WorkflowError as error:
                 for message in error.messages:
@@ -66,5 +68,25 @@ def questions(request: HttpRequest) -> HttpResponse:
             form.add_error(None, _("These questions have changed in the meantime; please answer them again."))
         status = 400
     else:
-        form = AnswersForm(version=version)
+        form = AnswersForm(version=version, ask_research=ask_research)
     return page(request, "questions.html", {"invitation": invitation, "form": form}, status=status)
+
+
+@participant_view()
+def research(request: HttpRequest) -> HttpResponse:
+    """The person's yes or no to research, apart from taking part; changed here at any time."""
+    participant = request.participant
+    consent = selectors.research_consent(participant)
+    if request.method == "POST":
+        form = ResearchConsentForm(request.POST)
+        if form.is_valid():
+            services.research_consent_record(participant=participant, agreed=form.agreed(), by=participant)
+            if form.agreed():
+                messages.success(request, _("Thank you. Your answers may be used for research, without your name."))
+            else:
+                messages.success(
+                    request, _("Done. Your answers are used for your case only and leave in no research export.")
+                )
+            return redirect("portal:research", token=request.token)
+        return page(request, "research.html", {"consent": consent}, status=400)
+    return page(request, "research.html", {"consent": consent})

@@ -19,6 +19,7 @@ urlpatterns = [
     path("<str:token>/commitments/", views.commitments, name="commitments"),
     path("<str:token>/check-in/", views.checkin, name="checkin"),
     path("<str:token>/questions/", questions.questions, name="questions"),
+    path("<str:token>/research/", questions.research, name="research"),
     path("<str:token>/stop/", asks.stop, name="stop"),
     path("<str:token>/talk/", asks.talk, name="talk"),
 ]

@@ -69,6 +69,8 @@ def _pages(participant: Participant) -> list[tuple[str, str]]:
         pages.append((_("The meeting"), "meeting"))
     if role == CUSTOMER and workflow.one_to_one(case, "commitment"):
         pages.append((_("Your commitments"), "commitments"))
+    if questionnaire_selectors.ever_asked(participant):
+        pages.append((_("Your answers and research"), "research"))
     return pages
 
 

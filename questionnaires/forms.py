@@ -109,15 +109,33 @@ class AnswersForm(forms.Form):
         help_text=_("If you leave this unticked, your caseworker sees only that you answered, not what."),
     )
 
-    def __init__(self, *args, version: QuestionnaireVersion, **kwargs) -> None:
+    research = forms.ChoiceField(
+        label=_("May PLI also use your answers for its research?"),
+        choices=[("yes", _("Yes, for research too")), ("no", _("No, only for my case"))],
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Research uses answers without names, and shows only figures drawn from several people. "
+            "You can change your mind at any time on your page."
+        ),
+    )
+
+    def __init__(self, *args, version: QuestionnaireVersion, ask_research: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.version = version
         self.questions = list(version.questions.order_by("position", "id"))
         self.fields["version"].initial = version.pk
         for question in self.questions:
             self.fields[f"q{question.pk}"] = self._field(question)
-        # The consent to share comes last, after the questions.
-        self.order_fields([f"q{question.pk}" for question in self.questions] + ["version", "share"])
+        if not ask_research:  # asked once; afterwards it is changed on its own page
+            del self.fields["research"]
+        # The consents come last, after the questions.
+        self.order_fields([f"q{question.pk}" for question in self.questions] + ["version", "share", "research"])
+
+    def research_answer(self) -> bool | None:
+        """Yes (True), no (False), or not answered (None: nothing is recorded, and nothing leaves)."""
+        value = self.cleaned_data.get("research") or ""
+        return {"yes": True, "no": False}.get(value)
 
     @staticmethod
     def _field(question: Question) -> forms.Field:
@@ -164,3 +182,12 @@ class AnswersForm(forms.Form):
             else:
                 values.append(AnswerValue(question_id=question.pk, text=value or ""))
         return values
+
+
+class ResearchConsentForm(forms.Form):
+    """The research page: yes or no."""
+
+    research = forms.ChoiceField(choices=[("yes", "yes"), ("no", "no")])
+
+    def agreed(self) -> bool:
+        return self.cleaned_data["research"] == "yes"

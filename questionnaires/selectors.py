@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from cases.models import Participant
 
-from .models import Invitation, Question, Questionnaire, QuestionnaireVersion
+from .models import Invitation, Question, Questionnaire, QuestionnaireVersion, ResearchConsent
 
 
 def questionnaire_list() -> QuerySet[Questionnaire]:
@@ -44,3 +44,12 @@ def open_invitations(participant: Participant) -> QuerySet[Invitation]:
         .distinct()
         .order_by("opens_at", "id")
     )
+
+
+def research_consent(participant: Participant) -> ResearchConsent | None:
+    return ResearchConsent.objects.filter(participant=participant).first()
+
+
+def ever_asked(participant: Participant) -> bool:
+    """Whether the person was ever asked questions (their research page is then worth showing)."""
+    return Invitation.objects.filter(participant=participant, opens_at__lte=timezone.now()).exists()

@@ -33,6 +33,7 @@ from .models import (
     Questionnaire,
     QuestionnaireUse,
     QuestionnaireVersion,
+    ResearchConsent,
 )
 
 MAX_CHOICES = 10
@@ -321,6 +322,7 @@ def invitation_answer(
     answers: list[AnswerValue],
     share_with_caseworker: bool,
     by: Participant,
+    research: bool | None = None,
 ) -> Invitation:
     """Record a person's answers, on the published version they were shown. Any question may be left out.
 
@@ -345,6 +347,8 @@ def invitation_answer(
     invitation.shared_with_caseworker = share_with_caseworker
     invitation.save(update_fields=["version", "state", "answered_at", "shared_with_caseworker"])
     shared = "shared with the caseworker" if share_with_caseworker else "not shared with the caseworker"
+    if research is not None:  # asked with the questions the first time: yes or no to research
+        research_consent_record(participant=by, agreed=research, by=by)
     moment = str(invitation.moment_label).lower()
     _done(invitation, by, f"{by.name} answered the questions '{invitation.questionnaire.title}' ({moment}); {shared}.")
     return invitation
@@ -377,3 +381,42 @@ def invitation_skip(*, invitation: Invitation, by: Participant) -> Invitation:
     moment = str(invitation.moment_label).lower()
     _done(invitation, by, f"{by.name} chose not to answer the questions '{invitation.questionnaire.title}' ({moment}).")
     return invitation
+
+
+# ---------------------------------------------------------------- research consent
+
+
+@transaction.atomic
+def research_consent_record(*, participant: Participant, agreed: bool, by: Participant) -> ResearchConsent:
+    """A person's yes or no to their answers being used for research, apart from taking part.
+
+    Changing one's mind is always possible: a no after a yes takes the answers out of every
+    research export from now on. The same answer twice changes nothing.
+    """
+    if by.pk != participant.pk:
+        raise WorkflowError(_("Only the person themselves can answer this."))
+    consent = ResearchConsent.objects.select_for_update().filter(participant=participant).first()
+    if consent is not None and consent.agreed == agreed:
+        return consent
+    now = timezone.now()
+    if consent is None:
+        consent = ResearchConsent.objects.create(participant=participant, agreed=agreed, answered_at=now)
+    else:
+        consent.revoked_at = now if consent.agreed and not agreed else consent.revoked_at
+        consent.agreed = agreed
+        consent.answered_at = now
+        consent.save(update_fields=["agreed", "answered_at", "revoked_at"])
+    if agreed:
+        message = f"{participant.name} agreed that their answers may be used, without their name, for research."
+    elif consent.revoked_at == now:
+        message = f"{participant.name} took back their yes to research: their answers no longer leave in exports."
+    else:
+        message = f"{participant.name} said no to research: their answers serve their case only."
+    event_record(
+        case=participant.case,
+        kind=CaseEvent.Kind.CONSENT,
+        message=message,
+        by_participant=participant,
+        to_value="research yes" if agreed else "research no",
+    )
+    return consent

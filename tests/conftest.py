@@ -69,3 +69,15 @@ def caseworker_client(client, caseworker):
 def supervisor_client(client, supervisor):
     client.force_login(supervisor)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _texts_stay_in_memory(settings):
+    """Texts go to ``notifications.sms.outbox``, emptied for each test, as Django does with e-mail."""
+    from notifications import sms
+
+    settings.SMS_BACKEND = "notifications.sms.backends.locmem.SmsBackend"
+    settings.SMS_ENABLED = True
+    sms.outbox.clear()
+    yield
+    sms.outbox.clear()

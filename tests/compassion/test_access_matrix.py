@@ -184,6 +184,7 @@ MATRIX: dict[str, Row] = {
     "portal:commitments": portal("customer"),
     "portal:checkin": portal("customer"),
     "portal:questions": portal("customer", other_participant=200),  # each person's own questions
+    "portal:research": portal("customer", other_participant=200),  # each person's own yes or no
     "portal:stop": portal("agent"),
     "portal:talk": portal("agent"),
     # Accounts
