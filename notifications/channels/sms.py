@@ -19,6 +19,8 @@ from ..models import Reminder
 from ..sms import SmsError, SmsMessage, segments, send_sms
 from .base import NoAddress, Stopped
 
+MEETING_KINDS = frozenset({Reminder.Kind.MEETING_TOMORROW, Reminder.Kind.MEETING_SCHEDULED})
+
 
 class SmsChannel:
     name = Reminder.Channel.SMS
@@ -43,6 +45,8 @@ class SmsChannel:
             "business": reminder.case.incident.business,
             "shift": reminder.shift,
             "checkin": reminder.checkin,
+            "meeting": getattr(reminder.case, "meeting", None) if reminder.kind in MEETING_KINDS else None,
+            "sent_at": sent_at,  # "today at 9:31" or "tomorrow at 9:31" is seen from here
             "link_url": settings.SITE_URL + portal_path(token),
             **contact_for_texts(reminder.case),
         }

@@ -2,13 +2,15 @@
 meeting scheduled (with its calendar file), a shift proposed or confirmed (to the customer too).
 Each goes through the reminders' rows, exactly once, in the person's language."""
 
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from django.core import mail
 from django.utils import timezone
 from time_machine import travel
 
 from cases.models import Case, Participant
+from notifications import reminders, sms
 from notifications.models import Reminder
 from reconciliation import services
 from tests.factories import full_case
@@ -150,3 +152,28 @@ def test_nobody_who_asked_not_to_be_contacted_is_told(caseworker):
     dispatch_twice()
 
     assert to(customer) == []
+
+
+def test_a_customer_who_chose_texts_hears_of_the_confirmed_shift_by_text_and_by_its_distance(caseworker):
+    noon = datetime(2026, 12, 7, 12, 0, tzinfo=ZoneInfo("America/New_York"))  # a Monday
+    with travel(noon, tick=False):
+        case = walk_to_role_swap(full_case(caseworker=caseworker), caseworker)
+        Participant.objects.filter(pk=person(case, "customer").pk).update(
+            channel=Participant.Channel.SMS, phone="+12125550142"
+        )
+        reminders.sync_case(case)
+        shift = services.shift_propose(
+            case=case,
+            by=caseworker,
+            starts_at=noon + timedelta(days=3, hours=-3),
+            ends_at=noon + timedelta(days=3),
+            role="Cashier",
+            location="Main St",
+            supervisor_on_site="Dana",
+        )
+        services.shift_confirm(shift=shift, by=person(case, "business"))
+        sms.outbox.clear()
+        dispatch_at(noon)
+
+    bodies = [text.body for text in sms.outbox]
+    assert any(body.startswith("PLI: your shift is confirmed: on Thursday 10 December at 9:00.") for body in bodies)
