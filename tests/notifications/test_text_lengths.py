@@ -20,11 +20,16 @@ TEMPLATES = sorted(path.stem.removeprefix("reminder_") for path in SMS_TEMPLATES
 LINK = "https://cases.example.org/p/" + "x" * 43 + "/"  # 32 random bytes, as every personal link
 
 
-def body(kind: str, language: str) -> str:
-    shift = SimpleNamespace(starts_at=datetime(2026, 12, 30, 14, 30, tzinfo=ZoneInfo(settings.TIME_ZONE)))
+def body(kind: str, language: str, role: str = "customer") -> str:
+    zone = ZoneInfo(settings.TIME_ZONE)
+    # Far enough ahead to be written with its date ("Wed 30 Dec, 14:30"), the longest way.
+    when = datetime(2026, 12, 30, 14, 30, tzinfo=zone)
     context = {
         "link_url": LINK,
-        "shift": shift,
+        "sent_at": datetime(2026, 12, 5, 9, 0, tzinfo=zone),
+        "participant": SimpleNamespace(role=role),
+        "shift": SimpleNamespace(starts_at=when),
+        "meeting": SimpleNamespace(scheduled_at=when),
         "contact_name": "Alexandrina",
         "contact_phone": "(212) 555-0199",
     }
@@ -38,10 +43,11 @@ def test_there_is_a_text_for_every_kind_a_participant_can_get():
     }
 
 
+@pytest.mark.parametrize("role", ["customer", "business"])
 @pytest.mark.parametrize("language", ["en", "es"])
 @pytest.mark.parametrize("kind", TEMPLATES)
-def test_each_text_goes_in_at_most_two_parts(kind, language):
-    text = body(kind, language)
+def test_each_text_goes_in_at_most_two_parts(kind, language, role):
+    text = body(kind, language, role)
     counted = segments.count(text)
 
     assert counted.parts <= 2, f"{kind} ({language}): {counted} for {text!r}"
