@@ -208,7 +208,34 @@ STORAGES = {
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
+    # Files kept on cases (casework/attachments.py): outside the static files, never served by the
+    # web server itself, only through the scoped download view. A folder under var/ by default;
+    # S3-compatible object storage (django-storages) with ATTACHMENT_STORAGE=s3.
+    "attachments": (
+        {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": env.str("ATTACHMENT_S3_BUCKET", default=""),
+                "endpoint_url": env.str("ATTACHMENT_S3_ENDPOINT_URL", default="") or None,
+                "region_name": env.str("ATTACHMENT_S3_REGION", default="") or None,
+                "access_key": env.str("ATTACHMENT_S3_ACCESS_KEY_ID", default="") or None,
+                "secret_key": env.str("ATTACHMENT_S3_SECRET_ACCESS_KEY", default="") or None,
+                "location": env.str("ATTACHMENT_S3_PREFIX", default="attachments"),
+                "default_acl": "private",
+                "querystring_auth": True,
+                "file_overwrite": False,
+            },
+        }
+        if env.str("ATTACHMENT_STORAGE", default="local") == "s3"
+        else {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            # No base_url: the files have no address of their own.
+            "OPTIONS": {"location": env.str("ATTACHMENT_DIR", default=str(VAR_DIR / "attachments"))},
+        }
+    ),
 }
+# The largest file a caseworker or a customer may add to a case, in megabytes.
+ATTACHMENT_MAX_MB = env.int("ATTACHMENT_MAX_MB", default=10)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -18,6 +18,7 @@ def test_the_wiring_of_the_house_is_what_the_readme_says():
         "notifications.pages.case_page_reminders",
         "casework.pages.case_page_notes",
         "casework.pages.case_page_tasks",
+        "casework.pages.case_page_attachments",
         "questionnaires.pages.case_page_questionnaires",
     ]
     assert names(hooks.case_list_page) == ["notifications.pages.case_list_failed_reminders"]
