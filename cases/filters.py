@@ -8,8 +8,13 @@ from django.db.models import Q, QuerySet, Value
 from django.db.models.functions import StrIndex, Upper
 
 from . import hooks
+from .forms import StaffChoiceField
 from .models import Case, Participant
-from .selectors import cases_where_someone_spoke_up, staff_who_can_hold_cases
+from .selectors import cases_where_someone_spoke_up, cases_with_someone_unreachable, staff_who_can_hold_cases
+
+
+class StaffChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = StaffChoiceField
 
 
 class CaseFilter(django_filters.FilterSet):
@@ -19,19 +24,27 @@ class CaseFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=Case.Status.choices, empty_label="Any status")
     step = django_filters.ChoiceFilter(choices=Case.Step.choices, empty_label="Any step")
     risk = django_filters.ChoiceFilter(choices=Case.Risk.choices, empty_label="Any risk")
-    caseworker = django_filters.ModelChoiceFilter(queryset=staff_who_can_hold_cases(), empty_label="Any caseworker")
+    caseworker = StaffChoiceFilter(queryset=staff_who_can_hold_cases(), empty_label="Any caseworker")
     asked = django_filters.BooleanFilter(
         label="Someone asked for a call or for no contact",
         method="someone_asked",
         widget=django_filters.widgets.BooleanWidget,
     )
+    unreachable = django_filters.BooleanFilter(
+        label="Someone we cannot reach",
+        method="someone_unreachable",
+        widget=django_filters.widgets.BooleanWidget,
+    )
 
     class Meta:
         model = Case
-        fields = ["q", "status", "step", "risk", "caseworker", "asked"]
+        fields = ["q", "status", "step", "risk", "caseworker", "asked", "unreachable"]
 
     def someone_asked(self, queryset: QuerySet[Case], name: str, value: bool | None) -> QuerySet[Case]:
         return cases_where_someone_spoke_up(queryset) if value else queryset
+
+    def someone_unreachable(self, queryset: QuerySet[Case], name: str, value: bool | None) -> QuerySet[Case]:
+        return cases_with_someone_unreachable(queryset) if value else queryset
 
     def __init__(self, *args, show_caseworker: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
