@@ -304,6 +304,7 @@ class CaseEvent(models.Model):
         NOTE = "note", _("Note")
         REMINDER = "reminder", _("Reminder")
         CONTACT = "contact", _("How a person is reached")
+        QUESTIONNAIRE = "questionnaire", _("Questionnaire")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(

@@ -13,5 +13,6 @@ class CaseworkConfig(AppConfig):
 
         hooks.case_page.register(pages.case_page_notes)  # notes and contacts on the case page
         hooks.case_page.register(pages.case_page_tasks)  # tasks on the case page
+        hooks.case_page.register(pages.case_page_attachments)  # files on the case page
         reminder_hooks.reminder_email.register(pages.task_of_reminder)  # the task an "overdue" e-mail is about
         hooks.case_search.register(pages.cases_with_notes_matching)  # the case list's search reads notes too

@@ -1,6 +1,7 @@
 """Forms of the caseworker's record: shape of the input only; the rules are in ``services``."""
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils import timezone
@@ -9,6 +10,7 @@ from cases.models import Case, Participant
 from cases.roles import SUPERVISOR_GROUP
 from compassion.dates import BoundedDateField, BoundedDateTimeField
 
+from .attachments import ALLOWED_SAID
 from .models import NOTE_MAX_CHARS, TASK_MAX_CHARS, Note
 from .services import NoteDetails
 
@@ -111,3 +113,29 @@ def task_owners(case: Case):
         .distinct()
         .order_by("first_name", "last_name", "username")
     )
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(
+        label="File",
+        error_messages={"required": "Please choose a file.", "empty": "The file is empty."},
+    )
+    description = forms.CharField(
+        label="What it is", max_length=200, required=False, help_text="For example: police report."
+    )
+    participant = forms.ModelChoiceField(
+        label="Whose it is",
+        queryset=Participant.objects.none(),
+        required=False,
+        empty_label="Nobody's in particular",
+        help_text="A file from or about a participant goes with their data export, and is deleted if their data "
+        "is erased.",
+    )
+
+    def __init__(self, *args, case: Case, **kwargs):
+        kwargs.setdefault("prefix", "file")
+        super().__init__(*args, **kwargs)
+        self.fields["participant"].queryset = case.participants.filter(erased_at__isnull=True).order_by("role", "id")
+        self.fields["file"].help_text = (
+            f"{ALLOWED_SAID[0].upper()}{ALLOWED_SAID[1:]}; at most {settings.ATTACHMENT_MAX_MB} MB."
+        )

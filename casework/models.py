@@ -4,7 +4,10 @@ Staff only: no participant ever sees a note. A sensitive note is for supervisors
 case's assigned caseworker only (``casework.selectors.notes_visible_to``).
 """
 
+import uuid
+
 from django.conf import settings
+from django.core.files.storage import storages
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -134,3 +137,81 @@ class Task(models.Model):
 
     def owner_name(self) -> str:
         return self.owner.get_full_name() or self.owner.get_username()
+
+
+# What each kept type is called (casework/attachments.py decides which types are kept).
+KIND_LABELS = {
+    "application/pdf": "PDF",
+    "image/jpeg": "JPEG picture",
+    "image/png": "PNG picture",
+    "image/heic": "HEIC picture",
+    "image/heif": "HEIC picture",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "Word document",
+    "text/plain": "Text",
+}
+
+
+def attachment_path(instance: "Attachment", filename: str) -> str:
+    """Where a file is kept: under its case, by a random name (never the name it came with)."""
+    return f"cases/{instance.case_id}/{uuid.uuid4().hex}"
+
+
+def attachment_storage():
+    """Read at call time: the setting (a folder or object storage) decides, and tests may swap it."""
+    return storages["attachments"]
+
+
+class Attachment(models.Model):
+    """A file kept on a case (a police report, a photo, a signed copy, a letter): who added it and
+    when, what it really is, and whose it is (for a participant's export and erasure)."""
+
+    class Source(models.TextChoices):
+        STAFF = "staff", "Added by staff"
+        REFLECTION = "reflection", "Added by the customer to their reflection"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path, storage=attachment_storage, max_length=200)
+    name = models.CharField(max_length=120)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    description = models.CharField("what it is", max_length=200, blank=True)
+    participant = models.ForeignKey(
+        Participant,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="whose it is",
+        help_text="The participant it is from or about, if anyone's: it goes with their export and erasure.",
+    )
+    source = models.CharField(max_length=20, choices=Source.choices, default=Source.STAFF)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    added_at = models.DateTimeField(default=timezone.now, editable=False)
+    history = audited(excluded_fields=["file"])
+
+    class Meta:
+        ordering = ["-added_at", "-id"]
+        indexes = [models.Index(fields=["case", "-added_at", "-id"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"], condition=Q(source="reflection"), name="one_reflection_file_per_case"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("casework:attachment", kwargs={"reference": self.case.reference, "pk": self.pk})
+
+    @property
+    def size_label(self) -> str:
+        if self.size < 1024 * 1024:
+            return f"{max(self.size // 1024, 1)} KB"
+        return f"{self.size / 1024 / 1024:.1f} MB"
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS.get(self.content_type, "File")

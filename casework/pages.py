@@ -5,11 +5,12 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from cases.hooks import CasePage
+from cases.roles import is_supervisor
 from notifications.models import Reminder
 from notifications.reminders import staff_reminder_about
 
 from . import selectors, services
-from .forms import NoteForm, TaskForm
+from .forms import AttachmentForm, NoteForm, TaskForm
 from .models import Task
 
 NOTES_SHOWN = 10  # on the case page; the notes page shows them all
@@ -43,10 +44,27 @@ def case_page_tasks(page: CasePage) -> dict:
     }
 
 
+FILES_SHOWN = 20
+
+
+def case_page_attachments(page: CasePage) -> dict:
+    """The case page's files (one query) and the form to add one."""
+    files = list(page.case.attachments.select_related("added_by", "participant")[: FILES_SHOWN + 1])
+    form = AttachmentForm(case=page.case)
+    form.fields["participant"].choices = [("", form.fields["participant"].empty_label)] + [
+        (person.pk, str(person)) for person in page.participants if not person.erased_at
+    ]
+    return {"attachments": files[:FILES_SHOWN], "attachments_more": len(files) > FILES_SHOWN, "attachment_form": form}
+
+
 def _task_form(page: CasePage) -> TaskForm:
-    """The form to set a task, its choice of owners read once (a select may be drawn more than once)."""
+    """The form to set a task, for the case's caseworker or, for a supervisor, themselves: both are
+    at hand (the case was read with its caseworker), so the page asks nothing more. A task for
+    another supervisor is accepted too (``TaskForm`` checks the owner against everyone allowed)."""
     form = TaskForm(case=page.case, user=page.request.user)
-    owners = list(form.fields["owner"].queryset)
+    owners = [page.case.caseworker]
+    if is_supervisor(page.request.user) and page.request.user.pk != page.case.caseworker_id:
+        owners.append(page.request.user)
     form.fields["owner"].choices = [(person.pk, person.get_full_name() or person.get_username()) for person in owners]
     return form
 

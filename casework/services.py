@@ -1,4 +1,4 @@
-"""Every change to the caseworker's record: notes and contacts, tasks.
+"""Every change to the caseworker's record: notes and contacts, tasks, attachments.
 
 Each service runs in one transaction, checks its rule, writes the change and a line on the
 case's timeline, and raises ``WorkflowError`` with a sentence a person understands when the
@@ -11,6 +11,7 @@ from datetime import date, datetime, time
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -20,7 +21,9 @@ from cases.timeline import WorkflowError, event_record
 from notifications.models import Reminder
 from notifications.reminders import staff_reminder_cancel, staff_reminder_schedule
 
-from .models import NOTE_MAX_CHARS, TASK_MAX_CHARS, Note, Task
+from .attachments import FileRefused
+from .attachments import check as check_upload
+from .models import NOTE_MAX_CHARS, TASK_MAX_CHARS, Attachment, Note, Task
 
 
 @dataclass(frozen=True)
@@ -187,3 +190,87 @@ def task_done(*, task: Task, by: AbstractBaseUser) -> Task:
     )
     event_record(case=task.case, kind=CaseEvent.Kind.NOTE, message=f"Task done: {task.title}", by=by)
     return task
+
+
+# ---------------------------------------------------------------- attachments
+
+
+def files_delete_on_commit(names: list[str]) -> None:
+    """Take kept files out of the storage once the rows that named them are gone for good."""
+    names = [name for name in names if name]
+    if names:
+        storage = Attachment._meta.get_field("file").storage
+        transaction.on_commit(lambda: [storage.delete(name) for name in names])
+
+
+@transaction.atomic
+def attachment_add(
+    *,
+    case: Case,
+    upload: UploadedFile,
+    by: AbstractBaseUser | None = None,
+    by_participant: Participant | None = None,
+    description: str = "",
+    participant: Participant | None = None,
+) -> Attachment:
+    """Keep a file on a case: a staff member's (``by``), or the customer's one file on their reflection
+    (``by_participant``, which replaces the one before). Its type by its content, at most
+    ``ATTACHMENT_MAX_MB``; anything else is refused and nothing is kept."""
+    if (by is None) == (by_participant is None):
+        raise ValueError("A file is added by a staff member or by a participant.")
+    if by is not None and not is_caseworker(by):
+        raise WorkflowError("Only PLI staff add files to a case.")
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if participant is not None and participant.case_id != case.pk:
+        raise WorkflowError("That person is not a participant of this case.")
+    try:
+        checked = check_upload(upload)
+    except FileRefused as error:
+        raise WorkflowError(str(error)) from error
+    source = Attachment.Source.STAFF
+    if by_participant is not None:
+        if by_participant.case_id != case.pk or by_participant.role != Participant.Role.CUSTOMER:
+            raise WorkflowError("Only the customer adds a file to their reflection.")
+        source, participant = Attachment.Source.REFLECTION, by_participant
+        replaced = list(case.attachments.filter(source=source))
+        files_delete_on_commit([old.file.name for old in replaced])
+        Attachment.objects.filter(pk__in=[old.pk for old in replaced]).delete()
+    attachment = Attachment(
+        case=case,
+        name=checked.name,
+        content_type=checked.content_type,
+        size=checked.size,
+        description=" ".join(description.split())[:200],
+        participant=participant,
+        source=source,
+        added_by=by,
+    )
+    attachment._history_user = by
+    upload.seek(0)
+    attachment.file.save(checked.name, upload, save=False)
+    try:
+        attachment.save()
+    except Exception:
+        attachment.file.delete(save=False)
+        raise
+    who = "" if by_participant is None else " to their reflection"
+    event_record(
+        case=case,
+        kind=CaseEvent.Kind.NOTE,
+        message=f"File added{who}: {attachment.name} ({checked.label}, {attachment.size_label}).",
+        by=by,
+        by_participant=by_participant,
+    )
+    return attachment
+
+
+@transaction.atomic
+def attachment_delete(*, attachment: Attachment, by: AbstractBaseUser) -> None:
+    """Who added a file, or a supervisor, takes it off the case; the timeline keeps that it was there."""
+    attachment = Attachment.objects.select_for_update().select_related("case").get(pk=attachment.pk)
+    if attachment.added_by_id != by.pk and not is_supervisor(by):
+        raise WorkflowError("Only who added a file, or a supervisor, can take it off the case.")
+    files_delete_on_commit([attachment.file.name])
+    attachment._history_user = by
+    attachment.delete()
+    event_record(case=attachment.case, kind=CaseEvent.Kind.NOTE, message=f"File removed: {attachment.name}.", by=by)

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -14,7 +14,7 @@ from cases.timeline import WorkflowError
 from cases.views import detail_context
 
 from . import selectors, services
-from .forms import NoteForm, TaskForm
+from .forms import AttachmentForm, NoteForm, TaskForm
 
 NOTES_PAGE = 50
 
@@ -112,3 +112,62 @@ def task_done(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
     if request.POST.get("next") == "dashboard":  # ticked on the dashboard: back there
         return redirect(reverse("reporting:dashboard") + "#tasks")
     return redirect(f"{case.get_absolute_url()}#tasks")
+
+
+@require_POST
+def attachment_add(request: HttpRequest, reference: str) -> HttpResponse:
+    staff_only(request)
+    case = case_selectors.case_for_user(user=request.user, reference=reference)
+    form = AttachmentForm(request.POST, request.FILES, case=case)
+    if form.is_valid():
+        try:
+            attachment = services.attachment_add(
+                case=case,
+                upload=form.cleaned_data["file"],
+                description=form.cleaned_data["description"],
+                participant=form.cleaned_data["participant"],
+                by=request.user,
+            )
+        except WorkflowError as error:
+            form.add_error("file", error)
+        else:
+            messages.success(request, f"File kept: {attachment.name}.")
+            return redirect(f"{case.get_absolute_url()}#files")
+    messages.error(request, "The file was not kept: please look at the files form.")
+    case = case_selectors.case_for_page(user=request.user, reference=reference)
+    return render(request, "cases/case_detail.html", detail_context(request, case, attachment_form=form), status=400)
+
+
+def attachment_download(request: HttpRequest, reference: str, pk: int) -> FileResponse:
+    """A file of a case, for staff who may see the case only (404 for anyone else), always as a
+    download: never shown in the browser, never sniffed into another type."""
+    staff_only(request)
+    case = case_selectors.case_for_user(user=request.user, reference=reference)
+    attachment = case.attachments.filter(pk=pk).first()
+    if attachment is None:
+        raise Http404("No such file on this case.")
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404("The file is no longer kept.") from error
+    response = FileResponse(handle, as_attachment=True, filename=attachment.name, content_type=attachment.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@require_POST
+def attachment_delete(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
+    staff_only(request)
+    case = case_selectors.case_for_user(user=request.user, reference=reference)
+    attachment = case.attachments.filter(pk=pk).first()
+    if attachment is None:
+        raise Http404("No such file on this case.")
+    try:
+        services.attachment_delete(attachment=attachment, by=request.user)
+    except WorkflowError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"File removed: {attachment.name}.")
+    return redirect(f"{case.get_absolute_url()}#files")

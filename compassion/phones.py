@@ -1,7 +1,17 @@
 """Phone numbers as people read them."""
 
+from functools import cache
+from zoneinfo import ZoneInfo
+from zoneinfo import available_timezones as _available
+
 import phonenumbers
 from django.conf import settings
+from phonenumbers import timezone as phonenumber_time_zones
+
+
+@cache
+def available_timezones() -> frozenset[str]:
+    return frozenset(_available())
 
 
 def phone_display(number: phonenumbers.PhoneNumber | str | None) -> str:
@@ -31,3 +41,12 @@ def phone_ways(number: str) -> set[str]:
         styles += (phonenumbers.PhoneNumberFormat.INTERNATIONAL,)
         ways |= {phonenumbers.format_number(parsed, style) for style in styles}
     return ways
+
+
+def time_zone_of(number) -> ZoneInfo:
+    """The person's time zone as far as their number tells (one zone for its area), else PLI's (``TIME_ZONE``)."""
+    if number and isinstance(number, phonenumbers.PhoneNumber) and phonenumbers.is_valid_number(number):
+        zones = phonenumber_time_zones.time_zones_for_number(number)
+        if len(zones) == 1 and zones[0] in available_timezones():
+            return ZoneInfo(zones[0])
+    return ZoneInfo(settings.TIME_ZONE)

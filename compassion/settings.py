@@ -208,7 +208,34 @@ STORAGES = {
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
+    # Files kept on cases (casework/attachments.py): outside the static files, never served by the
+    # web server itself, only through the scoped download view. A folder under var/ by default;
+    # S3-compatible object storage (django-storages) with ATTACHMENT_STORAGE=s3.
+    "attachments": (
+        {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": env.str("ATTACHMENT_S3_BUCKET", default=""),
+                "endpoint_url": env.str("ATTACHMENT_S3_ENDPOINT_URL", default="") or None,
+                "region_name": env.str("ATTACHMENT_S3_REGION", default="") or None,
+                "access_key": env.str("ATTACHMENT_S3_ACCESS_KEY_ID", default="") or None,
+                "secret_key": env.str("ATTACHMENT_S3_SECRET_ACCESS_KEY", default="") or None,
+                "location": env.str("ATTACHMENT_S3_PREFIX", default="attachments"),
+                "default_acl": "private",
+                "querystring_auth": True,
+                "file_overwrite": False,
+            },
+        }
+        if env.str("ATTACHMENT_STORAGE", default="local") == "s3"
+        else {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            # No base_url: the files have no address of their own.
+            "OPTIONS": {"location": env.str("ATTACHMENT_DIR", default=str(VAR_DIR / "attachments"))},
+        }
+    ),
 }
+# The largest file a caseworker or a customer may add to a case, in megabytes.
+ATTACHMENT_MAX_MB = env.int("ATTACHMENT_MAX_MB", default=10)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -230,8 +257,25 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 PHONENUMBER_DEFAULT_REGION = env.str("PHONE_REGION", default="US").upper()
 PHONENUMBER_DB_FORMAT = "E164"
 PHONENUMBER_DEFAULT_FORMAT = "E164"
-# Text messages: off, reminders and links go by e-mail only, whatever people chose.
+# Text messages (notifications/sms/): off, reminders and links go by e-mail only, whatever
+# people chose. On, they go through the gateway of SMS_URL (Twilio:
+# twilio://<account SID>:<auth token>@api.twilio.com/?from=+1...) or, without it, into files
+# under var/sms/, one per message. Production needs SMS_URL while texts are on.
 SMS_ENABLED = env.bool("SMS_ENABLED", default=True)
+SMS_URL = env.str("SMS_URL", default="")
+if SMS_URL:
+    SMS_BACKEND = "notifications.sms.backends.twilio.SmsBackend"
+else:
+    SMS_BACKEND = "notifications.sms.backends.filebased.SmsBackend"
+    if PRODUCTION and SMS_ENABLED:
+        raise ImproperlyConfigured(
+            "DJANGO_ENV=production sends text messages: set SMS_URL (the gateway), or SMS_ENABLED=false."
+        )
+SMS_FILE_PATH = VAR_DIR / "sms"
+# Seconds before a call to the gateway gives up.
+SMS_TIMEOUT = env.int("SMS_TIMEOUT", default=20)
+# No texts at night, in the participant's time zone: what falls in this window waits for its end.
+SMS_QUIET_HOURS = env.str("SMS_QUIET_HOURS", default="21:00-08:00")
 
 # Celery: Redis in production (CELERY_BROKER_URL=redis://...), and by default kombu's
 # filesystem transport, which needs no server: producers and workers share a folder.
@@ -400,6 +444,11 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 # Key of the research export's case pseudonyms (an HMAC of the case id). Set it to keep the
 # pseudonyms stable when SECRET_KEY is rotated; by default they derive from SECRET_KEY.
 RESEARCH_PSEUDONYM_KEY = env.str("RESEARCH_PSEUDONYM_KEY", default=SECRET_KEY)
+# Questionnaires (questionnaires/): one reminder this many days after questions are waiting for
+# someone (never a second). Research figures and export cells drawn from fewer than
+# RESEARCH_MIN_CELL people are suppressed, so that nobody can be recognised in them.
+QUESTIONNAIRE_REMINDER_DAYS = env.int("QUESTIONNAIRE_REMINDER_DAYS", default=3)
+RESEARCH_MIN_CELL = env.int("RESEARCH_MIN_CELL", default=5)
 
 # The REST API (api/): personal tokens only, JSON only, a request budget per token, cursors.
 REST_FRAMEWORK = {

@@ -56,17 +56,19 @@ from cases.services import WorkflowError
 from reconciliation import workflow
 
 from . import one_statement, reminders
-from .emails import NoAddress, reminder_email
+from .channels import CHANNELS, NoAddress
 from .models import Reminder
 
 logger = logging.getLogger(__name__)
 
-SENT, RETRY, FAILED, CANCELLED, ERROR = "sent", "retry", "failed", "cancelled", "error"
+SENT, RETRY, FAILED, CANCELLED, ERROR, WAITING = "sent", "retry", "failed", "cancelled", "error", "waiting"
 
 
 @dataclass
 class PassResult:
-    outcomes: dict[str, int] = field(default_factory=lambda: {SENT: 0, RETRY: 0, FAILED: 0, CANCELLED: 0, ERROR: 0})
+    outcomes: dict[str, int] = field(
+        default_factory=lambda: {SENT: 0, RETRY: 0, FAILED: 0, CANCELLED: 0, ERROR: 0, WAITING: 0}
+    )
 
     def count(self, outcome: str) -> None:
         self.outcomes[outcome] += 1
@@ -146,7 +148,7 @@ def reminders_dispatch(*, now: datetime | None = None) -> PassResult:
                 outcome = ERROR
             if outcome in {None, ERROR}:
                 unfinished.append(reminder)
-            if outcome in {RETRY, ERROR}:
+            if outcome in {RETRY, ERROR, WAITING}:
                 again_later.add(reminder.pk)
             if outcome is not None:
                 result.count(outcome)
@@ -223,26 +225,33 @@ class _NotOurs(Exception):
 
 
 def _deliver(reminder: Reminder) -> str | None:
-    """Send one claimed reminder and record what happened; None when it is no longer ours to send.
+    """Send one claimed reminder by its channel and record what happened; None when it is no longer ours to send.
 
-    One transaction: the personal link saved and the reminder marked sent, if the claim still
-    holds (``_record_sent``, which takes the row's lock); the e-mail handed to the mail
-    server; the commit.
+    A text that would go out at night waits for the morning (``Channel.wait_until``). Else one
+    transaction: the personal link saved and the reminder marked sent, if the claim still
+    holds (``_record_sent``, which takes the row's lock); the message handed to the mail server
+    or the gateway (whose id for it is kept); the commit.
     """
+    channel = CHANNELS[reminder.channel]
     sent_at = timezone.now()
+    if (morning := channel.wait_until(reminder, sent_at)) is not None:
+        return _record(reminder, _wait, morning)
     try:
         with transaction.atomic():
-            message, link = reminder_email(reminder, emailed_at=sent_at)
+            message, link = channel.render(reminder, sent_at=sent_at)
             if not _record_sent(reminder, link, sent_at):
                 raise _NotOurs
-            message.send()
+            if external_id := channel.send(message):
+                Reminder.objects.filter(pk=reminder.pk).update(external_id=external_id[:64])
     except _NotOurs:
         return None
     except NoAddress as error:
         return _record(reminder, _fail, str(error))
-    except WorkflowError as error:  # the case was closed between the claim and now
+    except WorkflowError as error:  # the case was closed between the claim and now; a STOP to texts
         return _record(reminder, _cancel, error.messages[0])
-    except Exception as error:  # SMTP errors, timeouts, refused connections, and our own bugs
+    except Exception as error:  # SMTP and gateway errors, timeouts, refused connections, and our own bugs
+        if channel.is_permanent(error):
+            return _record(reminder, _fail, str(error)[:1000])
         logger.warning("Reminder %s (%s) could not be sent.", reminder.pk, reminder.case.reference, exc_info=True)
         return _record(reminder, _retry_or_fail, error)
     return SENT
@@ -295,6 +304,12 @@ def _cancel(reminder: Reminder, reason: str) -> str:
         reminder, state=Reminder.State.CANCELLED, cancelled_at=timezone.now(), cancel_reason=reason, claimed_until=None
     )
     return CANCELLED
+
+
+def _wait(reminder: Reminder, until: datetime) -> str:
+    """Not now (the night, for a text): the same reminder goes at ``until``, no attempt counted."""
+    _set(reminder, next_attempt_at=until, claimed_until=None)
+    return WAITING
 
 
 def _describe(error: Exception) -> str:

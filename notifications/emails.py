@@ -22,7 +22,8 @@ from . import calendar, hooks
 from .models import Reminder
 
 Kind = Reminder.Kind
-SHIFT_KINDS = frozenset({Kind.SHIFT_PROPOSED, Kind.SHIFT_UNCONFIRMED, Kind.SHIFT_TOMORROW})
+SHIFT_KINDS = frozenset({Kind.SHIFT_PROPOSED, Kind.SHIFT_UNCONFIRMED, Kind.SHIFT_TOMORROW, Kind.SHIFT_CONFIRMED})
+MEETING_KINDS = frozenset({Kind.MEETING_TOMORROW, Kind.MEETING_SCHEDULED})
 PERSONAL_TIME_KINDS = frozenset({Kind.PERSONAL_TIME_PROPOSED, Kind.PERSONAL_TIME_TOMORROW})
 
 
@@ -90,7 +91,7 @@ def reminder_email(reminder: Reminder, *, emailed_at: datetime) -> tuple[EmailMu
     if reminder.kind in PERSONAL_TIME_KINDS and reminder.personal_time is not None:
         event = calendar.personal_time_event(reminder.personal_time)
         attachments.append(("personal-time.ics", calendar.calendar_bytes([event]), _ICS))
-    if reminder.kind == Kind.MEETING_TOMORROW:
+    if reminder.kind in MEETING_KINDS:
         meeting = _meeting(case)
         context["meeting"] = meeting
         if meeting is not None and meeting.scheduled_at:

@@ -32,8 +32,12 @@ class Reminder(models.Model):
         SHIFT_PROPOSED = "shift_proposed", _("Shift proposed")
         SIGNOFF_REQUESTED = "signoff_requested", _("Sign-off requested")
         TASK_OVERDUE = "task_overdue", _("Task overdue")
+        SHIFT_CONFIRMED = "shift_confirmed", _("Shift confirmed")
+        MEETING_SCHEDULED = "meeting_scheduled", _("Meeting scheduled")
+        COMMITMENTS_READY = "commitments_ready", _("Commitments ready to agree")
         PERSONAL_TIME_PROPOSED = "personal_time_proposed", _("Personal time proposed")
         PERSONAL_TIME_TOMORROW = "personal_time_tomorrow", _("Personal time tomorrow")
+        QUESTIONNAIRE = "questionnaire", _("Questions waiting")
 
     class Channel(models.TextChoices):
         EMAIL = "email", _("E-mail")
@@ -87,6 +91,10 @@ class Reminder(models.Model):
         related_name="+",
         help_text="The personal link the e-mail carried.",
     )
+    # A text: the gateway's id for it, and what the gateway last said about its delivery.
+    external_id = models.CharField(max_length=64, blank=True, editable=False)
+    delivery_status = models.CharField(max_length=20, blank=True, editable=False)
+    delivery_updated_at = models.DateTimeField(null=True, blank=True, editable=False)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     cancelled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -110,6 +118,8 @@ class Reminder(models.Model):
             # of that walk at most, filtered on the way: they need no index of their own.
             models.Index(fields=["state", "next_attempt_at", "id"], name="reconciliat_state_972058_idx"),
             models.Index(fields=["case", "state"], name="reconciliat_case_id_12fb69_idx"),
+            # The gateway's delivery reports find their text by its id.
+            models.Index(fields=["external_id"], condition=~Q(external_id=""), name="reminder_external_id"),
         ]
 
     def __str__(self) -> str:

@@ -28,6 +28,8 @@ moves, that reminder is moved rather than a new one added.
 """
 
 import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 
 from celery import current_app
@@ -60,7 +62,10 @@ RULE_KINDS = frozenset(
         Kind.SHIFT_PROPOSED,
         Kind.SHIFT_UNCONFIRMED,
         Kind.SHIFT_TOMORROW,
+        Kind.SHIFT_CONFIRMED,
         Kind.MEETING_TOMORROW,
+        Kind.MEETING_SCHEDULED,
+        Kind.COMMITMENTS_READY,
         Kind.CHECKIN,
         Kind.IDLE,
         Kind.PERSONAL_TIME_PROPOSED,
@@ -69,13 +74,19 @@ RULE_KINDS = frozenset(
 )
 # One-off notifications, queued by notify(): they are not computed from the case's state.
 NOTICE_KINDS = frozenset({Kind.LINK, Kind.FAILED})
+# Reminders an app above schedules and cancels itself for a participant (remind_once,
+# reminders_cancel): the questionnaires' "questions waiting". Sent like the others; cancelled
+# when the case ends.
+OWNED_KINDS = frozenset({Kind.QUESTIONNAIRE})
 # Kinds that carry a calendar file.
 CALENDAR_KINDS = frozenset(
     {
         Kind.SHIFT_PROPOSED,
         Kind.SHIFT_UNCONFIRMED,
         Kind.SHIFT_TOMORROW,
+        Kind.SHIFT_CONFIRMED,
         Kind.MEETING_TOMORROW,
+        Kind.MEETING_SCHEDULED,
         Kind.PERSONAL_TIME_PROPOSED,
         Kind.PERSONAL_TIME_TOMORROW,
     }
@@ -84,10 +95,49 @@ CALENDAR_KINDS = frozenset(
 WAITING_STATUSES = frozenset({Case.Status.PAUSED})
 
 
-def reminder_row(want: Wanted, case: Case) -> Reminder:
+def channel_series(series: str, channel: str) -> str:
+    """A reminder's series by one channel: e-mail keeps the series (and the keys it always had), a
+    text is a series of its own, so that each is scheduled, moved, sent and retried once."""
+    return series if channel == Reminder.Channel.EMAIL else f"{series}~{channel}"
+
+
+@dataclass(frozen=True)
+class ByChannel:
+    """A reminder the rules want, by one of the person's channels."""
+
+    want: Wanted
+    channel: str
+
+    @property
+    def series(self) -> str:
+        return channel_series(self.want.series, self.channel)
+
+    @property
+    def key(self) -> str:
+        return f"{self.series}@{self.want.generation}"
+
+    @property
+    def due_at(self) -> datetime:
+        return self.want.due_at
+
+
+def by_channel(wanted: Iterable[Wanted]) -> list[ByChannel]:
+    """Each wanted reminder once for each channel its person's messages go by (staff: e-mail)."""
+    return [
+        ByChannel(want, channel)
+        for want in wanted
+        for channel in (want.participant.channels if want.participant is not None else [Reminder.Channel.EMAIL])
+    ]
+
+
+def reminder_row(want: Wanted | ByChannel, case: Case) -> Reminder:
     """The (unsaved) row of a reminder the rules want."""
+    channel = want.channel if isinstance(want, ByChannel) else Reminder.Channel.EMAIL
+    key = want.key
+    want = want.want if isinstance(want, ByChannel) else want
     return Reminder(
         case=case,
+        channel=channel,
         kind=want.kind,
         participant=want.participant,
         user_id=want.user_id,
@@ -95,7 +145,7 @@ def reminder_row(want: Wanted, case: Case) -> Reminder:
         plan=want.plan,
         checkin=want.checkin,
         personal_time=want.personal_time,
-        key=want.key,
+        key=key,
         due_at=want.due_at,
         next_attempt_at=want.due_at,
     )
@@ -221,9 +271,11 @@ def _by_case(rows) -> dict[int, list]:
     return out
 
 
-def _differences(case: Case, wanted: list[Wanted], existing: list[Reminder]) -> tuple[list[Wanted], list[Reminder]]:
+def _differences(
+    case: Case, wanted: list[Wanted], existing: list[Reminder]
+) -> tuple[list[ByChannel], list[Reminder]]:
     """The reminders the rules want that the case lacks, and its scheduled ones they no longer want."""
-    wanted_keys = {w.key: w for w in wanted}
+    wanted_keys = {w.key: w for w in by_channel(wanted)}
     by_key = {r.key: r for r in existing}
     scheduled = [r for r in existing if r.state == Reminder.State.SCHEDULED]
     missing = [w for key, w in wanted_keys.items() if key not in by_key]
@@ -232,7 +284,9 @@ def _differences(case: Case, wanted: list[Wanted], existing: list[Reminder]) -> 
     return missing, unwanted
 
 
-def _bring_in_line(case: Case, now: datetime, missing: list[Wanted], unwanted: list[Reminder], *, nudge: bool) -> None:
+def _bring_in_line(
+    case: Case, now: datetime, missing: list[ByChannel], unwanted: list[Reminder], *, nudge: bool
+) -> None:
     """Create the missing reminders, move or cancel the unwanted ones (inside the caller's transaction)."""
     free = set(
         Reminder.objects.select_for_update(skip_locked=True)
@@ -315,20 +369,25 @@ def notify(
         generation = ""
     else:  # to the minute, so that a double click queues one; to the microsecond when asked again
         generation = stamp(now) if again else stamp(now, "%Y%m%dT%H%M")
-    reminder, _created = Reminder.objects.get_or_create(
-        case=case,
-        key=f"{series}@{generation}",
-        defaults={
-            "kind": kind,
-            "participant": participant,
-            "user": user,
-            "due_at": now,
-            "next_attempt_at": now,
-            **fields,
-        },
-    )
+    channels = participant.channels if participant is not None else [Reminder.Channel.EMAIL]
+    queued = [
+        Reminder.objects.get_or_create(
+            case=case,
+            key=f"{channel_series(series, channel)}@{generation}",
+            defaults={
+                "kind": kind,
+                "participant": participant,
+                "user": user,
+                "channel": channel,
+                "due_at": now,
+                "next_attempt_at": now,
+                **fields,
+            },
+        )[0]
+        for channel in channels
+    ]
     dispatch_soon()
-    return reminder
+    return queued[0]
 
 
 # ---------------------------------------------------------------- a staff member's own reminders
@@ -370,6 +429,43 @@ def staff_reminder_cancel(*, case: Case, kind: str, user_id: int, about: str, re
 def staff_reminder_about(reminder: Reminder) -> str:
     """What a staff reminder is about (the ``about`` it was scheduled with)."""
     return reminder.key.rsplit("@", 1)[0].split(":")[2]
+
+
+# ---------------------------------------------------------------- a participant's reminders kept by the apps above
+
+
+def _owned_key(kind: str, participant_id: int, slot: str) -> str:
+    return f"{series_of(kind=kind, participant_id=participant_id, user_id=None, about='', slot=slot)}@"
+
+
+def remind_once(*, case: Case, kind: str, participant: Participant, due_at: datetime, slot: str) -> Reminder | None:
+    """Schedule one reminder to a participant about something an app above keeps (named by ``slot``).
+
+    Once: asking again, even after it was sent or cancelled, changes nothing. Nobody who asked
+    not to be contacted, or to talk to someone first, is reminded; nor anyone of an ended case.
+    """
+    if kind not in OWNED_KINDS:
+        raise ValueError(f"remind_once() schedules {' or '.join(sorted(OWNED_KINDS))} reminders, not {kind!r}.")
+    if case.status in Case.ENDED_STATUSES or not participant.hears_from_us:
+        return None
+    reminder, created = Reminder.objects.get_or_create(
+        case=case,
+        key=_owned_key(kind, participant.pk, slot),
+        defaults={"kind": kind, "participant": participant, "due_at": due_at, "next_attempt_at": due_at},
+    )
+    if created and due_at <= timezone.now():
+        dispatch_soon()
+    return reminder
+
+
+def reminders_cancel(*, case: Case, kind: str, wanted_gone: list[tuple[int, str]], reason: str) -> int:
+    """Cancel the scheduled reminders ``remind_once`` made for these (participant id, slot) pairs."""
+    if not wanted_gone:
+        return 0
+    keys = [_owned_key(kind, participant_id, slot) for participant_id, slot in wanted_gone]
+    return Reminder.objects.filter(case=case, key__in=keys, state=Reminder.State.SCHEDULED).update(
+        state=Reminder.State.CANCELLED, cancelled_at=timezone.now(), cancel_reason=reason
+    )
 
 
 # ---------------------------------------------------------------- waking a worker

@@ -97,6 +97,11 @@ def recent_link_email(participant: Participant, now: datetime | None = None) -> 
     )
 
 
+def ways(participant: Participant) -> str:
+    """How a message to the person goes now, in words: "e-mail", "text message", "e-mail and text message"."""
+    return " and ".join(str(Reminder.Channel(channel).label).lower() for channel in participant.channels)
+
+
 @transaction.atomic
 def link_email(*, participant: Participant, by: AbstractBaseUser, again: bool = False) -> Reminder:
     """E-mail the participant a fresh personal link, within seconds, through the reminders' path.
@@ -106,9 +111,12 @@ def link_email(*, participant: Participant, by: AbstractBaseUser, again: bool = 
     links the person holds keep working until they expire (see README, "Personal links").
     """
     case = Case.objects.select_for_update().get(pk=participant.case_id)
-    if not participant.email:
+    if participant.unreachable:
         raise WorkflowError(
-            _("%(name)s has no e-mail address: renew the link and give it to them another way.")
+            _(
+                "%(name)s has no e-mail address and no phone that takes texts: renew the link and give it "
+                "to them another way."
+            )
             % {"name": participant.name}
         )
     recent = recent_link_email(participant)
@@ -122,7 +130,11 @@ def link_email(*, participant: Participant, by: AbstractBaseUser, again: bool = 
     event_record(
         case=case,
         kind=CaseEvent.Kind.LINK,
-        message=f"Personal link e-mailed to {participant.name}{' again' if again else ''}.",
+        message=(
+            f"Personal link e-mailed to {participant.name}{' again' if again else ''}."
+            if participant.channels == [Reminder.Channel.EMAIL]
+            else f"Personal link sent to {participant.name} by {ways(participant)}{' again' if again else ''}."
+        ),
         by=by,
     )
     return reminder

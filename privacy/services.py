@@ -14,11 +14,12 @@ still count it); what identifies the person goes, in the rows and in their audit
   of the case (timeline, notes, tasks, reasons, plans, shifts, meeting, the business's contact, the
   reminders' errors) and in the referrals that reached PLI with their e-mail or phone; the
   timeline events they made through their link lose their words;
+- the files kept on the case that are theirs are deleted (the file and its row);
 - their personal links are revoked and their scheduled reminders cancelled.
 
 Only a supervisor erases, and only on a withdrawn or closed case (an erased participant can no
 longer take part); erasing twice is harmless. ``purge_expired`` does the same, as the system, for
-every participant of the cases past ``RETENTION_DAYS``.
+every participant of the cases past ``RETENTION_DAYS``, and deletes every file kept on those cases.
 """
 
 import re
@@ -38,7 +39,8 @@ from cases.links import links_revoke_usable
 from cases.models import AccessLink, Business, Case, CaseEvent, Incident, Participant
 from cases.roles import is_supervisor
 from cases.services import WorkflowError, event_record
-from casework.models import Note, Task
+from casework.models import Attachment, Note, Task
+from casework.services import files_delete_on_commit
 from compassion.phones import phone_ways
 from notifications.models import Reminder
 from reconciliation.models import (
@@ -163,6 +165,11 @@ def participant_export(*, participant: Participant) -> dict:
             _notes_about(participant).order_by("happened_at", "id"),
             "happened_at", "kind", "with_whom", "minutes", "text", "agreed", "sensitive", "created_at",
         ),
+        # The files kept on the case that are theirs (from them, or about them): listed, not copied.
+        "files": _rows(
+            Attachment.objects.filter(case_id=participant.case_id, participant=participant).order_by("added_at"),
+            "name", "content_type", "size", "description", "source", "added_at",
+        ),
         # Their earlier versions, before their author corrected them.
         "note_history": _rows(
             Note.history.filter(id__in=_notes_about(participant).values("pk")).order_by("history_id"),
@@ -283,6 +290,10 @@ def _erase(participant: Participant, *, case: Case, by: AbstractBaseUser | None,
 
     scrub.quoted(_what_they_wrote(participant, case), case)  # events of older versions copied it
     _blank_notes_about(participant, scrub)
+    theirs = Attachment.objects.filter(participant=participant)
+    scrub.quoted(set(theirs.values_list("name", flat=True)), case)  # "File added: <name>" on the timeline
+    _delete_files(theirs)
+    Attachment.history.filter(participant_id=participant.pk).update(name="(erased)", description="")
     _blank_what_they_wrote(participant, case)
     scrub.case_texts(case)
     scrub.referrals(_referrals_matching(scrub.emails, scrub.phones, case=case, names=scrub.names), name)
@@ -343,6 +354,12 @@ def _blank_notes_about(participant: Participant, scrub: "_Scrubber") -> None:
     blanked = {"text": NOTE_ERASED, "agreed": "", "with_whom": ""}
     Note.objects.filter(pk__in=ids).update(**blanked)
     Note.history.filter(id__in=ids).update(**blanked)
+
+
+def _delete_files(attachments: QuerySet[Attachment]) -> None:
+    """The files go from the storage once the transaction commits; their rows now."""
+    files_delete_on_commit(list(attachments.values_list("file", flat=True)))
+    attachments.delete()
 
 
 def _blank_what_they_wrote(participant: Participant, case: Case) -> None:
@@ -486,7 +503,7 @@ class _Scrubber:
 @dataclass(frozen=True)
 class PurgeResult:
     cutoff: datetime
-    cases: int  # cases past the retention period with someone still to anonymise
+    cases: int  # cases past the retention period with someone still to anonymise, or files still kept
     participants: int  # participants anonymised (or, in a dry run, to anonymise)
 
 
@@ -504,7 +521,8 @@ def purge_expired(*, now: datetime | None = None, dry_run: bool = False) -> Purg
     now = now or timezone.now()
     cutoff = now - timedelta(days=settings.RETENTION_DAYS)
     waiting = Participant.objects.filter(case__in=expired_cases(now=now), erased_at__isnull=True)
-    case_ids = sorted(set(waiting.values_list("case_id", flat=True)))
+    with_files = Attachment.objects.filter(case__in=expired_cases(now=now)).values_list("case_id", flat=True)
+    case_ids = sorted(set(waiting.values_list("case_id", flat=True)) | set(with_files))
     participants = 0
     for case_id in case_ids:
         with transaction.atomic():
@@ -513,4 +531,6 @@ def purge_expired(*, now: datetime | None = None, dry_run: bool = False) -> Purg
                 participants += 1
                 if not dry_run:
                     _erase(participant, case=case, by=None, why="at the end of the retention period")
+            if not dry_run:  # the files kept on the case go with it
+                _delete_files(Attachment.objects.filter(case=case))
     return PurgeResult(cutoff=cutoff, cases=len(case_ids), participants=participants)

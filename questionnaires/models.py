@@ -255,6 +255,23 @@ class Answer(models.Model):
     def __str__(self) -> str:
         return f"Answer to {self.question_id} in {self.invitation_id}"
 
+    @property
+    def choice_label_en(self) -> str:
+        choices = self.question.choice_list("en")
+        return choices[self.choice] if self.choice is not None and self.choice < len(choices) else ""
+
+    @property
+    def shown(self) -> str:
+        """The answer as staff read it (in English): "4 of 5 (Not at all … Completely)", the choice, the text."""
+        question = self.question
+        if self.number is not None:
+            low, high = question.scale_range or (0, 0)
+            return f"{self.number} of {high} ({low}: {question.low_label} … {high}: {question.high_label})"
+        if self.choice is not None:
+            choices = question.choice_list("en")
+            return choices[self.choice] if self.choice < len(choices) else ""
+        return self.text
+
 
 class ResearchConsent(models.Model):
     """A participant's yes (or no) to their answers being used for PLI's research, apart from the program.

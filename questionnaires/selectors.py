@@ -1,8 +1,11 @@
 """Reads for the questionnaire pages."""
 
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.utils import timezone
 
-from .models import Question, Questionnaire, QuestionnaireVersion
+from cases.models import Participant
+
+from .models import Invitation, Question, Questionnaire, QuestionnaireVersion, ResearchConsent
 
 
 def questionnaire_list() -> QuerySet[Questionnaire]:
@@ -25,3 +28,28 @@ def version_with_questions(questionnaire: Questionnaire, number: int | None) -> 
     if number is None:
         return versions.order_by("-number").first()
     return versions.filter(number=number).first()
+
+
+def open_invitations(participant: Participant) -> QuerySet[Invitation]:
+    """The questions waiting for this person now, oldest first (only those of questionnaires still asked)."""
+    return (
+        Invitation.objects.filter(
+            participant=participant,
+            state=Invitation.State.OPEN,
+            opens_at__lte=timezone.now(),
+            questionnaire__active=True,
+            questionnaire__versions__published_at__isnull=False,
+        )
+        .select_related("questionnaire")
+        .distinct()
+        .order_by("opens_at", "id")
+    )
+
+
+def research_consent(participant: Participant) -> ResearchConsent | None:
+    return ResearchConsent.objects.filter(participant=participant).first()
+
+
+def ever_asked(participant: Participant) -> bool:
+    """Whether the person was ever asked questions (their research page is then worth showing)."""
+    return Invitation.objects.filter(participant=participant, opens_at__lte=timezone.now()).exists()

@@ -18,10 +18,12 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.models import Participant
+from cases.models import CaseEvent, Participant
 from cases.roles import is_supervisor
-from cases.services import WorkflowError
+from cases.services import WorkflowError, event_record
+from notifications import reminders
 
+from . import invitations
 from .models import (
     MAX_TEXT_ANSWER,
     Answer,
@@ -31,6 +33,7 @@ from .models import (
     Questionnaire,
     QuestionnaireUse,
     QuestionnaireVersion,
+    ResearchConsent,
 )
 
 MAX_CHOICES = 10
@@ -299,7 +302,7 @@ def _answer_row(invitation: Invitation, question: Question, value: AnswerValue) 
 
 
 def _lock_open(invitation: Invitation, participant: Participant) -> Invitation:
-    invitation = Invitation.objects.select_for_update().select_related("questionnaire").get(pk=invitation.pk)
+    invitation = Invitation.objects.select_for_update().select_related("questionnaire", "case").get(pk=invitation.pk)
     if invitation.participant_id != participant.pk:
         raise WorkflowError(_("That questionnaire is not yours."))
     if invitation.state == Invitation.State.ANSWERED:
@@ -319,6 +322,7 @@ def invitation_answer(
     answers: list[AnswerValue],
     share_with_caseworker: bool,
     by: Participant,
+    research: bool | None = None,
 ) -> Invitation:
     """Record a person's answers, on the published version they were shown. Any question may be left out.
 
@@ -342,7 +346,29 @@ def invitation_answer(
     invitation.answered_at = timezone.now()
     invitation.shared_with_caseworker = share_with_caseworker
     invitation.save(update_fields=["version", "state", "answered_at", "shared_with_caseworker"])
+    shared = "shared with the caseworker" if share_with_caseworker else "not shared with the caseworker"
+    if research is not None:  # asked with the questions the first time: yes or no to research
+        research_consent_record(participant=by, agreed=research, by=by)
+    moment = str(invitation.moment_label).lower()
+    _done(invitation, by, f"{by.name} answered the questions '{invitation.questionnaire.title}' ({moment}); {shared}.")
     return invitation
+
+
+def _done(invitation: Invitation, by: Participant, message: str) -> None:
+    """The timeline's line, and no reminder any more."""
+    reminders.reminders_cancel(
+        case=invitation.case,
+        kind=invitations.REMINDER,
+        wanted_gone=[(invitation.participant_id, invitations.reminder_slot(invitation))],
+        reason="The questions were answered or skipped.",
+    )
+    event_record(
+        case=invitation.case,
+        kind=CaseEvent.Kind.QUESTIONNAIRE,
+        message=message,
+        by_participant=by,
+        to_value=invitation.state,
+    )
 
 
 @transaction.atomic
@@ -352,4 +378,45 @@ def invitation_skip(*, invitation: Invitation, by: Participant) -> Invitation:
     invitation.state = Invitation.State.SKIPPED
     invitation.answered_at = timezone.now()
     invitation.save(update_fields=["state", "answered_at"])
+    moment = str(invitation.moment_label).lower()
+    _done(invitation, by, f"{by.name} chose not to answer the questions '{invitation.questionnaire.title}' ({moment}).")
     return invitation
+
+
+# ---------------------------------------------------------------- research consent
+
+
+@transaction.atomic
+def research_consent_record(*, participant: Participant, agreed: bool, by: Participant) -> ResearchConsent:
+    """A person's yes or no to their answers being used for research, apart from taking part.
+
+    Changing one's mind is always possible: a no after a yes takes the answers out of every
+    research export from now on. The same answer twice changes nothing.
+    """
+    if by.pk != participant.pk:
+        raise WorkflowError(_("Only the person themselves can answer this."))
+    consent = ResearchConsent.objects.select_for_update().filter(participant=participant).first()
+    if consent is not None and consent.agreed == agreed:
+        return consent
+    now = timezone.now()
+    if consent is None:
+        consent = ResearchConsent.objects.create(participant=participant, agreed=agreed, answered_at=now)
+    else:
+        consent.revoked_at = now if consent.agreed and not agreed else consent.revoked_at
+        consent.agreed = agreed
+        consent.answered_at = now
+        consent.save(update_fields=["agreed", "answered_at", "revoked_at"])
+    if agreed:
+        message = f"{participant.name} agreed that their answers may be used, without their name, for research."
+    elif consent.revoked_at == now:
+        message = f"{participant.name} took back their yes to research: their answers no longer leave in exports."
+    else:
+        message = f"{participant.name} said no to research: their answers serve their case only."
+    event_record(
+        case=participant.case,
+        kind=CaseEvent.Kind.CONSENT,
+        message=message,
+        by_participant=participant,
+        to_value="research yes" if agreed else "research no",
+    )
+    return consent

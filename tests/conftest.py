@@ -27,6 +27,17 @@ def _celery_tasks_run_in_the_test():
     app.conf.task_always_eager = before
 
 
+@pytest.fixture(autouse=True)
+def _files_in_a_folder_of_the_test(monkeypatch, tmp_path):
+    """Files kept on cases go to a folder of each test, never to var/ (the field read its storage
+    from the settings at start-up, as in production)."""
+    from django.core.files.storage import FileSystemStorage
+
+    from casework.models import Attachment
+
+    monkeypatch.setattr(Attachment._meta.get_field("file"), "storage", FileSystemStorage(location=tmp_path / "files"))
+
+
 @pytest.fixture
 def caseworker(db):
     return CaseworkerFactory(username="casey")
@@ -58,3 +69,15 @@ def caseworker_client(client, caseworker):
 def supervisor_client(client, supervisor):
     client.force_login(supervisor)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _texts_stay_in_memory(settings):
+    """Texts go to ``notifications.sms.outbox``, emptied for each test, as Django does with e-mail."""
+    from notifications import sms
+
+    settings.SMS_BACKEND = "notifications.sms.backends.locmem.SmsBackend"
+    settings.SMS_ENABLED = True
+    sms.outbox.clear()
+    yield
+    sms.outbox.clear()

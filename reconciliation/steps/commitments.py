@@ -15,7 +15,7 @@ from cases.models import Case, Participant
 from .. import forms, services
 from ..models import CheckIn
 from ..registry import Action, Offer, RuleRows, Step
-from ..reminder_rules import Wanted
+from ..reminder_rules import Wanted, stamp
 from ..snapshot import CaseSnapshot, one_to_one
 
 SLUG = "commitments"
@@ -40,12 +40,19 @@ def offer(panel: Offer) -> None:
 
 
 def reminders(snap: CaseSnapshot, rows: RuleRows) -> list[Wanted]:
-    """The customer, on the day a check-in is due (a completed case's check-ins)."""
+    """The customer, when the commitments are ready to agree (at once, once for each draft); and on
+    the day a check-in is due (a completed case's check-ins)."""
     customer = snap.customer()
     if customer is None:
         return []
+    wanted = []
+    commitment = snap.commitment
+    if commitment is not None and commitment.agreed_at is None and customer.takes_part:
+        wanted.append(
+            Wanted("commitments_ready", commitment.drafted_at, customer, generation=stamp(commitment.drafted_at))
+        )
     at = time(hour=settings.REMINDER_CHECKIN_HOUR)
-    return [
+    return wanted + [
         Wanted("checkin", timezone.make_aware(datetime.combine(checkin.due_on, at)), customer, checkin=checkin)
         for checkin in rows.checkins
         if checkin.state == CheckIn.State.DUE

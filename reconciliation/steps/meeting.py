@@ -58,7 +58,8 @@ def offer(panel: Offer) -> None:
 
 
 def reminders(snap: CaseSnapshot, rows: RuleRows) -> list[Wanted]:
-    """Each person taking part, the day before a scheduled meeting."""
+    """Each person taking part, when the meeting is scheduled (at once, unless it is less than a day
+    away: then the day-before reminder goes at once instead), and the day before it."""
     meeting = snap.meeting
     if meeting is None or meeting.state != RestorativeMeeting.State.SCHEDULED or not meeting.scheduled_at:
         return []
@@ -68,10 +69,16 @@ def reminders(snap: CaseSnapshot, rows: RuleRows) -> list[Wanted]:
     people = taking_part(
         snap.participants, Participant.Role.CUSTOMER, Participant.Role.AGENT, Participant.Role.BUSINESS
     )
-    return [
+    wanted = [
         Wanted("meeting_tomorrow", due, participant=person, generation=stamp(meeting.scheduled_at))
         for person in people
     ]
+    if due > rows.now:
+        wanted += [
+            Wanted("meeting_scheduled", rows.now, participant=person, generation=stamp(meeting.scheduled_at))
+            for person in people
+        ]
+    return wanted
 
 
 STEP = Step(

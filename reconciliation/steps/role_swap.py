@@ -41,8 +41,11 @@ def offer(panel: Offer) -> None:
 
 def reminders(snap: CaseSnapshot, rows: RuleRows) -> list[Wanted]:
     """The business when a shift is proposed (at once), and again if not confirmed after 2 days;
-    the customer and the business the day before a confirmed shift."""
+    the customer too when it is proposed (at once, to know what is coming); the customer and the
+    business when it is confirmed (at once, unless it is less than a day away: then the day-before
+    reminder goes at once instead), and the day before a confirmed shift."""
     business = taking_part(snap.participants, Participant.Role.BUSINESS)
+    customer = taking_part(snap.participants, Participant.Role.CUSTOMER)
     shift_people = taking_part(snap.participants, Participant.Role.CUSTOMER, Participant.Role.BUSINESS)
     wanted = []
     for shift in rows.shifts:
@@ -51,8 +54,14 @@ def reminders(snap: CaseSnapshot, rows: RuleRows) -> list[Wanted]:
                 wanted.append(Wanted("shift_proposed", shift.created_at, participant=person, shift=shift))
                 due = shift.created_at + delay("shift_unconfirmed")
                 wanted.append(Wanted("shift_unconfirmed", due, participant=person, shift=shift))
+            for person in customer:
+                wanted.append(Wanted("shift_proposed", shift.created_at, participant=person, shift=shift))
         elif shift.state == RoleSwapShift.State.CONFIRMED and shift.starts_at > rows.now:
             due = shift.starts_at - delay("before_event")
+            if due > rows.now:
+                generation = stamp(shift.starts_at)
+                for person in shift_people:
+                    wanted.append(Wanted("shift_confirmed", rows.now, person, shift=shift, generation=generation))
             for person in shift_people:
                 wanted.append(
                     Wanted("shift_tomorrow", due, participant=person, shift=shift, generation=stamp(shift.starts_at))

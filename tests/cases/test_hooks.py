@@ -9,12 +9,17 @@ def names(hook_list) -> list[str]:
 
 def test_the_wiring_of_the_house_is_what_the_readme_says():
     assert names(hooks.case_changed) == ["notifications.reminders.sync_case"]
-    assert names(hooks.case_page_query) == ["reconciliation.snapshot.with_snapshot"]
+    assert names(hooks.case_page_query) == [
+        "reconciliation.snapshot.with_snapshot",
+        "questionnaires.pages.with_invitations",
+    ]
     assert names(hooks.case_page) == [
         "reconciliation.panels.case_page_panels",
         "notifications.pages.case_page_reminders",
         "casework.pages.case_page_notes",
         "casework.pages.case_page_tasks",
+        "casework.pages.case_page_attachments",
+        "questionnaires.pages.case_page_questionnaires",
     ]
     assert names(hooks.case_list_page) == ["notifications.pages.case_list_failed_reminders"]
     assert names(hooks.case_search) == ["casework.pages.cases_with_notes_matching"]

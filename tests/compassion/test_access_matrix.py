@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 import pytest
+from django.core.files.storage import FileSystemStorage
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
@@ -25,6 +27,7 @@ from api.models import Scope, WebhookEvent, WebhookSubscription
 from cases import links
 from cases.models import Case
 from casework import services as casework_services
+from casework.models import Attachment
 from notifications.models import Reminder
 from questionnaires import services as questionnaire_services
 from reconciliation import services
@@ -91,6 +94,7 @@ MATRIX: dict[str, Row] = {
     "reporting:export_csv": Row(staff_page(200, 200, 200)),
     "reporting:reports": Row(staff_page(404, 404, 200)),
     "reporting:export_research": Row(staff_page(404, 404, 200)),
+    "reporting:export_research_answers": Row(staff_page(404, 404, 200)),
     "reporting:calendar_feed_reset": Row(staff_page(200, 200, 200), method="post"),  # shows the new address once
     "reporting:calendar_feed_stop": Row(staff_page(302, 302, 302), method="post"),
     "reporting:calendar_feed": Row(everyone(404), kwargs={"token": "not-a-feed"}),
@@ -131,6 +135,12 @@ MATRIX: dict[str, Row] = {
     "casework:notes": Row(staff_page(404, 200, 200), kwargs={"reference": "reference"}),
     "casework:note_add": Row(staff_page(404, 400, 400), method="post", kwargs={"reference": "reference"}),
     "casework:note_edit": Row(staff_page(404, 200, 200), kwargs={"reference": "reference", "pk": "note_id"}),
+    "casework:attachment": Row(staff_page(404, 200, 200), kwargs={"reference": "reference", "pk": "attachment_id"}),
+    "casework:attachment_add": Row(staff_page(404, 400, 400), method="post", kwargs={"reference": "reference"}),
+    # Added by the supervisor: the holder is refused (a message, back to the case), the supervisor removes it.
+    "casework:attachment_delete": Row(
+        staff_page(404, 302, 302), method="post", kwargs={"reference": "reference", "pk": "attachment_id"}
+    ),
     "casework:task_add": Row(staff_page(404, 400, 400), method="post", kwargs={"reference": "reference"}),
     # The holder ticks it done first; the supervisor then finds it done already (a message, the same page).
     "casework:task_done": Row(
@@ -174,6 +184,8 @@ MATRIX: dict[str, Row] = {
     "portal:meeting": portal("customer", other_participant=404),
     "portal:commitments": portal("customer"),
     "portal:checkin": portal("customer"),
+    "portal:questions": portal("customer", other_participant=200),  # each person's own questions
+    "portal:research": portal("customer", other_participant=200),  # each person's own yes or no
     "portal:stop": portal("agent"),
     "portal:talk": portal("agent"),
     # Accounts
@@ -252,6 +264,11 @@ class World:
             details=casework_services.NoteDetails(kind="phone", happened_at=timezone.now(), text="Called them."),
             by=self.holder,
         ).pk
+        self.attachment_id = casework_services.attachment_add(
+            case=self.case,
+            upload=SimpleUploadedFile("police report.pdf", b"%PDF-1.4\n%%EOF\n"),
+            by=self.supervisor,
+        ).pk
         self.task_id = casework_services.task_create(
             case=self.case, title="Call the business", due_on=timezone.localdate(), owner=self.holder, by=self.holder
         ).pk
@@ -308,12 +325,24 @@ class World:
         return links.link_issue(participant=case.participants.get(role=role), by=None)[1]
 
 
+@pytest.fixture(autouse=True)
+def _files_in_a_folder_of_the_test():
+    """The world's folder of files serves every test of the module (tests/conftest.py gives each test its own)."""
+
+
 @pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):
-    """Built once for the module (it walks two cases through four steps), rolled back after it."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        yield World()
-        transaction.set_rollback(True)
+def world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Built once for the module (it walks two cases through four steps), rolled back after it;
+    the files it keeps on cases go to a folder of its own."""
+    field = Attachment._meta.get_field("file")
+    kept_in = field.storage
+    field.storage = FileSystemStorage(location=tmp_path_factory.mktemp("files"))
+    try:
+        with django_db_blocker.unblock(), transaction.atomic():
+            yield World()
+            transaction.set_rollback(True)
+    finally:
+        field.storage = kept_in
 
 
 def _request(client, world: World, name: str, row: Row, persona: str):

@@ -15,6 +15,7 @@ PRODUCTION_ENV = {
     "DATABASE_URL": "postgres://pli@db.example:5432/compassion",
     "CELERY_BROKER_URL": "redis://redis.example:6379/0",
     "EMAIL_URL": "smtp://mailer.example:587",
+    "SMS_URL": "twilio://AC0000:token@api.twilio.com/?from=%2B12125550100",
 }
 
 
@@ -39,6 +40,17 @@ def test_production_refuses_to_start_without_a_required_setting(missing):
 
     assert result.returncode != 0
     assert f"needs these environment variables set: {missing}" in result.stderr
+
+
+def test_production_refuses_to_start_with_texts_on_and_no_gateway():
+    env = {key: value for key, value in PRODUCTION_ENV.items() if key != "SMS_URL"}
+
+    refused = manage("check", **env)
+    texts_off = manage("check", **env, SMS_ENABLED="false")
+
+    assert refused.returncode != 0
+    assert "set SMS_URL (the gateway), or SMS_ENABLED=false" in refused.stderr
+    assert texts_off.returncode == 0, texts_off.stderr
 
 
 def test_check_deploy_reports_nothing_under_production_settings():

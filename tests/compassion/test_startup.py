@@ -28,6 +28,7 @@ def production_env(tmp_path) -> dict[str, str]:
         "DATABASE_URL": f"postgres://pli:s3cret-password@127.0.0.1:{closed_port()}/compassion",
         "CELERY_BROKER_URL": f"redis://127.0.0.1:{closed_port()}/0",
         "EMAIL_URL": "smtp://127.0.0.1:25",
+        "SMS_URL": "twilio://AC0000:token@api.twilio.com/?from=%2B12125550100",
         "VAR_DIR": str(tmp_path),
     }
 

@@ -137,7 +137,7 @@ def test_a_case_from_intake_to_completed(open_page, mailoutbox):
         business.goto(business_link)
         business.get_by_role("link", name="Role-swap shifts").click()
         business.get_by_label("Yes, they worked the shift").check()
-        business.get_by_label("Hours worked").fill("4")
+        business.get_by_label("Time worked: hours").fill("4")
         business.get_by_label("How did it go? (optional)").fill("Patient with every customer.")
         business.get_by_role("button", name="Record attendance").click()
         expect(business.locator(".alert-success").first).to_contain_text("attendance")
@@ -181,7 +181,7 @@ def test_a_case_from_intake_to_completed(open_page, mailoutbox):
         "agreed to plan version 1",
         "Shift proposed",
         "confirmed by the business",
-        "attended, 4.0 hours",
+        "attended, 4 hours",
         "Meeting held",
         "The customer agreed to the commitments.",
         "the case is completed",

@@ -268,7 +268,7 @@ def test_a_reminder_that_breaks_the_dispatcher_does_not_stop_the_others(casework
     monkeypatch.setattr(dispatch, "_deliver", buggy)
     result = dispatch_at(timezone.now())
 
-    assert result.outcomes == {"sent": 1, "retry": 0, "failed": 0, "cancelled": 0, "error": 1}
+    assert result.outcomes == {"sent": 1, "retry": 0, "failed": 0, "cancelled": 0, "error": 1, "waiting": 0}
     broken.refresh_from_db()
     assert broken.state == Reminder.State.SCHEDULED
 

@@ -4,12 +4,14 @@ period (purge_expired) anonymises old cases; the statistics stay."""
 import json
 from datetime import timedelta
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.apps import apps
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command, load_command_class
 from django.db import models
-from django.test import Client
+from django.test import Client, TestCase
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,7 +19,7 @@ from cases import links, services
 from cases.models import Case, CaseEvent
 from cases.timeline import event_record
 from casework import services as casework
-from casework.models import Note
+from casework.models import Attachment, Note
 from notifications.models import Reminder
 from privacy import services as privacy
 from reconciliation import services as steps
@@ -29,6 +31,7 @@ from tests.reconciliation.journey import ANSWERS, PLAN
 
 from .history_helpers import admin_form_data, in_request
 
+PDF = b"%PDF-1.4\n%%EOF\n"
 CUSTOMER = {
     "name": "Zelda Quixotic-Marsh",
     "email": "zelda.planted@example.org",
@@ -41,6 +44,7 @@ CUSTOMER = {
     "contact": "PLANTED-CONTACT-NOTE",
     "note draft": "PLANTED-NOTE-FIRST-DRAFT",  # corrected: only the history holds it
     "agreed": "PLANTED-AGREED",
+    "file": "PLANTED-LETTER.pdf",
 }
 AGENT = {
     "name": "Jamie Planted-Agent",
@@ -129,6 +133,10 @@ def planted(caseworker, supervisor):
             case=case, title=f"Call {CUSTOMER['name']} back", due_on=timezone.localdate(), owner=caseworker,
             by=caseworker,
         )
+        casework.attachment_add(
+            case=case, upload=SimpleUploadedFile(CUSTOMER["file"], PDF), participant=customer, by=caseworker
+        )
+        casework.attachment_add(case=case, upload=SimpleUploadedFile("KEPT-FILE.pdf", PDF), by=caseworker)
         links.link_issue(participant=customer, by=caseworker)
         Reminder.objects.create(
             case=case, kind=Reminder.Kind.LINK, participant=customer, key="planted", due_at=start,
@@ -244,6 +252,7 @@ def test_erasing_the_customer_leaves_none_of_their_planted_data_anywhere_in_the_
     assert customer.name == f"Erased participant {customer.pk}"
     assert (customer.email, customer.phone) == ("", "")
     assert customer.erased_at is not None
+    assert list(planted.attachments.values_list("name", flat=True)) == ["KEPT-FILE.pdf"]
     assert set(Note.objects.filter(case=planted).values_list("text", flat=True)) == {
         privacy.NOTE_ERASED,
         "KEPT-NOTE",  # about nobody in particular
@@ -435,3 +444,25 @@ def test_purge_expired_has_help():
 
     assert "RETENTION_DAYS" in text
     assert "--dry-run" in text
+
+
+def test_purge_expired_deletes_the_files_kept_on_the_cases_past_the_retention_period(ages, caseworker):
+    files = {
+        label: casework.attachment_add(
+            case=case, upload=SimpleUploadedFile(f"{label}.pdf", PDF), by=caseworker
+        )
+        for label, case in ages.items()
+    }
+    paths = {label: Path(attachment.file.path) for label, attachment in files.items()}
+    for case in ages.values():  # adding a file was activity: the ages are as they were
+        Case.objects.filter(pk=case.pk).update(last_activity_at=case.last_activity_at)
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        purge()
+
+    kept = set(Attachment.objects.values_list("name", flat=True))
+    still = ("closed recently", "withdrawn recently", "open for long", "completed long ago")
+    assert kept == {f"{label}.pdf" for label in still}
+    assert not paths["closed long ago"].exists()
+    assert not paths["withdrawn long ago"].exists()
+    assert paths["closed recently"].exists()

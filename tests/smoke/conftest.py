@@ -18,6 +18,7 @@ import pytest
 from celery import Celery
 
 from tests.api.receiver import self_signed_certificate
+from tests.sms_gateway import Gateway
 
 from .harness import (
     BIN,
@@ -53,6 +54,7 @@ class Stack:
     log_dir: Path
     supervisor_password: str
     receiver_tls: tuple[Path, Path]
+    sms_gateway: Gateway
     broker: Celery = field(init=False)
 
     def __post_init__(self) -> None:
@@ -117,6 +119,8 @@ def stack(tmp_path_factory):
         cleanup.callback(redis_server.stop)
         mail = SmtpSink().start()
         cleanup.callback(mail.stop)
+        sms_gateway = Gateway().start()
+        cleanup.callback(sms_gateway.stop)
 
         web_port = free_port()
         # The webhook receiver the test starts answers on https with a certificate of its own.
@@ -129,6 +133,7 @@ def stack(tmp_path_factory):
             "DATABASE_URL": database.url,
             "CELERY_BROKER_URL": redis_server.url(7),
             "EMAIL_URL": f"smtp://127.0.0.1:{mail.port}",
+            "SMS_URL": sms_gateway.sms_url,
             "STATIC_ROOT": str(log_dir / "staticfiles"),
             "VAR_DIR": str(log_dir),
             "GUNICORN_BIND": f"127.0.0.1:{web_port}",
@@ -176,6 +181,7 @@ def stack(tmp_path_factory):
             log_dir=log_dir,
             supervisor_password=password,
             receiver_tls=receiver_tls,
+            sms_gateway=sms_gateway,
         )
         processes_started = time.monotonic()
         for process in stack.processes:

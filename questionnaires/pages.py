@@ -1,0 +1,34 @@
+"""What questionnaires add to the staff case page (registered in ``apps.py``)."""
+
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.utils import timezone
+
+from cases.hooks import CasePage
+from cases.models import Case
+
+from .models import Answer, Invitation
+
+
+def with_invitations(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """The ``case_page_query`` hook: whether the case has questionnaires at all, read with the case."""
+    return cases.annotate(has_questionnaires=Exists(Invitation.objects.filter(case=OuterRef("pk"))))
+
+
+def case_page_questionnaires(page: CasePage) -> dict:
+    """Who was asked which questions and what they did; the answers only where the person agreed to share them."""
+    if not getattr(page.case, "has_questionnaires", True):
+        return {}
+    invitations = list(
+        Invitation.objects.filter(case=page.case)
+        .exclude(state=Invitation.State.CLOSED)
+        .select_related("questionnaire", "participant")
+        .prefetch_related(
+            Prefetch("answers", queryset=Answer.objects.select_related("question").order_by("question__position"))
+        )
+        .order_by("opens_at", "id")
+    )
+    now = timezone.now()
+    return {
+        "questionnaire_invitations": [invitation for invitation in invitations if invitation.opens_at <= now],
+        "questionnaires_later": sum(invitation.opens_at > now for invitation in invitations),
+    }
