@@ -38,11 +38,11 @@ var/.demo-seeded: | var
 
 run: migrate var/.demo-seeded ## Start web, Celery worker and beat on the embedded default (Ctrl-C stops all)
 	@echo ""
-	@echo "  Compassion case manager: http://127.0.0.1:$(PORT)/"
+	@echo "  Compassion case manager: http://127.0.0.1:$(PORT)/  (another port: make run PORT=8001)"
 	@echo "  Demo logins (password compassion-demo): caseworker, caseworker2, supervisor"
 	@echo "  E-mails are written to var/mail/. Ctrl-C stops web, worker and beat."
 	@echo ""
-	PORT=$(PORT) $(BIN)/honcho -f Procfile.dev start
+	PORT=$(PORT) SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} $(BIN)/honcho -f Procfile.dev start
 
 test: $(VENV)/.installed ## Run the whole test suite (DATABASE_URL picks the database; SQLite by default)
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -8,8 +8,13 @@ from django.db.models import Q, QuerySet, Value
 from django.db.models.functions import StrIndex, Upper
 
 from . import hooks
+from .forms import StaffChoiceField
 from .models import Case, Participant
 from .selectors import cases_where_someone_spoke_up, staff_who_can_hold_cases
+
+
+class StaffChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = StaffChoiceField
 
 
 class CaseFilter(django_filters.FilterSet):
@@ -19,7 +24,7 @@ class CaseFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=Case.Status.choices, empty_label="Any status")
     step = django_filters.ChoiceFilter(choices=Case.Step.choices, empty_label="Any step")
     risk = django_filters.ChoiceFilter(choices=Case.Risk.choices, empty_label="Any risk")
-    caseworker = django_filters.ModelChoiceFilter(queryset=staff_who_can_hold_cases(), empty_label="Any caseworker")
+    caseworker = StaffChoiceFilter(queryset=staff_who_can_hold_cases(), empty_label="Any caseworker")
     asked = django_filters.BooleanFilter(
         label="Someone asked for a call or for no contact",
         method="someone_asked",

@@ -189,8 +189,15 @@ class BusinessRepresentativeForm(PersonForm):
 AgentFormSet = forms.formset_factory(AgentForm, extra=2, max_num=10, validate_max=True)
 
 
+class StaffChoiceField(forms.ModelChoiceField):
+    """A staff member by their name, as people call each other (the username only when no name is set)."""
+
+    def label_from_instance(self, obj) -> str:
+        return obj.get_full_name() or obj.get_username()
+
+
 class CaseAssignmentForm(_SectionForm):
-    caseworker = forms.ModelChoiceField(label="Caseworker", queryset=staff_who_can_hold_cases())
+    caseworker = StaffChoiceField(label="Caseworker", queryset=staff_who_can_hold_cases())
     risk = forms.ChoiceField(
         label="Risk",
         choices=[("", "Default from the incident (threats or violence: high)"), *Case.Risk.choices],
@@ -210,7 +217,7 @@ class StatusChangeForm(forms.Form):
 
 
 class ReassignForm(forms.Form):
-    caseworker = forms.ModelChoiceField(queryset=staff_who_can_hold_cases(), label="Assign to")
+    caseworker = StaffChoiceField(queryset=staff_who_can_hold_cases(), label="Assign to")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -79,7 +79,7 @@ def staff_who_can_hold_cases() -> QuerySet:
     return (
         User.objects.filter(is_active=True, groups__name__in=[CASEWORKER_GROUP, SUPERVISOR_GROUP])
         .distinct()
-        .order_by("username")
+        .order_by("first_name", "last_name", "username")
     )
 
 

@@ -256,6 +256,11 @@ class Answer(models.Model):
         return f"Answer to {self.question_id} in {self.invitation_id}"
 
     @property
+    def choice_label_en(self) -> str:
+        choices = self.question.choice_list("en")
+        return choices[self.choice] if self.choice is not None and self.choice < len(choices) else ""
+
+    @property
     def shown(self) -> str:
         """The answer as staff read it (in English): "4 of 5 (Not at all … Completely)", the choice, the text."""
         question = self.question

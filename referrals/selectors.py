@@ -51,6 +51,7 @@ def referral_possible_duplicates(referral: Referral, *, limit: int = 5) -> list[
         match |= Q(participants__phone=referral.phone)
     ids = (
         Case.objects.filter(match, status__in=Case.ACTIVE_STATUSES)
+        .order_by()  # DISTINCT over the id alone: a case matched through two people is one suggestion
         .values_list("id", flat=True)
         .distinct()
     )

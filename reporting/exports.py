@@ -20,6 +20,7 @@ from django.utils.crypto import salted_hmac
 
 from cases.models import Case, CaseEvent, Participant
 from notifications.calendar import calendar_bytes, meeting_event, shift_event
+from questionnaires import research
 from reconciliation.models import (
     CheckIn,
     ReconciliationPlan,
@@ -153,6 +154,22 @@ def pseudonym(case_id: int) -> str:
         "compassion.research-export.case", str(case_id), secret=settings.RESEARCH_PSEUDONYM_KEY, algorithm="sha256"
     )
     return "R-" + digest.hexdigest()[:16]
+
+
+def person_pseudonym(participant_id: int) -> str:
+    """A stable stand-in for a participant, keyed like the case's: several people of one case stay apart."""
+    digest = salted_hmac(
+        "compassion.research-export.person",
+        str(participant_id),
+        secret=settings.RESEARCH_PSEUDONYM_KEY,
+        algorithm="sha256",
+    )
+    return "P-" + digest.hexdigest()[:16]
+
+
+def research_answers_rows(cases: QuerySet[Case]) -> Iterator[list]:
+    """The questionnaires' answers of the cases, of people who agreed to research (``questionnaires.research``)."""
+    return research.answer_rows(cases, case_pseudonym=pseudonym, person_pseudonym=person_pseudonym)
 
 
 def _count(queryset: QuerySet) -> Coalesce:

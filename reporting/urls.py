@@ -11,5 +11,6 @@ urlpatterns = [
     path("calendar/<str:token>.ics", views.calendar_feed_ics, name="calendar_feed"),
     path("reports/", views.reports_page, name="reports"),
     path("reports/research.csv", views.export_research, name="export_research"),
+    path("reports/research-answers.csv", views.export_research_answers, name="export_research_answers"),
     path("export.csv", views.export_case_list, name="export_csv"),
 ]

@@ -14,6 +14,7 @@ from cases import selectors
 from cases.filters import CaseFilter
 from cases.models import CalendarFeed, Case
 from cases.roles import is_supervisor, staff_only
+from questionnaires import research
 from reconciliation.registry import REGISTRY
 
 from . import calendar_feed, dashboard, exports, reports
@@ -142,6 +143,7 @@ def reports_page(request: HttpRequest) -> HttpResponse:
     period = form.period(today)
     scope = dashboard.scope_for(request.user, caseworker=form.chosen_caseworker())
     result = reports.report(scope, period, today=today)
+    changes = research.before_after(scope.cases(), since=period.since, until=period.until)
     research_query = urlencode({"start": period.start.isoformat(), "end": period.end.isoformat()})
     return render(
         request,
@@ -151,9 +153,32 @@ def reports_page(request: HttpRequest) -> HttpResponse:
             "report": result,
             "period": period,
             "research_query": research_query,
+            "before_after": changes,
+            "research_min_cell": research.min_cell(),
             "filters_not_understood": FILTERS_NOT_UNDERSTOOD if form.errors else None,
         },
     )
+
+
+def export_research_answers(request: HttpRequest) -> HttpResponse:
+    """The questionnaires' answers of the cases opened in the range, of people who agreed to research,
+    pseudonymised; small cells suppressed. Supervisors only."""
+    _supervisors_only(request)
+    form = ReportFilterForm(request.GET)
+    if form.errors:
+        messages.error(request, "Nothing was exported: the date range was not understood.")
+        return redirect(f"{reverse('reporting:reports')}?{request.GET.urlencode()}")
+    period = form.period(timezone.localdate())
+    scope = dashboard.scope_for(request.user, caseworker=form.chosen_caseworker())
+    cases = scope.cases().filter(period.between("opened_at"))
+    response = StreamingHttpResponse(
+        exports.csv_lines(research.ANSWERS_HEADER, exports.research_answers_rows(cases)),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="compassion-research-answers-{period.start:%Y-%m-%d}-to-{period.end:%Y-%m-%d}.csv"'
+    )
+    return response
 
 
 def export_case_list(request: HttpRequest) -> HttpResponse:

@@ -131,3 +131,12 @@ def test_a_page_number_past_any_list_shows_the_last_page(caseworker_client, case
 
     assert response.status_code == 200
     assert response.context["page"].number == 1
+
+
+def test_caseworkers_are_chosen_by_their_names_not_their_usernames(supervisor_client):
+    CaseworkerFactory(username="crivera", first_name="Casey", last_name="Rivera")
+
+    page = supervisor_client.get(reverse("cases:list")).content.decode()
+
+    assert ">Casey Rivera</option>" in page
+    assert ">crivera</option>" not in page

@@ -94,6 +94,7 @@ MATRIX: dict[str, Row] = {
     "reporting:export_csv": Row(staff_page(200, 200, 200)),
     "reporting:reports": Row(staff_page(404, 404, 200)),
     "reporting:export_research": Row(staff_page(404, 404, 200)),
+    "reporting:export_research_answers": Row(staff_page(404, 404, 200)),
     "reporting:calendar_feed_reset": Row(staff_page(200, 200, 200), method="post"),  # shows the new address once
     "reporting:calendar_feed_stop": Row(staff_page(302, 302, 302), method="post"),
     "reporting:calendar_feed": Row(everyone(404), kwargs={"token": "not-a-feed"}),

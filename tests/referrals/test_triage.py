@@ -134,7 +134,7 @@ def test_decided_referrals_are_listed_with_who_decided(supervisor_client, superv
     page = supervisor_client.get(TRIAGE_URL, {"state": "duplicate"}).content.decode()
 
     assert "Second Writer" in page
-    assert f"Duplicate by {supervisor.username}" in page
+    assert f"Duplicate by {supervisor.get_full_name() or supervisor.username}" in page
     assert case.reference in page
 
 
