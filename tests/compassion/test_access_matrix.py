@@ -186,6 +186,7 @@ MATRIX: dict[str, Row] = {
     "portal:checkin": portal("customer"),
     "portal:questions": portal("customer", other_participant=200),  # each person's own questions
     "portal:research": portal("customer", other_participant=200),  # each person's own yes or no
+    "portal:messages": portal("customer", other_participant=200),  # everyone chooses their own
     "portal:stop": portal("agent"),
     "portal:talk": portal("agent"),
     # Accounts
