@@ -10,7 +10,7 @@ from django.db.models.functions import StrIndex, Upper
 from . import hooks
 from .forms import StaffChoiceField
 from .models import Case, Participant
-from .selectors import cases_where_someone_spoke_up, staff_who_can_hold_cases
+from .selectors import cases_where_someone_spoke_up, cases_with_someone_unreachable, staff_who_can_hold_cases
 
 
 class StaffChoiceFilter(django_filters.ModelChoiceFilter):
@@ -30,13 +30,21 @@ class CaseFilter(django_filters.FilterSet):
         method="someone_asked",
         widget=django_filters.widgets.BooleanWidget,
     )
+    unreachable = django_filters.BooleanFilter(
+        label="Someone we cannot reach",
+        method="someone_unreachable",
+        widget=django_filters.widgets.BooleanWidget,
+    )
 
     class Meta:
         model = Case
-        fields = ["q", "status", "step", "risk", "caseworker", "asked"]
+        fields = ["q", "status", "step", "risk", "caseworker", "asked", "unreachable"]
 
     def someone_asked(self, queryset: QuerySet[Case], name: str, value: bool | None) -> QuerySet[Case]:
         return cases_where_someone_spoke_up(queryset) if value else queryset
+
+    def someone_unreachable(self, queryset: QuerySet[Case], name: str, value: bool | None) -> QuerySet[Case]:
+        return cases_with_someone_unreachable(queryset) if value else queryset
 
     def __init__(self, *args, show_caseworker: bool = True, **kwargs):
         super().__init__(*args, **kwargs)

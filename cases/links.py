@@ -136,6 +136,19 @@ def link_resolve(token: str) -> AccessLink | None:
     return link
 
 
+def link_ended_participant(token: str) -> Participant | None:
+    """The participant whose link this was, when it stopped working because their case ended
+    (withdrawn or closed): the portal tells them so, in their language, and shows nothing of the case."""
+    if not token or len(token) > 100:
+        return None
+    link = (
+        AccessLink.objects.select_related("participant__case")
+        .filter(token_hash=token_hash(token), participant__case__status__in=Case.ENDED_STATUSES)
+        .first()
+    )
+    return link.participant if link else None
+
+
 def link_mark_used(link: AccessLink) -> None:
     """Record that the participant acted through the link (called for POSTs only)."""
     now = timezone.now()

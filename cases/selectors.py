@@ -1,5 +1,6 @@
 """Reads for the case pages. Every page that shows a case goes through ``case_for_user``."""
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Count, F, FilteredRelation, Max, OuterRef, Q, QuerySet, Subquery
@@ -123,6 +124,27 @@ def spoke_up() -> Q:
     called them), or not to be contacted (for ``SPOKE_UP_DAYS`` days after they asked)."""
     since = timezone.now() - timezone.timedelta(days=SPOKE_UP_DAYS)
     return Q(call_requested_at__isnull=False) | Q(contact_stopped_at__gte=since)
+
+
+def unreachable() -> Q:
+    """Participants nothing can reach: no e-mail address, and no number that takes texts (a real
+    number is stored E.164, with its "+"; texts on; no STOP). Not those who asked for no contact,
+    said no, or were erased: nothing is meant to reach them."""
+    no_texts = ~Q(phone__startswith="+") | Q(texts_stopped_at__isnull=False)
+    if not settings.SMS_ENABLED:
+        no_texts = Q()
+    return (
+        Q(email="")
+        & no_texts
+        & Q(contact_stopped_at__isnull=True, erased_at__isnull=True)
+        & ~Q(consent__in=[Participant.Consent.DECLINED, Participant.Consent.WITHDRAWN])
+    )
+
+
+def cases_with_someone_unreachable(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """Of ``cases``, the open or paused ones with a participant nothing can reach (``unreachable``)."""
+    nobody_reaches = Participant.objects.filter(unreachable()).values("case_id")
+    return cases.filter(status__in=Case.ACTIVE_STATUSES, pk__in=nobody_reaches)
 
 
 def cases_where_someone_spoke_up(cases: QuerySet[Case]) -> QuerySet[Case]:

@@ -265,6 +265,24 @@ def attachment_add(
 
 
 @transaction.atomic
+def reflection_file_remove(*, case: Case, by_participant: Participant) -> bool:
+    """The customer takes their file off their reflection (while they may still change it); whether there was one."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    files = list(case.attachments.filter(source=Attachment.Source.REFLECTION))
+    if not files:
+        return False
+    files_delete_on_commit([attachment.file.name for attachment in files])
+    Attachment.objects.filter(pk__in=[attachment.pk for attachment in files]).delete()
+    event_record(
+        case=case,
+        kind=CaseEvent.Kind.NOTE,
+        message=f"File taken off the reflection: {files[0].name}.",
+        by_participant=by_participant,
+    )
+    return True
+
+
+@transaction.atomic
 def attachment_delete(*, attachment: Attachment, by: AbstractBaseUser) -> None:
     """Who added a file, or a supervisor, takes it off the case; the timeline keeps that it was there."""
     attachment = Attachment.objects.select_for_update().select_related("case").get(pk=attachment.pk)

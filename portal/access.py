@@ -35,6 +35,15 @@ def link_not_working(request: HttpRequest, *, status: int = 404) -> HttpResponse
     return render(request, "portal/link_not_working.html", {"status": status, **contact}, status=status)
 
 
+def program_ended(request: HttpRequest, participant: Participant) -> HttpResponse:
+    """A link of a case that was withdrawn or closed: the program has ended, in the person's language;
+    nothing of the case is shown and nothing can be done."""
+    contact = {"PLI_CONTACT_EMAIL": settings.PLI_CONTACT_EMAIL, "PLI_CONTACT_PHONE": settings.PLI_CONTACT_PHONE}
+    with translation.override(page_language(request, participant)):
+        request.LANGUAGE_CODE = translation.get_language()
+        return render(request, "portal/program_ended.html", contact, status=410)
+
+
 def nothing_here(request: HttpRequest) -> HttpResponse:
     return page(request, "nothing_here.html", status=404)
 
@@ -51,6 +60,8 @@ def participant_view(*roles: str) -> Callable:
                 return link_not_working(request, status=429)
             link = links.link_resolve(token)
             if link is None:
+                if ended := links.link_ended_participant(token):
+                    return program_ended(request, ended)
                 ratelimit.hit(BAD_TOKEN_SCOPE, address, window_seconds=3600)
                 return link_not_working(request)
             participant: Participant = link.participant

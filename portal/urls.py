@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import asks, questions, views
+from . import asks, messages, questions, views
 
 app_name = "portal"
 
@@ -20,6 +20,7 @@ urlpatterns = [
     path("<str:token>/check-in/", views.checkin, name="checkin"),
     path("<str:token>/questions/", questions.questions, name="questions"),
     path("<str:token>/research/", questions.research, name="research"),
+    path("<str:token>/messages/", messages.channel, name="messages"),
     path("<str:token>/stop/", asks.stop, name="stop"),
     path("<str:token>/talk/", asks.talk, name="talk"),
 ]

@@ -16,7 +16,7 @@ from compassion.phones import time_zone_of
 
 from .. import quiet_hours
 from ..models import Reminder
-from ..sms import SmsError, SmsMessage, send_sms
+from ..sms import SmsError, SmsMessage, segments, send_sms
 from .base import NoAddress, Stopped
 
 MEETING_KINDS = frozenset({Reminder.Kind.MEETING_TOMORROW, Reminder.Kind.MEETING_SCHEDULED})
@@ -75,4 +75,4 @@ def sms_body(kind: str, language: str, context: dict) -> str:
     """The text of a reminder of this kind, in this language: one paragraph, spaces tidied."""
     with translation.override(language):
         text = render_to_string(f"sms/reminder_{kind}.txt", context)
-    return " ".join(text.split())
+    return segments.fit(" ".join(text.split()))

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from cases import counts as capped
 from cases.models import Case, Incident, Participant
-from cases.selectors import cases_where_someone_spoke_up
+from cases.selectors import cases_where_someone_spoke_up, cases_with_someone_unreachable
 from notifications.models import Reminder
 from reconciliation.models import PlanSignoff, ReconciliationPlan, Reflection, RoleSwapShift, SafetyApproval
 from reconciliation.registry import REGISTRY
@@ -38,6 +38,7 @@ def figure_querysets(scope: Scope, moment: Moment) -> dict[str, QuerySet]:
     querysets.update(
         reminders=failed_reminders(scope),
         spoke_up=cases_where_someone_spoke_up(cases),
+        unreachable=cases_with_someone_unreachable(cases),
         checkins_due=checkins_due(scope, moment),
     )
     return querysets
@@ -182,6 +183,11 @@ TILES = [
         "Cases where someone asked for a call or for no contact",
         "From their own page or message: call those who asked to talk first; nothing is sent to them until you do.",
     ),
+    (
+        "unreachable",
+        "Cases with someone we cannot reach",
+        "No e-mail address and no phone that takes texts: their reminders fail. Add one on the case page.",
+    ),
     ("shifts", "Shifts waiting for confirmation", "Proposed to the business, or the business proposed another time."),
     ("approvals", "High-risk cases waiting for approval", "Nothing can be scheduled until a supervisor approves."),
     (
@@ -267,8 +273,8 @@ def action_tiles(scope: Scope, moment: Moment, *, counts: dict[str, int]) -> lis
     tiles = []
     for key, title, hint in TILES:
         items = list(rows[key][:ITEMS_PER_TILE]) if key in rows else []
-        if key == "spoke_up":
-            items, count = [], counts["spoke_up"]  # counted with the figures; the case list shows them
+        if key in {"spoke_up", "unreachable"}:
+            items, count = [], counts[key]  # counted with the figures; the case list shows them
         elif key == "reminders":
             items, count = [_reminder_item(row) for row in items], counts["reminders"]
         else:

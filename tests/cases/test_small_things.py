@@ -103,5 +103,5 @@ def test_the_business_sees_its_own_proposed_shift_as_waiting_for_its_answer(clie
 
     page = client.get(portal(case, "business", "shifts")).content.decode()
 
-    assert "Proposed: waiting for your answer" in page
+    assert "Waiting for your answer." in page
     assert "waiting for the business" not in page

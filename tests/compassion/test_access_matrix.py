@@ -186,6 +186,7 @@ MATRIX: dict[str, Row] = {
     "portal:checkin": portal("customer"),
     "portal:questions": portal("customer", other_participant=200),  # each person's own questions
     "portal:research": portal("customer", other_participant=200),  # each person's own yes or no
+    "portal:messages": portal("customer", other_participant=200),  # everyone chooses their own
     "portal:stop": portal("agent"),
     "portal:talk": portal("agent"),
     # Accounts
@@ -219,6 +220,9 @@ MATRIX: dict[str, Row] = {
     "api:webhook_deliveries": Row(staff_page(404, 404, 200), kwargs={"pk": "webhook_id"}),
     "api:webhook_active": Row(staff_page(404, 404, 302), method="post", kwargs={"pk": "webhook_id"}),
     "set_language": Row(everyone(302), method="post", data={"language": "es", "next": "/refer/"}),
+    # The SMS gateway's posts: its signature is the key; nobody else gets past it.
+    "sms:status": Row(everyone(403), method="post"),
+    "sms:inbound": Row(everyone(403), method="post"),
     "healthz": Row(everyone(200)),
 }
 

@@ -106,6 +106,7 @@ def test_each_tile_counts_what_it_says(caseworker_client, known_day):
     assert _tiles(response) == {
         "reflections": 1,
         "spoke_up": 0,
+        "unreachable": 0,
         "signoffs": 1,
         "shifts": 2,
         "approvals": 1,
@@ -148,6 +149,7 @@ def test_a_supervisor_sees_every_caseworker_and_their_case_loads(supervisor_clie
     assert _tiles(response) == {
         "reflections": 2,
         "spoke_up": 0,
+        "unreachable": 0,
         "signoffs": 1,
         "shifts": 2,
         "approvals": 1,
@@ -169,6 +171,7 @@ def test_a_supervisor_looks_at_one_caseworkers_dashboard(supervisor_client, know
     assert _tiles(response) == {
         "reflections": 1,
         "spoke_up": 0,
+        "unreachable": 0,
         "signoffs": 0,
         "shifts": 0,
         "approvals": 0,
