@@ -222,6 +222,9 @@ MATRIX: dict[str, Row] = {
     "api:webhook_deliveries": Row(staff_page(404, 404, 200), kwargs={"pk": "webhook_id"}),
     "api:webhook_active": Row(staff_page(404, 404, 302), method="post", kwargs={"pk": "webhook_id"}),
     "set_language": Row(everyone(302), method="post", data={"language": "es", "next": "/refer/"}),
+    # The SMS gateway's posts: its signature is the key; nobody else gets past it.
+    "sms:status": Row(everyone(403), method="post"),
+    "sms:inbound": Row(everyone(403), method="post"),
     "healthz": Row(everyone(200)),
 }
 
