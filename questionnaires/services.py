@@ -420,3 +420,55 @@ def research_consent_record(*, participant: Participant, agreed: bool, by: Parti
         to_value="research yes" if agreed else "research no",
     )
     return consent
+
+
+# ---------------------------------------------------------------- privacy
+
+
+def participant_questionnaires(participant: Participant) -> dict:
+    """Everything questionnaires hold about one person, as plain values (for ``privacy``'s export)."""
+    consent = ResearchConsent.objects.filter(participant=participant).first()
+    invitations = (
+        Invitation.objects.filter(participant=participant)
+        .select_related("questionnaire", "version")
+        .prefetch_related("answers__question")
+        .order_by("opens_at", "id")
+    )
+    return {
+        "research_consent": (
+            {
+                "agreed": consent.agreed,
+                "answered_at": consent.answered_at.isoformat(),
+                "revoked_at": consent.revoked_at.isoformat() if consent.revoked_at else None,
+            }
+            if consent
+            else None
+        ),
+        "questionnaires": [
+            {
+                "questionnaire": invitation.questionnaire.title,
+                "moment": invitation.moment,
+                "state": invitation.state,
+                "version": invitation.version.number if invitation.version else None,
+                "answered_at": invitation.answered_at.isoformat() if invitation.answered_at else None,
+                "shared_with_caseworker": invitation.shared_with_caseworker,
+                "answers": [
+                    {"question": answer.question.text, "answer": answer.shown} for answer in invitation.answers.all()
+                ],
+            }
+            for invitation in invitations
+        ],
+    }
+
+
+def participant_answers_erase(participant: Participant) -> None:
+    """When a person's data is erased: their own words go, their questions close, and nothing more leaves
+    for research (inside the caller's transaction)."""
+    Answer.objects.filter(invitation__participant=participant).exclude(text="").update(text="")
+    Invitation.objects.filter(participant=participant, state=Invitation.State.OPEN).update(
+        state=Invitation.State.CLOSED
+    )
+    now = timezone.now()
+    ResearchConsent.objects.filter(participant=participant, agreed=True).update(
+        agreed=False, revoked_at=now, answered_at=now
+    )
