@@ -288,3 +288,32 @@ def test_answering_cancels_the_reminder_by_every_channel(client, caseworker, que
 
     states = Reminder.objects.filter(kind=Reminder.Kind.QUESTIONNAIRE).values_list("state", flat=True)
     assert sorted(states) == [Reminder.State.CANCELLED, Reminder.State.CANCELLED]
+
+
+def test_a_questionnaire_no_longer_asked_withdraws_what_was_waiting(client, case, questionnaire, supervisor):
+    services.questionnaire_update(
+        questionnaire=questionnaire,
+        details=QuestionnaireDetails(title=questionnaire.title, active=False),
+        by=supervisor,
+    )
+
+    assert Invitation.objects.get().state == Invitation.State.CLOSED
+    assert Reminder.objects.get(kind=Reminder.Kind.QUESTIONNAIRE).state == Reminder.State.CANCELLED
+    assert "There are no questions waiting" in client.get(page_of(case, "customer")).content.decode()
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"version": "not a number", "send": ""},
+        {"version": "999999", "send": ""},
+        {"version": "", "q1": "<script>", "share": "maybe", "research": "perhaps"},
+        {"version": "1", "q99999": "x" * 10000},
+        {"skip": "", "version": "x"},
+    ],
+)
+def test_odd_posts_to_the_questions_page_never_fail_and_never_half_answer(client, case, data):
+    response = client.post(page_of(case, "customer"), data)
+
+    assert response.status_code in {200, 302, 400}
+    assert not Answer.objects.exists()
