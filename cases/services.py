@@ -306,3 +306,46 @@ def participant_channel_choose(*, participant: Participant, channel: str) -> Par
     )
     hooks.notify_case_changed(case)
     return person
+
+
+@transaction.atomic
+def participant_texts_stop(*, participant: Participant) -> bool:
+    """The person answered a text with STOP (or BAJA): no more texts to them, at once; e-mail is
+    used when there is an address. The caseworker sees it on the timeline and the case page (and
+    the dashboard, when nothing can reach them now). False when texts were already stopped."""
+    case = _lock(participant.case)
+    person = Participant.objects.select_for_update().get(pk=participant.pk)
+    if person.texts_stopped_at:
+        return False
+    person.texts_stopped_at = timezone.now()
+    person.save(update_fields=["texts_stopped_at"])
+    instead = "e-mail is used instead" if person.email else "nothing can reach them now: add an e-mail address"
+    event_record(
+        case=case,
+        kind=CaseEvent.Kind.CONTACT,
+        message=f"{person.name} answered a text with STOP: no more texts to them; {instead}.",
+        by_participant=person,
+        to_value="texts_stopped",
+    )
+    hooks.notify_case_changed(case)
+    return True
+
+
+@transaction.atomic
+def participant_texts_start(*, participant: Participant) -> bool:
+    """The person answered START: texts go to them again. False when they were not stopped."""
+    case = _lock(participant.case)
+    person = Participant.objects.select_for_update().get(pk=participant.pk)
+    if not person.texts_stopped_at:
+        return False
+    person.texts_stopped_at = None
+    person.save(update_fields=["texts_stopped_at"])
+    event_record(
+        case=case,
+        kind=CaseEvent.Kind.CONTACT,
+        message=f"{person.name} answered START: texts go to them again.",
+        by_participant=person,
+        to_value="texts_started",
+    )
+    hooks.notify_case_changed(case)
+    return True

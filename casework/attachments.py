@@ -14,6 +14,8 @@ from pathlib import PurePosixPath, PureWindowsPath
 import filetype
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .models import KIND_LABELS
 
@@ -27,7 +29,7 @@ EXTENSIONS = {
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
     "text/plain": "txt",
 }
-ALLOWED_SAID = "a PDF, a picture (JPEG, PNG or HEIC), a Word document (DOCX) or plain text"
+ALLOWED_SAID = gettext_lazy("a PDF, a picture (JPEG, PNG or HEIC), a Word document (DOCX) or plain text")
 NAME_MAX = 100
 SNIFF_BYTES = 8192
 TEXT_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
@@ -53,16 +55,20 @@ def check(upload: UploadedFile) -> Checked:
     """The file's type by its content, its size and a clean name; ``FileRefused`` if it may not be kept."""
     size = upload.size or 0
     if size == 0:
-        raise FileRefused("The file is empty.")
+        raise FileRefused(_("The file is empty."))
     if size > max_bytes():
         raise FileRefused(
-            f"The file is {size / 1024 / 1024:.1f} MB; a file can be at most {settings.ATTACHMENT_MAX_MB} MB."
+            _("The file is %(size)s MB; a file can be at most %(limit)s MB.")
+            % {"size": f"{size / 1024 / 1024:.1f}", "limit": settings.ATTACHMENT_MAX_MB}
         )
     content_type = sniff(upload)
     if content_type not in EXTENSIONS:
         raise FileRefused(
-            f"This file's content is not a kind that can be kept: please choose {ALLOWED_SAID}. "
-            "(Renaming a file does not change what it is.)"
+            _(
+                "This file's content is not a kind that can be kept: please choose %(kinds)s. "
+                "(Renaming a file does not change what it is.)"
+            )
+            % {"kinds": ALLOWED_SAID}
         )
     extension = EXTENSIONS[content_type]
     return Checked(

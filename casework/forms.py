@@ -137,5 +137,5 @@ class AttachmentForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["participant"].queryset = case.participants.filter(erased_at__isnull=True).order_by("role", "id")
         self.fields["file"].help_text = (
-            f"{ALLOWED_SAID[0].upper()}{ALLOWED_SAID[1:]}; at most {settings.ATTACHMENT_MAX_MB} MB."
+            f"{str(ALLOWED_SAID).capitalize()}; at most {settings.ATTACHMENT_MAX_MB} MB."
         )

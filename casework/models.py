@@ -215,3 +215,31 @@ class Attachment(models.Model):
     @property
     def kind_label(self) -> str:
         return KIND_LABELS.get(self.content_type, "File")
+
+
+class Signature(models.Model):
+    """A participant's typed signature under a document in the portal: the name they typed, when,
+    and which version of the text (a plan's version; the commitments are one text)."""
+
+    class Document(models.TextChoices):
+        PLAN = "plan", "Plan"
+        COMMITMENTS = "commitments", "Commitments"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="signatures")
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="signatures")
+    document = models.CharField(max_length=20, choices=Document.choices)
+    version = models.PositiveSmallIntegerField(default=1)
+    typed_name = models.CharField("name typed", max_length=200)
+    signed_at = models.DateTimeField(default=timezone.now)
+    history = audited()
+
+    class Meta:
+        ordering = ["signed_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participant", "document", "version"], name="one_signature_per_person_and_version"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.typed_name} signed the {self.document} (version {self.version})"

@@ -9,7 +9,7 @@ from cases.roles import is_supervisor
 from notifications.models import Reminder
 from notifications.reminders import staff_reminder_about
 
-from . import selectors, services
+from . import documents, selectors, services
 from .forms import AttachmentForm, NoteForm, TaskForm
 from .models import Task
 
@@ -54,7 +54,12 @@ def case_page_attachments(page: CasePage) -> dict:
     form.fields["participant"].choices = [("", form.fields["participant"].empty_label)] + [
         (person.pk, str(person)) for person in page.participants if not person.erased_at
     ]
-    return {"attachments": files[:FILES_SHOWN], "attachments_more": len(files) > FILES_SHOWN, "attachment_form": form}
+    return {
+        "documents": [(kind, documents.TITLES[kind]) for kind in documents.available(page.case)],
+        "attachments": files[:FILES_SHOWN],
+        "attachments_more": len(files) > FILES_SHOWN,
+        "attachment_form": form,
+    }
 
 
 def _task_form(page: CasePage) -> TaskForm:

@@ -6,6 +6,8 @@ move is not allowed. A note's words never go into the timeline (erasure would ha
 to find): the timeline says that a note or a contact was added, and by whom.
 """
 
+import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
@@ -14,6 +16,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from cases.models import Case, CaseEvent, Participant
 from cases.roles import is_caseworker, is_supervisor
@@ -23,7 +26,7 @@ from notifications.reminders import staff_reminder_cancel, staff_reminder_schedu
 
 from .attachments import FileRefused
 from .attachments import check as check_upload
-from .models import NOTE_MAX_CHARS, TASK_MAX_CHARS, Attachment, Note, Task
+from .models import NOTE_MAX_CHARS, TASK_MAX_CHARS, Attachment, Note, Signature, Task
 
 
 @dataclass(frozen=True)
@@ -265,6 +268,24 @@ def attachment_add(
 
 
 @transaction.atomic
+def reflection_file_remove(*, case: Case, by_participant: Participant) -> bool:
+    """The customer takes their file off their reflection (while they may still change it); whether there was one."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    files = list(case.attachments.filter(source=Attachment.Source.REFLECTION))
+    if not files:
+        return False
+    files_delete_on_commit([attachment.file.name for attachment in files])
+    Attachment.objects.filter(pk__in=[attachment.pk for attachment in files]).delete()
+    event_record(
+        case=case,
+        kind=CaseEvent.Kind.NOTE,
+        message=f"File taken off the reflection: {files[0].name}.",
+        by_participant=by_participant,
+    )
+    return True
+
+
+@transaction.atomic
 def attachment_delete(*, attachment: Attachment, by: AbstractBaseUser) -> None:
     """Who added a file, or a supervisor, takes it off the case; the timeline keeps that it was there."""
     attachment = Attachment.objects.select_for_update().select_related("case").get(pk=attachment.pk)
@@ -274,3 +295,44 @@ def attachment_delete(*, attachment: Attachment, by: AbstractBaseUser) -> None:
     attachment._history_user = by
     attachment.delete()
     event_record(case=attachment.case, kind=CaseEvent.Kind.NOTE, message=f"File removed: {attachment.name}.", by=by)
+
+
+# ---------------------------------------------------------------- typed signatures
+
+
+def _plain_name(name: str) -> str:
+    """A name as compared: no accents, no case, no punctuation but hyphens and apostrophes, single spaces."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(re.sub(r"[^\w\s'-]", " ", bare).casefold().split())
+
+
+def names_match(typed: str, name: str) -> bool:
+    """Whether a typed signature is the person's full name (accents, capitals and spacing aside)."""
+    return bool(_plain_name(typed)) and _plain_name(typed) == _plain_name(name)
+
+
+def signature_check(*, participant: Participant, typed_name: str) -> str:
+    """The typed name, tidied, if it is the participant's full name; else a kind ``WorkflowError``."""
+    if not names_match(typed_name, participant.name):
+        raise WorkflowError(
+            gettext(
+                "That is not quite the name we have for you. Please type your full name, first and last. "
+                "If we have it wrong, please tell your caseworker."
+            )
+        )
+    return " ".join(typed_name.split())
+
+
+def signature_record(
+    *, participant: Participant, document: str, version: int, typed_name: str, at: datetime | None = None
+) -> Signature:
+    """Record a participant's typed signature under a document's version (in the caller's transaction)."""
+    typed_name = signature_check(participant=participant, typed_name=typed_name)
+    signature, _created = Signature.objects.get_or_create(
+        participant=participant,
+        document=document,
+        version=version,
+        defaults={"case_id": participant.case_id, "typed_name": typed_name, "signed_at": at or timezone.now()},
+    )
+    return signature

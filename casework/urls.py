@@ -13,4 +13,5 @@ urlpatterns = [
     path("<reference:reference>/files/add/", views.attachment_add, name="attachment_add"),
     path("<reference:reference>/files/<int:pk>/", views.attachment_download, name="attachment"),
     path("<reference:reference>/files/<int:pk>/remove/", views.attachment_delete, name="attachment_delete"),
+    path("<reference:reference>/documents/<slug:kind>.pdf", views.document, name="document"),
 ]

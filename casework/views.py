@@ -9,11 +9,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from cases import selectors as case_selectors
+from cases.models import Participant
 from cases.roles import staff_only
 from cases.timeline import WorkflowError
 from cases.views import detail_context
 
-from . import selectors, services
+from . import documents, selectors, services
 from .forms import AttachmentForm, NoteForm, TaskForm
 
 NOTES_PAGE = 50
@@ -171,3 +172,25 @@ def attachment_delete(request: HttpRequest, reference: str, pk: int) -> HttpResp
     else:
         messages.success(request, f"File removed: {attachment.name}.")
     return redirect(f"{case.get_absolute_url()}#files")
+
+
+def document(request: HttpRequest, reference: str, kind: str) -> HttpResponse:
+    """A document of the case as a PDF (the plan as agreed, the commitments, the completion letter), in
+    the customer's language or ``?language=``; for staff who may see the case."""
+    staff_only(request)
+    case = case_selectors.case_for_user(user=request.user, reference=reference)
+    asked = request.GET.get("language", "")
+    language = asked if asked in dict(Participant.Language.choices) else documents.language_for(case)
+    try:
+        pdf = documents.render_pdf(case, kind, language=language)
+    except documents.DocumentUnavailable as error:
+        raise Http404(str(error)) from error
+    return pdf_response(pdf, documents.filename(case, kind))
+
+
+def pdf_response(pdf: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -27,6 +27,7 @@ urlpatterns = [
     path("cases/", include("cases.urls")),
     path("cases/", include("reconciliation.urls")),
     path("p/", include("portal.urls")),
+    path("sms/", include("notifications.sms_urls")),
     path("accounts/", include("accounts.urls")),
     # Django's own account pages, but for the password reset with rate limits.
     path("accounts/password_reset/", RateLimitedPasswordResetView.as_view(), name="password_reset"),

@@ -6,10 +6,24 @@ asked before and after, and at the check-ins, so that the reports page has befor
 figures to show.
 """
 
-from cases.models import Participant
+from datetime import timedelta
+
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from cases.models import Case, Participant
 from questionnaires import services
-from questionnaires.models import Moment, Questionnaire
+from questionnaires.models import (
+    BEFORE_MOMENTS,
+    Answer,
+    Invitation,
+    Moment,
+    Questionnaire,
+    QuestionnaireUse,
+    ResearchConsent,
+)
 from questionnaires.services import QuestionDetails, QuestionnaireDetails
+from reconciliation.models import RestorativeMeeting
 
 CUSTOMER, AGENT, BUSINESS = Participant.Role.CUSTOMER, Participant.Role.AGENT, Participant.Role.BUSINESS
 CHECKINS = (Moment.CHECKIN_30, Moment.CHECKIN_90, Moment.CHECKIN_180)
@@ -164,3 +178,105 @@ def seed_demo_questionnaires(supervisor) -> list[Questionnaire]:
             services.version_publish(questionnaire=questionnaire, by=supervisor)
         made.append(questionnaire)
     return made
+
+
+# ---------------------------------------------------------------- answers of the generated cases
+
+# How people of each role tend to answer a scale before and after, as a share of the scale's
+# length (0: the low end, 1: the high end): the program's hoped-for change, with wide spread.
+TENDENCY = {
+    Participant.Role.CUSTOMER: (0.35, 0.7),
+    Participant.Role.AGENT: (0.4, 0.65),
+    Participant.Role.BUSINESS: (0.45, 0.7),
+}
+ANSWERED, SKIPPED = 0.7, 0.1  # of the people asked; the rest never got round to it
+RESEARCH_YES, RESEARCH_NO = 0.8, 0.1  # of those who answered; the rest never said
+GENERATED_ANSWERS_AT_MOST = 3000  # cases: enough for every figure, and seeding stays quick
+
+
+def seed_demo_answers(rng, *, at_most: int = GENERATED_ANSWERS_AT_MOST) -> int:
+    """Answers for generated cases (bulk inserts, which ask nobody): before, and after for those who got there.
+
+    The newest ``at_most`` cases that nobody was asked in yet; returns how many people answered.
+    """
+    uses = {}
+    for use in QuestionnaireUse.objects.filter(questionnaire__active=True).select_related("questionnaire"):
+        uses.setdefault((use.role, use.moment), []).append(use.questionnaire)
+    questions = {
+        questionnaire.pk: list(services.published_version(questionnaire).questions.all())
+        for found in uses.values()
+        for questionnaire in found
+    }
+    cases = (
+        Case.objects.exclude(Exists(Invitation.objects.filter(case=OuterRef("pk"))))
+        .annotate(held=Exists(RestorativeMeeting.objects.filter(case=OuterRef("pk"), state="held")))
+        .prefetch_related("participants")
+        .order_by("-opened_at")[:at_most]
+    )
+    invitations, answers_of, consents = [], [], []
+    answered_people = set()
+    for case in cases:
+        moments = {
+            Participant.Role.CUSTOMER: [(Moment.BEFORE_REFLECTION, case.opened_at + timedelta(days=1))],
+            Participant.Role.AGENT: [],
+            Participant.Role.BUSINESS: [],
+        }
+        if case.step >= 2 or case.status == Case.Status.COMPLETED:
+            for role in (Participant.Role.AGENT, Participant.Role.BUSINESS):
+                moments[role].append((Moment.BEFORE_PLAN, case.opened_at + timedelta(days=8)))
+        if case.status == Case.Status.COMPLETED and case.completed_at:
+            moments[Participant.Role.CUSTOMER].append((Moment.AT_COMPLETION, case.completed_at))
+        if case.held:
+            for role in (Participant.Role.AGENT, Participant.Role.BUSINESS):
+                moments[role].append((Moment.AFTER_MEETING, min(case.last_activity_at, timezone.now())))
+        for person in case.participants.all():
+            if not person.takes_part:
+                continue
+            for moment, when in moments.get(person.role, []):
+                for questionnaire in uses.get((person.role, moment), []):
+                    roll = rng.random()
+                    state = "answered" if roll < ANSWERED else "skipped" if roll < ANSWERED + SKIPPED else "closed"
+                    invitation = Invitation(
+                        case=case,
+                        participant=person,
+                        questionnaire=questionnaire,
+                        moment=moment,
+                        opens_at=when,
+                        state=state,
+                        answered_at=when if state != "closed" else None,
+                        version=services.published_version(questionnaire) if state == "answered" else None,
+                    )
+                    invitations.append(invitation)
+                    if state == "answered":
+                        answered_people.add(person)
+                        answers_of.append((invitation, _answers(rng, person.role, moment, questions[questionnaire.pk])))
+    Invitation.objects.bulk_create(invitations, batch_size=1000)
+    Answer.objects.bulk_create(
+        [Answer(invitation=invitation, **values) for invitation, rows in answers_of for values in rows],
+        batch_size=2000,
+    )
+    for person in answered_people:
+        roll = rng.random()
+        if roll < RESEARCH_YES + RESEARCH_NO:
+            consents.append(ResearchConsent(participant=person, agreed=roll < RESEARCH_YES))
+    ResearchConsent.objects.bulk_create(consents, batch_size=1000, ignore_conflicts=True)
+    return len(answered_people)
+
+
+def _answers(rng, role: str, moment: str, questions) -> list[dict]:
+    """Plausible answers: most scales answered, a choice now and then, no free text (nobody's words made up)."""
+    before, after = TENDENCY[role]
+    centre = before if moment in BEFORE_MOMENTS else after
+    rows = []
+    for question in questions:
+        if rng.random() < 0.1:  # left out
+            continue
+        if question.is_scale:
+            low, high = question.scale_range
+            value = round(low + (high - low) * min(1.0, max(0.0, rng.gauss(centre, 0.2))))
+            rows.append({"question": question, "number": value})
+        elif question.kind == "choice":
+            count = len(question.choice_list("en"))
+            leaning = centre if rng.random() < 0.7 else rng.random()
+            rows.append({"question": question, "choice": min(count - 1, int(leaning * count))})
+    return rows

@@ -12,7 +12,7 @@ from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 
 from cases.models import Case, CaseEvent, Participant
-from cases.services import WorkflowError, event_record
+from cases.services import WorkflowError, event_record, participant_texts_start, participant_texts_stop
 
 from .models import Reminder
 from .reminders import dispatch_soon, notify
@@ -138,3 +138,78 @@ def link_email(*, participant: Participant, by: AbstractBaseUser, again: bool = 
         by=by,
     )
     return reminder
+
+
+# ---------------------------------------------------------------- what the SMS gateway tells us
+
+# How far a text got; a report never moves it back (reports may arrive out of order).
+DELIVERY_RANK = {"accepted": 0, "queued": 1, "sending": 2, "sent": 3, "delivered": 4, "undelivered": 5, "failed": 5}
+NOT_DELIVERED = frozenset({"undelivered", "failed"})
+
+
+@transaction.atomic
+def text_delivery_record(*, external_id: str, status: str, error_code: str = "") -> Reminder | None:
+    """The gateway's report on a text we sent, kept on its reminder (the case page shows it). A text
+    that did not arrive is marked failed, with the gateway's code, and the caseworker gets a notice."""
+    if status not in DELIVERY_RANK or not external_id:
+        return None
+    reminder = (
+        Reminder.objects.select_for_update(of=("self",))
+        .select_related("case", "case__caseworker")
+        .filter(external_id=external_id, channel=Reminder.Channel.SMS)
+        .first()
+    )
+    if reminder is None:
+        return None
+    if reminder.delivery_status and DELIVERY_RANK[status] <= DELIVERY_RANK.get(reminder.delivery_status, -1):
+        return reminder
+    reminder.delivery_status, reminder.delivery_updated_at = status, timezone.now()
+    fields = ["delivery_status", "delivery_updated_at"]
+    if status in NOT_DELIVERED:
+        reminder.state = Reminder.State.FAILED
+        reminder.last_error = f"The text did not arrive ({status}{f', code {error_code}' if error_code else ''})."
+        fields += ["state", "last_error"]
+    reminder.save(update_fields=fields)
+    case = reminder.case
+    if status in NOT_DELIVERED and case.status not in Case.ENDED_STATUSES:
+        notify(case=case, kind=Reminder.Kind.FAILED, user=case.caseworker, about=reminder)
+    return reminder
+
+
+def people_with_number(number: str) -> list[Participant]:
+    """The participants of cases not ended whose phone is this number (E.164, as the gateway sends it)."""
+    if not number:
+        return []
+    return list(
+        Participant.objects.filter(phone=number, erased_at__isnull=True)
+        .exclude(case__status__in=Case.ENDED_STATUSES)
+        .select_related("case", "case__caseworker")
+        .order_by("-case__opened_at", "pk")
+    )
+
+
+def texts_stop(*, people: list[Participant]) -> int:
+    """STOP from a number: no more texts to anyone of it, on every case. How many were stopped."""
+    return sum(participant_texts_stop(participant=person) for person in people)
+
+
+def texts_start(*, people: list[Participant]) -> int:
+    """START from a number: texts again to everyone of it."""
+    return sum(participant_texts_start(participant=person) for person in people)
+
+
+@transaction.atomic
+def text_received(*, people: list[Participant], body: str) -> str:
+    """A text someone sent us, on the timeline of their newest case for the caseworker to read;
+    the caseworker's name, for the answer."""
+    person = people[0]
+    case = person.case
+    event_record(
+        case=case,
+        kind=CaseEvent.Kind.CONTACT,
+        message=f"{person.name} sent a text: “{body[:1000]}”",
+        by_participant=person,
+        to_value="text_received",
+    )
+    caseworker = case.caseworker
+    return caseworker.get_full_name() or caseworker.get_username()

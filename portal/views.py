@@ -6,6 +6,7 @@ change goes through the same services as the caseworker's pages, with the partic
 actor. GET never changes anything; POSTs are CSRF-protected.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
@@ -21,7 +22,7 @@ from reconciliation.models import CheckIn, PersonalTime, Reflection, Restorative
 from reconciliation.registry import REGISTRY
 from reconciliation.workflow import WorkflowError
 
-from . import forms
+from . import forms, reflection_file
 from .access import participant_view
 from .pages import page
 
@@ -142,15 +143,24 @@ def reflection(request: HttpRequest) -> HttpResponse:
         return _go(request, "reflection")
     initial = {name: getattr(current, name) for name in Reflection.QUESTIONS} if current else {}
     form = forms.ReflectionForm(request.POST or None, initial=initial)
+    kept = {"reflection_file": reflection_file.current(case), "max_mb": settings.ATTACHMENT_MAX_MB}
     if request.method == "POST":
         autosave = request.headers.get("X-Autosave") == "1"
         if not form.is_valid():
             if autosave:
                 return JsonResponse({"saved": False, "errors": form.errors}, status=400)
             return _page(
-                request, "reflection.html", {"form": form, "reflection": current, "editable": True}, status=400
+                request, "reflection.html", {"form": form, "reflection": current, "editable": True, **kept}, status=400
             )
         submit = "submit" in request.POST and not autosave
+        refused = None if autosave else reflection_file.take(request, case=case, participant=participant)
+        if refused:  # the answers are kept as a draft; the file is chosen again
+            form.add_error(None, refused)
+            services.reflection_save_draft(case=case, answers=form.cleaned_data, by=participant)
+            kept["reflection_file"] = reflection_file.current(case)
+            return _page(
+                request, "reflection.html", {"form": form, "reflection": current, "editable": True, **kept}, status=400
+            )
         try:
             if submit:
                 services.reflection_submit(case=case, answers=form.cleaned_data, by=participant)
@@ -163,7 +173,7 @@ def reflection(request: HttpRequest) -> HttpResponse:
             # The answers are kept as a draft even when submitting is refused.
             services.reflection_save_draft(case=case, answers=form.cleaned_data, by=participant)
             return _page(
-                request, "reflection.html", {"form": form, "reflection": current, "editable": True}, status=400
+                request, "reflection.html", {"form": form, "reflection": current, "editable": True, **kept}, status=400
             )
         if autosave:
             return JsonResponse({"saved": True, "at": timezone.localtime(saved.updated_at).strftime("%H:%M")})
@@ -172,7 +182,7 @@ def reflection(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Your draft is saved. You can come back to it with the same link."))
         return _go(request, "reflection")
-    return _page(request, "reflection.html", {"form": form, "reflection": current, "editable": editable})
+    return _page(request, "reflection.html", {"form": form, "reflection": current, "editable": editable, **kept})
 
 
 @participant_view(CUSTOMER)

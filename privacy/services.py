@@ -15,6 +15,8 @@ still count it); what identifies the person goes, in the rows and in their audit
   reminders' errors) and in the referrals that reached PLI with their e-mail or phone; the
   timeline events they made through their link lose their words;
 - the files kept on the case that are theirs are deleted (the file and its row);
+- their short-text answers to questionnaires are blanked, their waiting questions closed, and a
+  yes to research is taken back (their answers leave in no later research export);
 - their personal links are revoked and their scheduled reminders cancelled.
 
 Only a supervisor erases, and only on a withdrawn or closed case (an erased participant can no
@@ -43,6 +45,7 @@ from casework.models import Attachment, Note, Task
 from casework.services import files_delete_on_commit
 from compassion.phones import phone_ways
 from notifications.models import Reminder
+from questionnaires import services as questionnaire_services
 from reconciliation.models import (
     CheckIn,
     Commitment,
@@ -181,6 +184,7 @@ def participant_export(*, participant: Participant) -> dict:
             "erased_at",
         ),
     }
+    data.update(questionnaire_services.participant_questionnaires(participant))
     shift_fields = ["starts_at", "ends_at", "role", "location", "state"]
     if customer:
         reflection = Reflection.objects.filter(case=case).first()
@@ -295,6 +299,7 @@ def _erase(participant: Participant, *, case: Case, by: AbstractBaseUser | None,
     _delete_files(theirs)
     Attachment.history.filter(participant_id=participant.pk).update(name="(erased)", description="")
     _blank_what_they_wrote(participant, case)
+    questionnaire_services.participant_answers_erase(participant)
     scrub.case_texts(case)
     scrub.referrals(_referrals_matching(scrub.emails, scrub.phones, case=case, names=scrub.names), name)
     _their_events_lose_their_words(participant)

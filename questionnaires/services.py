@@ -104,6 +104,7 @@ def questionnaire_update(*, questionnaire: Questionnaire, details: Questionnaire
         raise WorkflowError(_("Please give the questionnaire a title."))
     pairs = _check_uses(details.uses)
     questionnaire = Questionnaire.objects.select_for_update().get(pk=questionnaire.pk)
+    stopped = questionnaire.active and not details.active
     questionnaire.title = details.title.strip()
     questionnaire.title_es = details.title_es.strip()
     questionnaire.intro = details.intro.strip()
@@ -111,6 +112,24 @@ def questionnaire_update(*, questionnaire: Questionnaire, details: Questionnaire
     questionnaire.active = details.active
     questionnaire.save(update_fields=["title", "title_es", "intro", "intro_es", "active"])
     _set_uses(questionnaire, pairs)
+    if stopped:
+        _withdraw_waiting(questionnaire)
+
+
+def _withdraw_waiting(questionnaire: Questionnaire) -> None:
+    """A questionnaire no longer asked: the questions waiting for people are withdrawn, with their reminders."""
+    waiting = list(Invitation.objects.filter(questionnaire=questionnaire, state=Invitation.State.OPEN))
+    Invitation.objects.filter(pk__in=[invitation.pk for invitation in waiting]).update(state=Invitation.State.CLOSED)
+    by_case: dict[int, list[Invitation]] = {}
+    for invitation in waiting:
+        by_case.setdefault(invitation.case_id, []).append(invitation)
+    for invitation_list in by_case.values():
+        reminders.reminders_cancel(
+            case=invitation_list[0].case,
+            kind=invitations.REMINDER,
+            wanted_gone=[(each.participant_id, invitations.reminder_slot(each)) for each in invitation_list],
+            reason="The questionnaire is no longer asked.",
+        )
 
 
 def latest_version(questionnaire: Questionnaire) -> QuestionnaireVersion | None:
@@ -420,3 +439,55 @@ def research_consent_record(*, participant: Participant, agreed: bool, by: Parti
         to_value="research yes" if agreed else "research no",
     )
     return consent
+
+
+# ---------------------------------------------------------------- privacy
+
+
+def participant_questionnaires(participant: Participant) -> dict:
+    """Everything questionnaires hold about one person, as plain values (for ``privacy``'s export)."""
+    consent = ResearchConsent.objects.filter(participant=participant).first()
+    invitations = (
+        Invitation.objects.filter(participant=participant)
+        .select_related("questionnaire", "version")
+        .prefetch_related("answers__question")
+        .order_by("opens_at", "id")
+    )
+    return {
+        "research_consent": (
+            {
+                "agreed": consent.agreed,
+                "answered_at": consent.answered_at.isoformat(),
+                "revoked_at": consent.revoked_at.isoformat() if consent.revoked_at else None,
+            }
+            if consent
+            else None
+        ),
+        "questionnaires": [
+            {
+                "questionnaire": invitation.questionnaire.title,
+                "moment": invitation.moment,
+                "state": invitation.state,
+                "version": invitation.version.number if invitation.version else None,
+                "answered_at": invitation.answered_at.isoformat() if invitation.answered_at else None,
+                "shared_with_caseworker": invitation.shared_with_caseworker,
+                "answers": [
+                    {"question": answer.question.text, "answer": answer.shown} for answer in invitation.answers.all()
+                ],
+            }
+            for invitation in invitations
+        ],
+    }
+
+
+def participant_answers_erase(participant: Participant) -> None:
+    """When a person's data is erased: their own words go, their questions close, and nothing more leaves
+    for research (inside the caller's transaction)."""
+    Answer.objects.filter(invitation__participant=participant).exclude(text="").update(text="")
+    Invitation.objects.filter(participant=participant, state=Invitation.State.OPEN).update(
+        state=Invitation.State.CLOSED
+    )
+    now = timezone.now()
+    ResearchConsent.objects.filter(participant=participant, agreed=True).update(
+        agreed=False, revoked_at=now, answered_at=now
+    )

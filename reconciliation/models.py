@@ -398,6 +398,16 @@ class CheckIn(models.Model):
     def __str__(self) -> str:
         return f"Check-in after {self.days_after} days for {self.case}"
 
+    @property
+    def timing(self) -> str:
+        """Its state as the case page says it: a check-in still to come is "upcoming", not "due"."""
+        if self.state != self.State.DUE:
+            return self.get_state_display()
+        today = timezone.localdate()
+        if self.due_on > today:
+            return "Upcoming"
+        return "Due today" if self.due_on == today else "Overdue"
+
 
 # ---------------------------------------------------------------- skips
 

@@ -86,6 +86,14 @@ def plan_signoff(
         participant=participant,
         defaults={"decision": decision, "comment": comment, "decided_at": timezone.now()},
     )
+    if (
+        decision == PlanSignoff.Decision.AGREED
+        and participant.role == Participant.Role.BUSINESS
+        and participant.consent == Participant.Consent.PENDING
+    ):
+        # A business that agrees to the plan takes part: its consent no longer reads "not asked yet".
+        participant.consent = Participant.Consent.GIVEN
+        participant.save(update_fields=["consent"])
     verb = "agreed to" if decision == PlanSignoff.Decision.AGREED else "asked for changes to"
     # What they said stays on the sign-off row (the plan panel shows it), never copied here:
     # erasing them blanks that row, and nothing else holds their words.

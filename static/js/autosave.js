@@ -11,6 +11,8 @@
   function save() {
     var data = new FormData(form);
     data.delete("submit");
+    // A file is sent with "Save" or "Submit" only, never every few seconds.
+    form.querySelectorAll("input[type=file]").forEach(function (input) { data.delete(input.name); });
     var body = new URLSearchParams(data).toString();
     if (body === lastSent) { return; }
     fetch(form.dataset.autosave, {

@@ -21,7 +21,7 @@ def test_issuing_shows_the_new_link_once_and_it_opens_the_portal(caseworker_clie
     first = control(caseworker_client, case, customer_of(case), "issue").content.decode()
     again = caseworker_client.get(case.get_absolute_url()).content.decode()
 
-    url = first.split('id="issued-link" type="text" readonly value="')[1].split('"')[0]
+    url = first.split('id="issued-link" rows="3" readonly autofocus>')[1].split("<")[0]
     assert "/p/" in url
     assert url not in again
     assert caseworker_client.get(url.replace("http://testserver", "")).status_code == 200
@@ -30,7 +30,7 @@ def test_issuing_shows_the_new_link_once_and_it_opens_the_portal(caseworker_clie
 def test_the_new_link_is_kept_nowhere_on_the_server(caseworker_client, case):
     """A copy of the database (sessions included) opens no portal page."""
     page = control(caseworker_client, case, customer_of(case), "issue").content.decode()
-    token = page.split('id="issued-link" type="text" readonly value="')[1].split('"')[0].rsplit("/p/", 1)[1]
+    token = page.split('id="issued-link" rows="3" readonly autofocus>')[1].split("<")[0].rsplit("/p/", 1)[1]
     token = token.strip("/").split("/")[0]
 
     sessions = " ".join(Session.objects.values_list("session_data", flat=True))

@@ -141,6 +141,8 @@ MATRIX: dict[str, Row] = {
     "casework:attachment_delete": Row(
         staff_page(404, 302, 302), method="post", kwargs={"reference": "reference", "pk": "attachment_id"}
     ),
+    # The plan as agreed (the world's case has one); the completion letter waits for a completed case.
+    "casework:document": Row(staff_page(404, 200, 200), kwargs={"reference": "reference", "kind": "plan"}),
     "casework:task_add": Row(staff_page(404, 400, 400), method="post", kwargs={"reference": "reference"}),
     # The holder ticks it done first; the supervisor then finds it done already (a message, the same page).
     "casework:task_done": Row(
@@ -220,6 +222,9 @@ MATRIX: dict[str, Row] = {
     "api:webhook_deliveries": Row(staff_page(404, 404, 200), kwargs={"pk": "webhook_id"}),
     "api:webhook_active": Row(staff_page(404, 404, 302), method="post", kwargs={"pk": "webhook_id"}),
     "set_language": Row(everyone(302), method="post", data={"language": "es", "next": "/refer/"}),
+    # The SMS gateway's posts: its signature is the key; nobody else gets past it.
+    "sms:status": Row(everyone(403), method="post"),
+    "sms:inbound": Row(everyone(403), method="post"),
     "healthz": Row(everyone(200)),
 }
 

@@ -32,6 +32,7 @@ PUBLIC_PAGES = {
     "portal:meeting",
     "portal:commitments",
     "portal:checkin",
+    "portal:messages",
     "portal:stop",
     "portal:talk",
     # A caseworker's calendar feed: the secret token in the URL is the key (cases/calendar_feed.py)
@@ -45,6 +46,9 @@ PUBLIC_PAGES = {
     "api:referral_decline",
     "api:referral_duplicate",
     "api:reports",
+    # The SMS gateway: what it posts carries its signature (notifications/webhooks.py checks it)
+    "sms:status",
+    "sms:inbound",
     # Load balancers, monitors and the smoke test: database and broker state, nothing else
     "healthz",
 }

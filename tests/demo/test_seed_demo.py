@@ -66,3 +66,20 @@ def test_the_demo_has_a_published_questionnaire_for_each_role_before_and_after(d
     assert {("agent", "before_plan"), ("agent", "after_meeting")} <= uses
     assert {("business", "before_plan"), ("business", "after_meeting")} <= uses
     assert QuestionnaireUse.objects.values("questionnaire").distinct().count() == 3
+
+
+def test_generated_cases_fill_the_before_and_after_figures_for_every_role(db):
+    from datetime import UTC, datetime, timedelta
+
+    from django.utils import timezone
+
+    from questionnaires import research
+
+    call_command("seed_demo", "--cases", "300", stdout=StringIO())
+
+    changes = research.before_after(
+        Case.objects.all(), since=datetime(2000, 1, 1, tzinfo=UTC), until=timezone.now() + timedelta(days=1)
+    )
+    shown = {change.role for change in changes if not change.suppressed}
+    assert shown == {"customer", "agent", "business"}
+    assert all(change.change > 0 for change in changes if not change.suppressed)

@@ -98,3 +98,30 @@ def test_a_research_answer_that_is_not_yes_or_no_changes_nothing(client, case):
 
 def test_the_research_page_is_among_the_persons_pages_once_they_were_asked(client, case):
     assert "Your answers and research" in client.get(page_of(case, "home")).content.decode()
+
+
+def test_a_persons_export_holds_their_answers_and_erasing_them_takes_their_words_and_their_yes(
+    client, case, caseworker, supervisor
+):
+    from cases.services import case_change_status
+    from privacy import services as privacy
+
+    person = customer(case)
+    client.post(
+        page_of(case, "questions"),
+        {"version": _version(case).pk, "research": "yes", f"q{_text_question(case).pk}": "My words", "send": ""},
+    )
+
+    exported = privacy.participant_export(participant=person)
+    assert exported["research_consent"]["agreed"] is True
+    assert exported["questionnaires"][0]["answers"] == [{"question": "Anything else?", "answer": "My words"}]
+
+    case_change_status(case=case, action="withdraw", reason="Moved away", by=caseworker)
+    privacy.participant_erase(participant=customer(case), by=supervisor)
+
+    assert not ResearchConsent.objects.get(participant=person).agreed
+    assert not Invitation.objects.get(participant=person).answers.exclude(text="").exists()
+
+
+def _text_question(case):
+    return _version(case).questions.get(kind="text")

@@ -18,7 +18,7 @@ from cases.models import Business, Case, CaseEvent, Incident, Participant
 from cases.roles import CASEWORKER_GROUP, SUPERVISOR_GROUP
 from demo.bulk import Timeline, bulk_history, timeline
 from demo.progress import seed_demo_progress
-from demo.questionnaires import seed_demo_questionnaires
+from demo.questionnaires import seed_demo_answers, seed_demo_questionnaires
 from demo.referrals import seed_demo_referrals
 
 User = get_user_model()
@@ -210,6 +210,9 @@ class Command(BaseCommand):
                 per_day=per_day,
             )
             self.stdout.write(f"Generated {created} cases ({Case.objects.count()} in all).")
+            answered = seed_demo_answers(random.Random(seed))
+            if answered:
+                self.stdout.write(f"{answered} people of the generated cases answered questionnaires.")
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Demo logins (demo only):"))
         for username, *_rest in DEMO_USERS:
             self.stdout.write(f"  {username:<12} password: {DEMO_PASSWORD}")

@@ -51,6 +51,13 @@ def gateway(url: str) -> tuple[Client, dict]:
     return client, sender
 
 
+def auth_token() -> str:
+    """The auth token of ``SMS_URL``, which signs what the gateway posts back; "" without a gateway."""
+    if not settings.SMS_URL:
+        return ""
+    return unquote(urlsplit(settings.SMS_URL).password or "")
+
+
 def _status_callback() -> dict:
     try:
         return {"status_callback": settings.SITE_URL + reverse("sms:status")}
