@@ -8,11 +8,11 @@ from datetime import datetime, timedelta
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
-from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 
 from cases.models import Case, CaseEvent, Participant
 from cases.services import WorkflowError, event_record, participant_texts_start, participant_texts_stop
+from compassion.moments import ago
 
 from .models import Reminder
 from .reminders import dispatch_soon, notify
@@ -132,7 +132,7 @@ def link_email(*, participant: Participant, by: AbstractBaseUser, again: bool = 
     if recent is not None and not again:
         sent = f"sent at {timezone.localtime(recent.sent_at):%H:%M}" if recent.sent_at else "being sent"
         raise LinkRecentlyEmailed(
-            f"A link was e-mailed to {participant.name} {timesince(recent.due_at)} ago ({sent}): nothing more "
+            f"A link was e-mailed to {participant.name} {ago(recent.due_at)} ({sent}): nothing more "
             "was sent. Press “Send again” to send another."
         )
     reminder = notify(case=case, kind=Reminder.Kind.LINK, participant=participant, again=again)
