@@ -102,6 +102,15 @@ def ways(participant: Participant) -> str:
     return " and ".join(str(Reminder.Channel(channel).label).lower() for channel in participant.channels)
 
 
+def addresses(participant: Participant) -> str:
+    """Where a message to the person goes now: "alex@example.com", "(212) 555-0142 by text", or both."""
+    ways = [
+        participant.email if channel == Reminder.Channel.EMAIL else f"{participant.phone_shown} by text"
+        for channel in participant.channels
+    ]
+    return " and ".join(ways)
+
+
 @transaction.atomic
 def link_email(*, participant: Participant, by: AbstractBaseUser, again: bool = False) -> Reminder:
     """E-mail the participant a fresh personal link, within seconds, through the reminders' path.
