@@ -91,7 +91,7 @@ def recent_link_email(participant: Participant, now: datetime | None = None) -> 
     since = (now or timezone.now()) - LINK_EMAIL_RECENT
     return (
         Reminder.objects.filter(participant=participant, kind=Reminder.Kind.LINK, due_at__gte=since)
-        .exclude(state=Reminder.State.CANCELLED)
+        .exclude(state__in=[Reminder.State.CANCELLED, Reminder.State.FAILED])  # a failed one is sent again at once
         .order_by("-due_at", "-id")
         .first()
     )
@@ -135,7 +135,8 @@ def link_email(*, participant: Participant, by: AbstractBaseUser, again: bool = 
             f"A link was e-mailed to {participant.name} {ago(recent.due_at)} ({sent}): nothing more "
             "was sent. Press “Send again” to send another."
         )
-    reminder = notify(case=case, kind=Reminder.Kind.LINK, participant=participant, again=again)
+    # Decided here, under the case's lock: each press that gets this far is one e-mail of its own.
+    reminder = notify(case=case, kind=Reminder.Kind.LINK, participant=participant, again=True)
     event_record(
         case=case,
         kind=CaseEvent.Kind.LINK,
