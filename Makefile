@@ -23,7 +23,7 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
 	touch $@
 
 var:
-	mkdir -p var/mail
+	mkdir -p var/mail var/sms
 
 migrate: $(VENV)/.installed | var ## Apply database migrations
 	$(BIN)/python manage.py migrate --noinput
@@ -40,7 +40,7 @@ run: migrate var/.demo-seeded ## Start web, Celery worker and beat on the embedd
 	@echo ""
 	@echo "  Compassion case manager: http://127.0.0.1:$(PORT)/  (another port: make run PORT=8001)"
 	@echo "  Demo logins (password compassion-demo): caseworker, caseworker2, supervisor"
-	@echo "  E-mails are written to var/mail/. Ctrl-C stops web, worker and beat."
+	@echo "  E-mails are written to var/mail/, text messages to var/sms/. Ctrl-C stops web, worker and beat."
 	@echo ""
 	PORT=$(PORT) SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} $(BIN)/honcho -f Procfile.dev start
 

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Business, Case, CaseEvent, Incident, Participant, ReferenceSequence
+from .models import Business, Case, CaseEvent, Incident, Participant, ReferenceSequence, StaffContact
 
 
 class AuditedAdmin(SimpleHistoryAdmin):
@@ -99,3 +99,12 @@ class ReferenceSequenceAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(StaffContact)
+class StaffContactAdmin(admin.ModelAdmin):
+    """A staff member's work phone, which the participants of their cases see."""
+
+    list_display = ["user", "phone"]
+    search_fields = ["user__username", "user__first_name", "user__last_name"]
+    autocomplete_fields = ["user"]

@@ -378,6 +378,16 @@ class AccessLink(models.Model):
         return self.State(self.state).label
 
 
+class StaffContact(models.Model):
+    """How participants reach a staff member: their work phone, shown on their cases' pages and messages."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_contact")
+    phone = PhoneNumberField("work phone", blank=True, help_text="Shown to the participants of their cases.")
+
+    def __str__(self) -> str:
+        return f"Contact of {self.user}"
+
+
 class CalendarFeed(models.Model):
     """A staff member's secret calendar feed (.ics) of their upcoming shifts and meetings.
 

@@ -22,6 +22,7 @@ def render_email(
     context: dict,
     attachments: Iterable[Attachment] = (),
     headers: dict[str, str] | None = None,
+    reply_to: str = "",
 ) -> EmailMultiAlternatives:
     """The e-mail ``template`` rendered in ``language`` for one address, ready to ``send()``."""
     with translation.override(language):
@@ -29,7 +30,11 @@ def render_email(
         text = render_to_string(f"emails/{template}_body.txt", context)
         html = render_to_string(f"emails/{template}_body.html", context)
     message = EmailMultiAlternatives(
-        subject=subject, body=text, to=[to], headers={"Content-Language": language, **(headers or {})}
+        subject=subject,
+        body=text,
+        to=[to],
+        reply_to=[reply_to] if reply_to else None,
+        headers={"Content-Language": language, **(headers or {})},
     )
     message.attach_alternative(html, "text/html")
     for filename, content, mimetype in attachments:

@@ -6,11 +6,12 @@ for later today) says "today". The distance is counted in calendar days where th
 current time zone), not in hours: 23:50 to 00:10 is "tomorrow".
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.utils import timezone
 from django.utils.dates import MONTHS, WEEKDAYS
-from django.utils.translation import ngettext
+from django.utils.timesince import timesince
+from django.utils.translation import gettext, ngettext
 
 
 def when(moment: datetime, now: datetime | None = None) -> str:
@@ -49,3 +50,11 @@ def until(moment: datetime) -> str:
     """The time of day of ``moment`` ("13:31"), in the current time zone."""
     local = timezone.localtime(moment)
     return f"{local.hour}:{local.minute:02d}"
+
+
+def ago(moment: datetime, now: datetime | None = None) -> str:
+    """How long ago, for staff pages: "just now" under a minute, else "2 minutes ago", "1 hour ago"."""
+    now = now or timezone.now()
+    if now - moment < timedelta(minutes=1):
+        return gettext("just now")
+    return gettext("%(time)s ago") % {"time": timesince(moment, now, depth=1)}

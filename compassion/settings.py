@@ -192,6 +192,7 @@ LOGOUT_REDIRECT_URL = "login"
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("es", "Español")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["compassion.formats"]  # Spanish dates with their weekday (compassion/formats/es)
 TIME_ZONE = env.str("TIME_ZONE", default="America/New_York")
 USE_I18N = True
 USE_TZ = True
@@ -416,6 +417,9 @@ PORTAL_BAD_TOKENS_PER_HOUR = env.int("PORTAL_BAD_TOKENS_PER_HOUR", default=20)
 # Where PLI can be reached, shown to participants whose link no longer works.
 PLI_CONTACT_EMAIL = env.str("PLI_CONTACT_EMAIL", default="compassion@pli.example")
 PLI_CONTACT_PHONE = env.str("PLI_CONTACT_PHONE", default="555-0199")
+# A monitored inbox: replies to e-mails without a caseworker (referral confirmations, notices)
+# go there (Reply-To), never to the no-reply sender.
+PLI_REPLY_TO_EMAIL = env.str("PLI_REPLY_TO_EMAIL", default=PLI_CONTACT_EMAIL)
 # The address of this app as participants reach it: personal links in e-mails start with it.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # Reminders (reconciliation/reminders.py), in days: the reflection not submitted after each

@@ -98,7 +98,7 @@ CLAIM_AT_ONCE = 50
 # What the e-mails show, read with the batch in one query.
 DELIVERY_RELATIONS = (
     "case__incident__business",
-    "case__caseworker",
+    "case__caseworker__staff_contact",
     "case__meeting",
     "participant",
     "user",

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
 
+from cases.contact import case_contact, reply_to
 from cases.links import link_for_email, portal_path
 from cases.models import AccessLink
 from cases.services import WorkflowError
@@ -72,6 +73,7 @@ def reminder_email(reminder: Reminder, *, emailed_at: datetime) -> tuple[EmailMu
         "failed": reminder.failed_reminder,
         "meeting": None,
         "sent_at": emailed_at,  # "today at 9:31" or "tomorrow at 9:31" is seen from here
+        "contact": case_contact(case) if person is not None else None,
     }
     link = None
     if person is not None:
@@ -108,6 +110,8 @@ def reminder_email(reminder: Reminder, *, emailed_at: datetime) -> tuple[EmailMu
         attachments=attachments,
         # Auto-Submitted keeps out-of-office replies from answering a robot (RFC 3834).
         headers={"Message-ID": message_id(reminder), "Auto-Submitted": "auto-generated"},
+        # A participant's reply reaches their caseworker (or PLI's inbox), never the no-reply sender.
+        reply_to=reply_to(case) if person is not None else "",
     )
     return message, link
 

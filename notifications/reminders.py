@@ -434,12 +434,14 @@ def staff_reminder_about(reminder: Reminder) -> str:
 # ---------------------------------------------------------------- a participant's reminders kept by the apps above
 
 
-def _owned_key(kind: str, participant_id: int, slot: str) -> str:
-    return f"{series_of(kind=kind, participant_id=participant_id, user_id=None, about='', slot=slot)}@"
+def _owned_key(kind: str, participant_id: int, slot: str, channel: str) -> str:
+    series = series_of(kind=kind, participant_id=participant_id, user_id=None, about="", slot=slot)
+    return f"{channel_series(series, channel)}@"
 
 
-def remind_once(*, case: Case, kind: str, participant: Participant, due_at: datetime, slot: str) -> Reminder | None:
-    """Schedule one reminder to a participant about something an app above keeps (named by ``slot``).
+def remind_once(*, case: Case, kind: str, participant: Participant, due_at: datetime, slot: str) -> list[Reminder]:
+    """Schedule one reminder to a participant about something an app above keeps (named by ``slot``),
+    by each channel their messages go by.
 
     Once: asking again, even after it was sent or cancelled, changes nothing. Nobody who asked
     not to be contacted, or to talk to someone first, is reminded; nor anyone of an ended case.
@@ -447,22 +449,35 @@ def remind_once(*, case: Case, kind: str, participant: Participant, due_at: date
     if kind not in OWNED_KINDS:
         raise ValueError(f"remind_once() schedules {' or '.join(sorted(OWNED_KINDS))} reminders, not {kind!r}.")
     if case.status in Case.ENDED_STATUSES or not participant.hears_from_us:
-        return None
-    reminder, created = Reminder.objects.get_or_create(
-        case=case,
-        key=_owned_key(kind, participant.pk, slot),
-        defaults={"kind": kind, "participant": participant, "due_at": due_at, "next_attempt_at": due_at},
-    )
-    if created and due_at <= timezone.now():
+        return []
+    made = [
+        Reminder.objects.get_or_create(
+            case=case,
+            key=_owned_key(kind, participant.pk, slot, channel),
+            defaults={
+                "kind": kind,
+                "participant": participant,
+                "channel": channel,
+                "due_at": due_at,
+                "next_attempt_at": due_at,
+            },
+        )
+        for channel in participant.channels
+    ]
+    if any(created for _reminder, created in made) and due_at <= timezone.now():
         dispatch_soon()
-    return reminder
+    return [reminder for reminder, _created in made]
 
 
 def reminders_cancel(*, case: Case, kind: str, wanted_gone: list[tuple[int, str]], reason: str) -> int:
-    """Cancel the scheduled reminders ``remind_once`` made for these (participant id, slot) pairs."""
+    """Cancel the scheduled reminders ``remind_once`` made for these (participant id, slot) pairs, by any channel."""
     if not wanted_gone:
         return 0
-    keys = [_owned_key(kind, participant_id, slot) for participant_id, slot in wanted_gone]
+    keys = [
+        _owned_key(kind, participant_id, slot, channel)
+        for participant_id, slot in wanted_gone
+        for channel in Reminder.Channel.values
+    ]
     return Reminder.objects.filter(case=case, key__in=keys, state=Reminder.State.SCHEDULED).update(
         state=Reminder.State.CANCELLED, cancelled_at=timezone.now(), cancel_reason=reason
     )

@@ -8,11 +8,11 @@ from datetime import datetime, timedelta
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
-from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 
 from cases.models import Case, CaseEvent, Participant
 from cases.services import WorkflowError, event_record, participant_texts_start, participant_texts_stop
+from compassion.moments import ago
 
 from .models import Reminder
 from .reminders import dispatch_soon, notify
@@ -91,7 +91,7 @@ def recent_link_email(participant: Participant, now: datetime | None = None) -> 
     since = (now or timezone.now()) - LINK_EMAIL_RECENT
     return (
         Reminder.objects.filter(participant=participant, kind=Reminder.Kind.LINK, due_at__gte=since)
-        .exclude(state=Reminder.State.CANCELLED)
+        .exclude(state__in=[Reminder.State.CANCELLED, Reminder.State.FAILED])  # a failed one is sent again at once
         .order_by("-due_at", "-id")
         .first()
     )
@@ -100,6 +100,15 @@ def recent_link_email(participant: Participant, now: datetime | None = None) -> 
 def ways(participant: Participant) -> str:
     """How a message to the person goes now, in words: "e-mail", "text message", "e-mail and text message"."""
     return " and ".join(str(Reminder.Channel(channel).label).lower() for channel in participant.channels)
+
+
+def addresses(participant: Participant) -> str:
+    """Where a message to the person goes now: "alex@example.com", "(212) 555-0142 by text", or both."""
+    ways = [
+        participant.email if channel == Reminder.Channel.EMAIL else f"{participant.phone_shown} by text"
+        for channel in participant.channels
+    ]
+    return " and ".join(ways)
 
 
 @transaction.atomic
@@ -123,10 +132,11 @@ def link_email(*, participant: Participant, by: AbstractBaseUser, again: bool = 
     if recent is not None and not again:
         sent = f"sent at {timezone.localtime(recent.sent_at):%H:%M}" if recent.sent_at else "being sent"
         raise LinkRecentlyEmailed(
-            f"A link was e-mailed to {participant.name} {timesince(recent.due_at)} ago ({sent}): nothing more "
+            f"A link was e-mailed to {participant.name} {ago(recent.due_at)} ({sent}): nothing more "
             "was sent. Press “Send again” to send another."
         )
-    reminder = notify(case=case, kind=Reminder.Kind.LINK, participant=participant, again=again)
+    # Decided here, under the case's lock: each press that gets this far is one e-mail of its own.
+    reminder = notify(case=case, kind=Reminder.Kind.LINK, participant=participant, again=True)
     event_record(
         case=case,
         kind=CaseEvent.Kind.LINK,

@@ -80,7 +80,7 @@ class ConsentForm(forms.Form):
     def __init__(self, *args, participant: Participant, **kwargs):
         super().__init__(*args, **kwargs)
         if participant.consent == Participant.Consent.GIVEN:
-            self.fields["consent"].label = _("You are taking part. You can stop at any time.")
+            self.fields["consent"].label = _("You can stop at any time.")
             self.fields["consent"].choices = [(Participant.Consent.WITHDRAWN, _("I no longer wish to take part"))]
         else:
             self.fields["consent"].choices = [

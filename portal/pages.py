@@ -4,6 +4,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from cases.contact import case_contact
 from reconciliation.registry import REGISTRY
 
 
@@ -19,5 +20,6 @@ def page(request: HttpRequest, template: str, context: dict | None = None, *, st
         "at_step": at_step,
         "PLI_CONTACT_EMAIL": settings.PLI_CONTACT_EMAIL,
         "PLI_CONTACT_PHONE": settings.PLI_CONTACT_PHONE,
+        "contact": case_contact(case),
     }
     return render(request, f"portal/{template}", {**base, **(context or {})}, status=status)

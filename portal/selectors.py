@@ -25,7 +25,7 @@ def participant_case(participant: Participant) -> Case:
         Participant.Role.AGENT: {"agent_agreed_at__isnull": True},
     }.get(participant.role)
     due = CheckIn.objects.filter(case=OuterRef("pk"), state=CheckIn.State.DUE, due_on__lte=timezone.localdate())
-    cases = Case.objects.select_related("incident__business", "caseworker").annotate(
+    cases = Case.objects.select_related("incident__business", "caseworker__staff_contact").annotate(
         has_shifts=Exists(shifts),
         has_proposed_shifts=Exists(shifts.filter(state=RoleSwapShift.State.PROPOSED)),
         has_checkin_due=Exists(due),

@@ -35,7 +35,12 @@ class QuestionnaireForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text="Each person is asked once at each moment ticked for their role.",
     )
-    active = forms.BooleanField(label="Ask it (untick to stop asking it)", required=False, initial=True)
+    active = forms.BooleanField(
+        label="Ask it",
+        required=False,
+        initial=True,
+        help_text="Untick to stop asking it: questions waiting for people are withdrawn, with their reminders.",
+    )
 
     @classmethod
     def for_questionnaire(cls, questionnaire: Questionnaire) -> "QuestionnaireForm":

@@ -104,6 +104,7 @@ def questionnaire_update(*, questionnaire: Questionnaire, details: Questionnaire
         raise WorkflowError(_("Please give the questionnaire a title."))
     pairs = _check_uses(details.uses)
     questionnaire = Questionnaire.objects.select_for_update().get(pk=questionnaire.pk)
+    stopped = questionnaire.active and not details.active
     questionnaire.title = details.title.strip()
     questionnaire.title_es = details.title_es.strip()
     questionnaire.intro = details.intro.strip()
@@ -111,6 +112,24 @@ def questionnaire_update(*, questionnaire: Questionnaire, details: Questionnaire
     questionnaire.active = details.active
     questionnaire.save(update_fields=["title", "title_es", "intro", "intro_es", "active"])
     _set_uses(questionnaire, pairs)
+    if stopped:
+        _withdraw_waiting(questionnaire)
+
+
+def _withdraw_waiting(questionnaire: Questionnaire) -> None:
+    """A questionnaire no longer asked: the questions waiting for people are withdrawn, with their reminders."""
+    waiting = list(Invitation.objects.filter(questionnaire=questionnaire, state=Invitation.State.OPEN))
+    Invitation.objects.filter(pk__in=[invitation.pk for invitation in waiting]).update(state=Invitation.State.CLOSED)
+    by_case: dict[int, list[Invitation]] = {}
+    for invitation in waiting:
+        by_case.setdefault(invitation.case_id, []).append(invitation)
+    for invitation_list in by_case.values():
+        reminders.reminders_cancel(
+            case=invitation_list[0].case,
+            kind=invitations.REMINDER,
+            wanted_gone=[(each.participant_id, invitations.reminder_slot(each)) for each in invitation_list],
+            reason="The questionnaire is no longer asked.",
+        )
 
 
 def latest_version(questionnaire: Questionnaire) -> QuestionnaireVersion | None:

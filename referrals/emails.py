@@ -7,6 +7,7 @@ language.
 
 import logging
 
+from django.conf import settings
 from django.utils import timezone
 
 from compassion.emails import render_email
@@ -29,6 +30,8 @@ def referral_email_send(*, referral_id: int, kind: str, personal_message: str = 
             to=referral.email,
             language=referral.language,
             context={"referral": referral, "personal_message": personal_message},
+            # Replies reach a person at PLI, never the no-reply sender.
+            reply_to=settings.PLI_REPLY_TO_EMAIL,
         ).send()
     except OSError:  # smtplib's errors included
         logger.exception("Could not send the %s e-mail of referral %s.", kind, referral_id)

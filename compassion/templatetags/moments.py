@@ -18,3 +18,9 @@ def when(moment: datetime | None, now: datetime | None = None) -> str:
 @register.filter
 def clock(moment: datetime | None) -> str:
     return moments.until(moment) if moment else ""
+
+
+@register.filter
+def ago(moment: datetime | None) -> str:
+    """``{{ reminder.sent_at|ago }}``: "just now", "2 minutes ago"."""
+    return moments.ago(moment) if moment else ""

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from cases.contact import case_contact
 from cases.links import link_for_email, portal_path
 from cases.models import Participant
 from compassion.phones import time_zone_of
@@ -65,10 +66,9 @@ class SmsChannel:
 
 
 def contact_for_texts(case) -> dict:
-    """Who to ask, in few characters: the caseworker's first name and PLI's line."""
-    caseworker = case.caseworker
-    name = (caseworker.first_name or caseworker.get_username()) if caseworker else "PLI"
-    return {"contact_name": name, "contact_phone": settings.PLI_CONTACT_PHONE}
+    """Whom to ask, in few characters: the caseworker's first name and phone, or PLI's line."""
+    contact = case_contact(case)
+    return {"contact_name": contact.first_name or "PLI", "contact_phone": contact.phone}
 
 
 def sms_body(kind: str, language: str, context: dict) -> str:

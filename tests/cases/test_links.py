@@ -67,9 +67,7 @@ def test_wrong_tokens_resolve_to_nothing(db):
 
 
 @pytest.mark.parametrize("action", ["withdraw", "close"])
-def test_ending_a_case_revokes_every_link_and_the_portal_says_the_link_does_not_work(
-    client, case, caseworker, action
-):
+def test_ending_a_case_revokes_every_link_and_the_portal_says_the_program_has_ended(client, case, caseworker, action):
     _link, token = links.link_issue(participant=customer_of(case), by=caseworker)
     links.link_issue(participant=customer_of(case), by=caseworker)  # a second one, e-mailed say
 
@@ -78,8 +76,8 @@ def test_ending_a_case_revokes_every_link_and_the_portal_says_the_link_does_not_
     assert not AccessLink.objects.filter(participant__case=case, revoked_at__isnull=True).exists()
     assert case.events.filter(message__endswith="Personal links revoked: 2.").exists()
     response = client.get(links.portal_path(token))
-    assert response.status_code == 404
-    assert "does not work" in response.content.decode()
+    assert response.status_code == 410  # gone: the program has ended for this case
+    assert "The program has ended" in response.content.decode()
     assert settings.PLI_CONTACT_PHONE in response.content.decode()
 
 

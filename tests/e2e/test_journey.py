@@ -51,7 +51,7 @@ def personal_link(page, mailoutbox, reference: str, name: str, email: str) -> st
     """The caseworker e-mails the participant a link; the link is read from that e-mail."""
     page.goto(f"/cases/{reference}/")
     page.locator("#links li", has_text=name).get_by_role("button", name="E-mail a link").click()
-    expect(page.locator(".alert-success").first).to_contain_text(f"on its way to {email}")
+    expect(page.locator(".alert-success").first).to_contain_text(f"on its way to {name}")
     message = next(m for m in reversed(mailoutbox) if email in m.to[0])
     path = re.search(r"https?://[^/\s]+(/p/[\w-]+/)", message.body).group(1)
     return path

@@ -1,7 +1,7 @@
 """Reminders say when by the real distance: "today at 9:31", "tomorrow at 9:31", "on Friday 11
 December at 9:31", counted in calendar days where the reader is, in their language."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -10,7 +10,7 @@ from django.core import mail
 from django.utils import timezone, translation
 
 from cases.models import Participant
-from compassion.moments import when
+from compassion.moments import ago, when
 from notifications import dispatch
 from reconciliation import services
 from tests.factories import full_case
@@ -120,3 +120,9 @@ def test_the_meeting_reminder_sent_the_evening_before_a_meeting_after_midnight_s
     assert [m.subject for m in mail.outbox if customer.email in m.to[0]] == [
         "The restorative meeting, tomorrow at 0:30"
     ]
+
+
+def test_staff_pages_say_just_now_rather_than_zero_minutes_ago():
+    assert ago(MORNING, MORNING + timedelta(seconds=20)) == "just now"
+    assert ago(MORNING, MORNING + timedelta(minutes=2, seconds=5)) == "2\xa0minutes ago"
+    assert ago(MORNING, MORNING + timedelta(hours=1, minutes=5)) == "1\xa0hour ago"

@@ -256,3 +256,64 @@ def test_completion_and_check_ins_open_their_moments_on_their_day(client, case, 
     with time_machine.travel(checkin.opens_at + timedelta(minutes=1)):
         assert "How well do you understand" in client.get(page_of(case, "customer")).content.decode()
     assert Question.objects.exists()
+
+
+def test_someone_who_chose_texts_gets_the_one_reminder_as_a_text_and_answering_cancels_every_channel(
+    caseworker, questionnaire
+):
+    from notifications import sms
+    from tests.notifications.reminder_helpers import dispatch_at
+
+    case = full_case(caseworker=caseworker)
+    Participant.objects.filter(case=case, role="customer").update(channel="both", phone="+12125550142")
+    event_record(case=case, kind=CaseEvent.Kind.OPENED, message="Case opened.", by=caseworker)
+    rows = Reminder.objects.filter(kind=Reminder.Kind.QUESTIONNAIRE)
+    assert sorted(rows.values_list("channel", flat=True)) == ["email", "sms"]
+
+    noon = timezone.localtime(rows.first().due_at).replace(hour=12, minute=0)
+    dispatch_at(noon)
+    dispatch_at(noon + timedelta(minutes=5))
+
+    (text,) = [message for message in sms.outbox if "questions" in message.body]
+    assert "/p/" in text.body
+    assert set(rows.values_list("state", flat=True)) == {Reminder.State.SENT}
+
+
+def test_answering_cancels_the_reminder_by_every_channel(client, caseworker, questionnaire):
+    case = full_case(caseworker=caseworker)
+    Participant.objects.filter(case=case, role="customer").update(channel="both", phone="+12125550142")
+    event_record(case=case, kind=CaseEvent.Kind.OPENED, message="Case opened.", by=caseworker)
+
+    client.post(page_of(case, "customer"), {"skip": ""})
+
+    states = Reminder.objects.filter(kind=Reminder.Kind.QUESTIONNAIRE).values_list("state", flat=True)
+    assert sorted(states) == [Reminder.State.CANCELLED, Reminder.State.CANCELLED]
+
+
+def test_a_questionnaire_no_longer_asked_withdraws_what_was_waiting(client, case, questionnaire, supervisor):
+    services.questionnaire_update(
+        questionnaire=questionnaire,
+        details=QuestionnaireDetails(title=questionnaire.title, active=False),
+        by=supervisor,
+    )
+
+    assert Invitation.objects.get().state == Invitation.State.CLOSED
+    assert Reminder.objects.get(kind=Reminder.Kind.QUESTIONNAIRE).state == Reminder.State.CANCELLED
+    assert "There are no questions waiting" in client.get(page_of(case, "customer")).content.decode()
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"version": "not a number", "send": ""},
+        {"version": "999999", "send": ""},
+        {"version": "", "q1": "<script>", "share": "maybe", "research": "perhaps"},
+        {"version": "1", "q99999": "x" * 10000},
+        {"skip": "", "version": "x"},
+    ],
+)
+def test_odd_posts_to_the_questions_page_never_fail_and_never_half_answer(client, case, data):
+    response = client.post(page_of(case, "customer"), data)
+
+    assert response.status_code in {200, 302, 400}
+    assert not Answer.objects.exists()
