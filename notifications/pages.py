@@ -19,7 +19,11 @@ def case_page_reminders(page: CasePage) -> dict:
     since = timezone.now() - LINK_EMAIL_RECENT
     for person in page.participants:
         person.link_email = reminders.link_emails.get(person.pk)
-        person.link_email_recent = person.link_email is not None and person.link_email.due_at >= since
+        person.link_email_recent = (
+            person.link_email is not None
+            and person.link_email.state != person.link_email.State.FAILED
+            and person.link_email.due_at >= since
+        )
     return {"reminders": reminders}
 
 

@@ -91,7 +91,7 @@ def recent_link_email(participant: Participant, now: datetime | None = None) -> 
     since = (now or timezone.now()) - LINK_EMAIL_RECENT
     return (
         Reminder.objects.filter(participant=participant, kind=Reminder.Kind.LINK, due_at__gte=since)
-        .exclude(state=Reminder.State.CANCELLED)
+        .exclude(state__in=[Reminder.State.CANCELLED, Reminder.State.FAILED])  # a failed one is sent again at once
         .order_by("-due_at", "-id")
         .first()
     )
@@ -100,6 +100,15 @@ def recent_link_email(participant: Participant, now: datetime | None = None) -> 
 def ways(participant: Participant) -> str:
     """How a message to the person goes now, in words: "e-mail", "text message", "e-mail and text message"."""
     return " and ".join(str(Reminder.Channel(channel).label).lower() for channel in participant.channels)
+
+
+def addresses(participant: Participant) -> str:
+    """Where a message to the person goes now: "alex@example.com", "(212) 555-0142 by text", or both."""
+    ways = [
+        participant.email if channel == Reminder.Channel.EMAIL else f"{participant.phone_shown} by text"
+        for channel in participant.channels
+    ]
+    return " and ".join(ways)
 
 
 @transaction.atomic
@@ -126,7 +135,8 @@ def link_email(*, participant: Participant, by: AbstractBaseUser, again: bool = 
             f"A link was e-mailed to {participant.name} {ago(recent.due_at)} ({sent}): nothing more "
             "was sent. Press “Send again” to send another."
         )
-    reminder = notify(case=case, kind=Reminder.Kind.LINK, participant=participant, again=again)
+    # Decided here, under the case's lock: each press that gets this far is one e-mail of its own.
+    reminder = notify(case=case, kind=Reminder.Kind.LINK, participant=participant, again=True)
     event_record(
         case=case,
         kind=CaseEvent.Kind.LINK,

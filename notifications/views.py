@@ -52,6 +52,5 @@ def link_email(request: HttpRequest, reference: str, participant_id: int) -> Htt
     except WorkflowError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        way = services.ways(participant)
-        messages.success(request, f"A new personal link is on its way to {participant.name} by {way}.")
+        messages.success(request, f"A new personal link is on its way to {services.addresses(participant)}.")
     return redirect(f"{case.get_absolute_url()}#links")

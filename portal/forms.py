@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Participant
+from casework.services import signature_check
 from compassion.dates import BoundedDateTimeField
 from compassion.durations import DurationFields
 from reconciliation.models import (
@@ -14,6 +15,7 @@ from reconciliation.models import (
     Reflection,
     RoleSwapShift,
 )
+from reconciliation.workflow import WorkflowError
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 TOO_LONG = _("Please keep this answer under %(limit_value)d characters (it has %(show_value)d).")
@@ -59,10 +61,26 @@ class SignoffForm(PortalForm):
         widget=forms.RadioSelect,
     )
     comment = _answer(_("Which changes? (needed if you would like changes)"), rows=3)
+    signature = forms.CharField(
+        label=_("To agree, type your full name here: it is your signature"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
 
     def __init__(self, *args, participant: Participant, **kwargs):
         super().__init__(*args, **kwargs)
+        self.participant = participant
         self.fields["plan"].queryset = participant.case.plans.all()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == PlanSignoff.Decision.AGREED:
+            try:
+                signature_check(participant=self.participant, typed_name=data.get("signature", ""))
+            except WorkflowError as error:
+                self.add_error("signature", error)
+        return data
 
 
 class ConsentForm(PortalForm):

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cases.models import Participant
+from casework import services as casework
 from notifications import calendar
 from questionnaires import selectors as questionnaire_selectors
 from reconciliation import permissions, services, workflow
@@ -101,12 +102,12 @@ def plan(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            services.plan_signoff(
+            casework.plan_answer(
                 plan=form.cleaned_data["plan"],
                 participant=participant,
                 decision=form.cleaned_data["decision"],
                 comment=form.cleaned_data["comment"],
-                by=participant,
+                typed_name=form.cleaned_data["signature"],
             )
         except WorkflowError as error:
             # Answering an old version: show the current one, keeping what was typed.
@@ -197,13 +198,14 @@ def commitments(request: HttpRequest) -> HttpResponse:
             messages.info(request, _("You already agreed. Thank you."))
             return _go(request, "commitments")
         try:
-            services.commitments_agree(case=case, by=participant)
+            casework.commitments_sign(case=case, participant=participant, typed_name=request.POST.get("signature", ""))
         except WorkflowError as refused:
             error = " ".join(refused.messages)
         else:
             messages.success(request, _("Thank you. You have completed the program."))
             return _go(request, "commitments")
-    return _page(request, "commitments.html", {"commitment": commitment, "error": error}, status=400 if error else 200)
+    context = {"commitment": commitment, "error": error, "typed": request.POST.get("signature", "")[:200]}
+    return _page(request, "commitments.html", context, status=400 if error else 200)
 
 
 @participant_view(CUSTOMER)

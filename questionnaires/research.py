@@ -64,6 +64,7 @@ class Change:
     people: int
     before: float | None
     after: float | None
+    position: int = 0
 
     @property
     def suppressed(self) -> bool:
@@ -137,9 +138,10 @@ def before_after(cases: QuerySet[Case], *, since: datetime, until: datetime) -> 
                 people=row["people"],
                 before=None if hidden else round(row["before_mean"], 2),
                 after=None if hidden else round(row["after_mean"], 2),
+                position=question.position,
             )
         )
-    changes.sort(key=lambda c: (c.questionnaire, c.question, roles.index(c.role)))
+    changes.sort(key=lambda c: (c.questionnaire, c.position, roles.index(c.role)))
     return changes
 
 

@@ -35,6 +35,8 @@ PUBLIC_PAGES = {
     "portal:messages",
     "portal:stop",
     "portal:talk",
+    "portal:questions",
+    "portal:research",
     # A caseworker's calendar feed: the secret token in the URL is the key (cases/calendar_feed.py)
     "reporting:calendar_feed",
     # The API: a personal token is the key (api/authentication.py); no token is a 401

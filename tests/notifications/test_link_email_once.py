@@ -99,3 +99,17 @@ def test_an_older_e_mailed_link_keeps_working_after_a_newer_one_is_e_mailed_as_t
 
     page = client.get(reverse("portal:home", args=["not-a-working-link-at-all-" + "x" * 20])).content.decode()
     assert "A personal link works for 30 days after we send it, unless your caseworker stops it sooner." in page
+
+
+def test_after_a_link_e_mail_failed_a_press_sends_again_at_once(caseworker_client, case, mailoutbox):
+    press(caseworker_client, case)
+    Reminder.objects.filter(kind=Reminder.Kind.LINK).update(state=Reminder.State.FAILED, last_error="Mailbox full.")
+
+    page = caseworker_client.get(case.get_absolute_url()).content.decode()
+    assert "E-mail with a new link: could not be sent. Mailbox full." in page
+    assert "Send again" not in page
+
+    page = press(caseworker_client, case)
+    dispatch_at(timezone.now())
+    assert "on its way to" in page
+    assert len(mailoutbox) == 1

@@ -472,3 +472,17 @@ def test_the_database_refuses_a_referral_with_no_way_to_reach_the_person(db):
 
     with pytest.raises(IntegrityError), transaction.atomic():
         ReferralFactory(email="", phone="")
+
+
+def test_a_case_matched_through_two_of_its_people_is_suggested_once_with_its_caseworkers_name(supervisor_client):
+    caseworker = CaseworkerFactory(username="crivera", first_name="Casey", last_name="Rivera")
+    case = CaseFactory(incident=IncidentFactory(business=BusinessFactory(name="Sunrise Coffee")), caseworker=caseworker)
+    case.participants.update(email="same@example.com")
+    for name in ("Jamie Chen", "Sam Lee"):
+        case.participants.create(role=Participant.Role.AGENT, name=name, email="same@example.com")
+    referral = ReferralFactory(business_name="Sunrise Coffee", email="same@example.com")
+
+    page = supervisor_client.get(url("detail", referral)).content.decode()
+
+    assert page.count(f"Duplicate of {case.reference}") == 1
+    assert "Casey Rivera" in page

@@ -25,7 +25,9 @@ def test_a_case_with_someone_we_cannot_reach_is_counted_and_listed(caseworker_cl
 
     tiles = {tile.key: tile for tile in response.context["tiles"]}
     assert tiles["unreachable"].count == 1
-    assert "Cases with someone we cannot reach" in response.content.decode()
+    page = response.content.decode()
+    assert "Cases with someone we cannot reach" in page
+    assert '?unreachable=true">See these cases</a>' in page
     listed = caseworker_client.get(reverse("cases:list"), {"unreachable": "true"}).content.decode()
     assert case.reference in listed
     assert reachable.reference not in listed

@@ -235,6 +235,37 @@ def test_business_gets_the_shift_proposal_e_mail_with_an_ics_file_exactly_once(s
     assert opened_case in str(event["SUMMARY"])
 
 
+def test_a_customer_reached_by_text_gets_their_link_through_the_gateway_exactly_once(
+    stack, supervisor, opened_case
+):
+    """Issue 18: "make smoke sends one text through that stand-in beside the e-mail it already checks"."""
+    case = CasePage(supervisor, opened_case)
+    contact = re.search(
+        r'href="([^"]+/contact/)">change<span class="visually-hidden"> how Alex Morgan is reached', case.page()
+    )
+    assert contact, "the case page offers no change of how the customer is reached"
+    number = "+12125550142"
+    saved = supervisor.submit(contact.group(1), {"email": "", "phone": "(212) 555-0142", "channel": "sms"})
+    assert urlsplit(saved.url).path == case.path, "the customer's contact details were not saved"
+    link_form = re.search(r'action="([^"]+/link/email/)"[^>]*>.*?Text a link', case.page(), re.DOTALL)
+    assert link_form, "the case page offers no 'Text a link' for the customer"
+    asked = time.monotonic()
+
+    case._post(link_form.group(1), {}, what="text a link")
+
+    answered = time.monotonic()
+    texts = lambda: [text for text in stack.sms_gateway.messages if text["To"] == number]  # noqa: E731
+    waited = wait_until(texts, what="the customer's text at the stand-in gateway", timeout=BEAT_SECONDS + 30)
+    time.sleep(BEAT_SECONDS + 3)  # a dispatch pass after it, which must not send it again
+    assert len(texts()) == 1, f"{len(texts())} texts arrived, not exactly one"
+    TIMINGS["personal link by text at the stand-in gateway, after the press"] = answered - asked + waited
+    body = texts()[0]["Body"]
+    link = re.search(r"https?://\S+?(/p/[\w-]+/)", body)
+    assert link, f"the text carries no personal link: {body!r}"
+    assert "Questions?" in body
+    assert stack.browser().get_page(link.group(1)).status_code == 200
+
+
 def test_a_partner_system_reads_cases_with_a_token_and_receives_a_signed_webhook(stack, supervisor, opened_case):
     """Issue step: "`make smoke` makes one API call with a token and receives one webhook"."""
     tokens = supervisor.submit("/api/tokens/", {"name": "CRM", "scopes": ["cases:read", "referrals:write"], "days": 30})
