@@ -23,6 +23,8 @@ from cases.roles import is_caseworker, is_supervisor
 from cases.timeline import WorkflowError, event_record
 from notifications.models import Reminder
 from notifications.reminders import staff_reminder_cancel, staff_reminder_schedule
+from reconciliation import services as step_services
+from reconciliation.models import PlanSignoff, ReconciliationPlan
 
 from .attachments import FileRefused
 from .attachments import check as check_upload
@@ -336,3 +338,28 @@ def signature_record(
         defaults={"case_id": participant.case_id, "typed_name": typed_name, "signed_at": at or timezone.now()},
     )
     return signature
+
+
+@transaction.atomic
+def plan_answer(
+    *, plan: ReconciliationPlan, participant: Participant, decision: str, comment: str = "", typed_name: str = ""
+) -> None:
+    """A participant answers a plan version in the portal; agreeing is signing it with their typed
+    full name (checked before anything changes), recorded with the time and the version."""
+    if decision == PlanSignoff.Decision.AGREED:
+        signature_check(participant=participant, typed_name=typed_name)
+    step_services.plan_signoff(plan=plan, participant=participant, decision=decision, comment=comment, by=participant)
+    if decision == PlanSignoff.Decision.AGREED:
+        signature_record(
+            participant=participant, document=Signature.Document.PLAN, version=plan.version, typed_name=typed_name
+        )
+
+
+@transaction.atomic
+def commitments_sign(*, case: Case, participant: Participant, typed_name: str) -> None:
+    """The customer agrees to their commitments by typing their full name under them (checked first)."""
+    signature_check(participant=participant, typed_name=typed_name)
+    step_services.commitments_agree(case=case, by=participant)
+    signature_record(
+        participant=participant, document=Signature.Document.COMMITMENTS, version=1, typed_name=typed_name
+    )

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Participant
+from casework.services import signature_check
 from compassion.dates import BoundedDateTimeField
 from compassion.durations import DurationFields
 from reconciliation.models import (
@@ -14,9 +15,19 @@ from reconciliation.models import (
     Reflection,
     RoleSwapShift,
 )
+from reconciliation.workflow import WorkflowError
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 TOO_LONG = _("Please keep this answer under %(limit_value)d characters (it has %(show_value)d).")
+
+
+class PortalForm(forms.Form):
+    """A form of the portal: a missing answer is asked for in kind words, not Django's "This field is required"."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.error_messages["required"] = _("Please answer this one: we need it to send your answer.")
 
 
 def _answer(label, *, required: bool = False, rows: int = 5) -> forms.CharField:
@@ -29,7 +40,7 @@ def _answer(label, *, required: bool = False, rows: int = 5) -> forms.CharField:
     )
 
 
-class ReflectionForm(forms.Form):
+class ReflectionForm(PortalForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name, question in Reflection.QUESTIONS.items():
@@ -39,7 +50,7 @@ class ReflectionForm(forms.Form):
             field.help_text = field.help_text or _("Up to %(limit)d characters.") % {"limit": MAX_ANSWER_LENGTH}
 
 
-class SignoffForm(forms.Form):
+class SignoffForm(PortalForm):
     plan = forms.ModelChoiceField(queryset=ReconciliationPlan.objects.all(), widget=forms.HiddenInput)
     decision = forms.ChoiceField(
         label=_("Your answer"),
@@ -50,13 +61,29 @@ class SignoffForm(forms.Form):
         widget=forms.RadioSelect,
     )
     comment = _answer(_("Which changes? (needed if you would like changes)"), rows=3)
+    signature = forms.CharField(
+        label=_("To agree, type your full name here: it is your signature"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
 
     def __init__(self, *args, participant: Participant, **kwargs):
         super().__init__(*args, **kwargs)
+        self.participant = participant
         self.fields["plan"].queryset = participant.case.plans.all()
 
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == PlanSignoff.Decision.AGREED:
+            try:
+                signature_check(participant=self.participant, typed_name=data.get("signature", ""))
+            except WorkflowError as error:
+                self.add_error("signature", error)
+        return data
 
-class ConsentForm(forms.Form):
+
+class ConsentForm(PortalForm):
     consent = forms.ChoiceField(label=_("Will you take part?"), widget=forms.RadioSelect)
 
     def __init__(self, *args, participant: Participant, **kwargs):
@@ -71,7 +98,7 @@ class ConsentForm(forms.Form):
             ]
 
 
-class ShiftForm(forms.Form):
+class ShiftForm(PortalForm):
     """An action on one of the case's shifts."""
 
     shift = forms.ModelChoiceField(queryset=RoleSwapShift.objects.none(), widget=forms.HiddenInput)
@@ -108,15 +135,15 @@ class ShiftReflectionForm(ShiftForm):
     text = _answer(_("How was the shift for you? What did you notice?"), required=True, rows=3)
 
 
-class AgentWordsForm(forms.Form):
+class AgentWordsForm(PortalForm):
     words = _answer(_("Your words for the meeting (optional)"), rows=4)
 
 
-class CheckInForm(forms.Form):
+class CheckInForm(PortalForm):
     answers = _answer(_("How are things going for you since the program?"), required=True)
 
 
-class PersonalTimeConsentForm(forms.Form):
+class PersonalTimeConsentForm(PortalForm):
     """The staff member's own yes or no to personal time with the customer, separate from taking part."""
 
     agreed = forms.TypedChoiceField(coerce=lambda value: value == "yes", widget=forms.RadioSelect)
@@ -135,7 +162,7 @@ class PersonalTimeConsentForm(forms.Form):
             ]
 
 
-class PersonalTimeForm(forms.Form):
+class PersonalTimeForm(PortalForm):
     """An answer about one personal time of the participant's case."""
 
     time = forms.ModelChoiceField(queryset=PersonalTime.objects.none(), widget=forms.HiddenInput)

@@ -106,16 +106,18 @@ def test_a_case_from_intake_to_completed(open_page, mailoutbox):
     expect(staff.locator("#step-2")).to_contain_text("0 of 3 sign-offs")
 
     # Customer, staff member and business agree through their links.
-    for page, link in ((customer, customer_link), (agent, agent_link)):
+    for page, link, name in ((customer, customer_link, "Alex Morgan"), (agent, agent_link, "Jamie Chen")):
         page.goto(link)
         page.get_by_role("link", name="Read the plan and tell us whether you agree.").click()
         page.get_by_label("I agree to this plan").check()
+        page.get_by_label("To agree, type your full name here").fill(name)  # the signature
         page.get_by_role("button", name="Send my answer").click()
         expect(page.locator(".alert-success").first).to_be_visible()
     business = open_page()
     business.goto(business_link)
     business.get_by_role("link", name="Read the plan and tell us whether you agree.").click()
     business.get_by_label("I agree to this plan").check()
+    business.get_by_label("To agree, type your full name here").fill("Ana Ruiz")
     business.get_by_role("button", name="Send my answer").click()
     staff.goto(f"/cases/{reference}/")
     expect(staff.locator("#step-2")).to_contain_text("Done")
@@ -165,6 +167,7 @@ def test_a_case_from_intake_to_completed(open_page, mailoutbox):
         act(staff, 5, "Save")
         customer.goto(customer_link)
         customer.get_by_role("link", name="Read and agree to your commitments.").click()
+        customer.get_by_label("To agree, type your full name here").fill("Alex Morgan")
         customer.get_by_role("button", name="I agree to these commitments").click()
         expect(customer.locator(".alert-success").first).to_contain_text("completed the program")
 

@@ -112,7 +112,7 @@ def test_the_customer_agrees_to_the_plan_and_sees_their_answer(client, case, cas
     plan = services.plan_create_version(case=case, by=caseworker, **PLAN)
     page = url(case, "customer", "plan")
 
-    client.post(page, {"plan": plan.pk, "decision": "agreed"})
+    client.post(page, {"plan": plan.pk, "decision": "agreed", "signature": person(case, "customer").name})
 
     assert PlanSignoff.objects.get(plan=plan, participant=person(case, "customer")).decision == "agreed"
     assert "You agreed to this version." in client.get(page).content.decode()
@@ -157,8 +157,9 @@ def test_the_customer_agrees_to_the_commitments_and_completes_the_case(client, c
     page = url(case, "customer", "commitments")
 
     assert "Breathe first" in client.get(page).content.decode()
-    client.post(page)
-    client.post(page)  # a double click
+    typed = {"signature": person(case, "customer").name}
+    client.post(page, typed)
+    client.post(page, typed)  # a double click
 
     case.refresh_from_db()
     assert case.status == "completed"
@@ -452,7 +453,8 @@ def test_the_welcome_page_asks_each_signer_for_the_plan_until_they_agree(client,
     plan = services.plan_create_version(case=case, by=caseworker, **{**PLAN, "goals_empathy": "Version two"})
     asked = client.get(url(case, "customer")).content.decode()
 
-    client.post(url(case, "customer", "plan"), {"plan": plan.pk, "decision": "agreed"})
+    signed = {"plan": plan.pk, "decision": "agreed", "signature": person(case, "customer").name}
+    client.post(url(case, "customer", "plan"), signed)
     agreed = client.get(url(case, "customer")).content.decode()
 
     ask = "Read the plan and tell us whether you agree."
