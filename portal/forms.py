@@ -21,6 +21,15 @@ DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%
 TOO_LONG = _("Please keep this answer under %(limit_value)d characters (it has %(show_value)d).")
 
 
+class PortalForm(forms.Form):
+    """A form of the portal: a missing answer is asked for in kind words, not Django's "This field is required"."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.error_messages["required"] = _("Please answer this one: we need it to send your answer.")
+
+
 def _answer(label, *, required: bool = False, rows: int = 5) -> forms.CharField:
     return forms.CharField(
         label=label,
@@ -31,7 +40,7 @@ def _answer(label, *, required: bool = False, rows: int = 5) -> forms.CharField:
     )
 
 
-class ReflectionForm(forms.Form):
+class ReflectionForm(PortalForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name, question in Reflection.QUESTIONS.items():
@@ -41,7 +50,7 @@ class ReflectionForm(forms.Form):
             field.help_text = field.help_text or _("Up to %(limit)d characters.") % {"limit": MAX_ANSWER_LENGTH}
 
 
-class SignoffForm(forms.Form):
+class SignoffForm(PortalForm):
     plan = forms.ModelChoiceField(queryset=ReconciliationPlan.objects.all(), widget=forms.HiddenInput)
     decision = forms.ChoiceField(
         label=_("Your answer"),
@@ -74,7 +83,7 @@ class SignoffForm(forms.Form):
         return data
 
 
-class ConsentForm(forms.Form):
+class ConsentForm(PortalForm):
     consent = forms.ChoiceField(label=_("Will you take part?"), widget=forms.RadioSelect)
 
     def __init__(self, *args, participant: Participant, **kwargs):
@@ -89,7 +98,7 @@ class ConsentForm(forms.Form):
             ]
 
 
-class ShiftForm(forms.Form):
+class ShiftForm(PortalForm):
     """An action on one of the case's shifts."""
 
     shift = forms.ModelChoiceField(queryset=RoleSwapShift.objects.none(), widget=forms.HiddenInput)
@@ -126,15 +135,15 @@ class ShiftReflectionForm(ShiftForm):
     text = _answer(_("How was the shift for you? What did you notice?"), required=True, rows=3)
 
 
-class AgentWordsForm(forms.Form):
+class AgentWordsForm(PortalForm):
     words = _answer(_("Your words for the meeting (optional)"), rows=4)
 
 
-class CheckInForm(forms.Form):
+class CheckInForm(PortalForm):
     answers = _answer(_("How are things going for you since the program?"), required=True)
 
 
-class PersonalTimeConsentForm(forms.Form):
+class PersonalTimeConsentForm(PortalForm):
     """The staff member's own yes or no to personal time with the customer, separate from taking part."""
 
     agreed = forms.TypedChoiceField(coerce=lambda value: value == "yes", widget=forms.RadioSelect)
@@ -153,7 +162,7 @@ class PersonalTimeConsentForm(forms.Form):
             ]
 
 
-class PersonalTimeForm(forms.Form):
+class PersonalTimeForm(PortalForm):
     """An answer about one personal time of the participant's case."""
 
     time = forms.ModelChoiceField(queryset=PersonalTime.objects.none(), widget=forms.HiddenInput)

@@ -232,6 +232,12 @@ def checkin(request: HttpRequest) -> HttpResponse:
 # ---------------------------------------------------------------- shifts: customer and business
 
 
+def _row_ids(row, action: str) -> str:
+    """Ids of a row's form fields, unique on the page (each row has the same fields)."""
+    row = str(row)
+    return f"id_{row if row.isdigit() else 'x'}_{action}_%s"
+
+
 # What each answer on the shifts page reads and calls; who may give it on which shift is
 # ``permissions.SHIFT_ACTIONS``, the same answer as on the case page and in the services.
 SHIFT_ANSWERS = {
@@ -277,7 +283,8 @@ def shifts(request: HttpRequest) -> HttpResponse:
         if action not in SHIFT_ANSWERS or not permissions.shift_answerable(action, permissions.actor_of(participant)):
             raise Http404("No such action.")
         form_class, perform, done = SHIFT_ANSWERS[action]
-        form = form_class(request.POST, participant=participant)
+        ids = _row_ids(request.POST.get("shift", ""), action)
+        form = form_class(request.POST, participant=participant, auto_id=ids)
         if form.is_valid():
             try:
                 perform(form.cleaned_data["shift"], form.cleaned_data, participant)
@@ -292,7 +299,8 @@ def shifts(request: HttpRequest) -> HttpResponse:
         # The shift no longer offers that action (it was cancelled, say): say why at the top.
         for error in failed[1].non_field_errors() or [_("That is no longer possible for this shift.")]:
             messages.error(request, error)
-    return _page(request, "shifts.html", {"rows": rows, "now": timezone.now()}, status=400 if failed else 200)
+    context = {"rows": rows, "now": timezone.now(), "failed_form": failed[1] if failed else None}
+    return _page(request, "shifts.html", context, status=400 if failed else 200)
 
 
 def _shift_row(shift: RoleSwapShift, participant: Participant, failed) -> dict:
@@ -302,7 +310,9 @@ def _shift_row(shift: RoleSwapShift, participant: Participant, failed) -> dict:
         if failed and failed[0] == action and str(failed[1].data.get("shift")) == str(shift.pk):
             row_forms[action] = failed[1]
         else:
-            row_forms[action] = SHIFT_ANSWERS[action][0](participant=participant, initial={"shift": shift.pk})
+            row_forms[action] = SHIFT_ANSWERS[action][0](
+                participant=participant, initial={"shift": shift.pk}, auto_id=_row_ids(shift.pk, action)
+            )
     return {"shift": shift, "forms": row_forms}
 
 
@@ -386,12 +396,6 @@ PERSONAL_TIME_ANSWERS = {
 }
 
 
-def _row_ids(row, action: str) -> str:
-    """Ids of a row's form fields, unique on the page (each row has the same fields)."""
-    row = str(row)
-    return f"id_{row if row.isdigit() else 'x'}_{action}_%s"
-
-
 def _personal_times(participant: Participant):
     times = participant.case.personal_times.select_related("agent").order_by("starts_at")
     return times.filter(agent=participant) if participant.role == AGENT else times
@@ -463,7 +467,7 @@ def personal_time(request: HttpRequest) -> HttpResponse:
     if failed and failed[0] != "consent" and not any(failed[1] in row["forms"].values() for row in rows):
         for error in failed[1].non_field_errors() or [_("That is no longer possible for this personal time.")]:
             messages.error(request, error)
-    context = {"rows": rows, "consent_form": consent_form}
+    context = {"rows": rows, "consent_form": consent_form, "failed_form": failed[1] if failed else None}
     return _page(request, "personal_time.html", context, status=400 if failed else 200)
 
 

@@ -62,7 +62,9 @@ def build(
     def form(action: str, form_class: type[step_forms.StepForm], **initial) -> step_forms.StepForm:
         if action == failed_action and _same_row(failed_form, initial):
             return failed_form
-        return form_class(case=case, participants=snap.participants, initial=initial or None)
+        return form_class(
+            case=case, participants=snap.participants, initial=initial or None, auto_id=field_ids(action, initial)
+        )
 
     actor = permissions.actor_of(user)
     allowed = permissions.case_actions(snap, actor)
@@ -143,6 +145,17 @@ ROW_FORMS = {
 }
 
 
+ROW_KEYS = ("shift", "checkin", "time")
+
+
+def field_ids(action: str, values) -> str:
+    """Ids of a form's fields, unique on the case page: its action and, for a form of one row (a
+    shift, a check-in, a personal time), that row (from ``values``: its initial or posted data)."""
+    row = next((str(values.get(key)) for key in ROW_KEYS if values and values.get(key)), "")
+    row = row if row.isdigit() else ""
+    return f"id_{action.replace('-', '_')}{'_' + row if row else ''}_%s"
+
+
 def _template_keys(offered: dict) -> dict:
     """Templates cannot read keys with hyphens: "shift-confirm" is offered as shift_confirm."""
     return {action.replace("-", "_"): form for action, form in offered.items()}
@@ -152,7 +165,7 @@ def _same_row(failed_form: step_forms.StepForm | None, initial: dict) -> bool:
     """A failed per-row form belongs to the row (shift, check-in) it was posted for."""
     if failed_form is None:
         return False
-    for key in ("shift", "checkin", "time"):
+    for key in ROW_KEYS:
         if key in initial:
             return str(failed_form.data.get(key)) == str(initial[key])
     return True

@@ -13,7 +13,7 @@ from cases import selectors as case_selectors
 from cases.roles import is_caseworker
 from cases.views import detail_context
 
-from . import forms, services
+from . import forms, panels, services
 from .registry import REGISTRY, Action
 from .workflow import WorkflowError
 
@@ -55,7 +55,7 @@ def step_action(request: HttpRequest, reference: str, action: str) -> HttpRespon
     if not is_caseworker(request.user) or spec is None:
         raise Http404("Not found.")
     case = case_selectors.case_for_user(user=request.user, reference=reference)
-    form = spec.form(request.POST, case=case)
+    form = spec.form(request.POST, case=case, auto_id=panels.field_ids(action, request.POST))
     if form.is_valid():
         try:
             spec.perform(case, form.cleaned_data, request.user)

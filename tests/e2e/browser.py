@@ -24,14 +24,29 @@ def screenshot(page, name: str) -> None:
     page.screenshot(path=SHOTS / f"{name}.png", full_page=True)
 
 
+# What axe leaves for a person to review ("incomplete") that we count as failures: a repeated id
+# or a field without a name of its own is exactly what a screen reader user trips on.
+NEEDS_REVIEW_FAILS = frozenset(
+    {"duplicate-id", "duplicate-id-active", "duplicate-id-aria", "label", "form-field-multiple-labels",
+     "aria-input-field-name", "label-title-only"}
+)
+
+
 def axe_violations(page) -> list[dict]:
-    """Run axe-core in the page; return every violation with its impact and first few nodes."""
+    """Run axe-core in the page; return every violation with its impact and first few nodes, and the
+    "needs review" results of ``NEEDS_REVIEW_FAILS`` as serious violations."""
     page.evaluate(AXE.read_text())
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    return [
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations', 'incomplete']})")
+    found = [
         {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
         for v in result["violations"]
     ]
+    found += [
+        {"id": v["id"], "impact": "serious", "nodes": [n["target"] for n in v["nodes"]][:5], "needs_review": True}
+        for v in result["incomplete"]
+        if v["id"] in NEEDS_REVIEW_FAILS
+    ]
+    return found
 
 
 def assert_accessible(page, name: str) -> None:

@@ -12,6 +12,8 @@ import pytest
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 DESKTOP = {"viewport": {"width": 1280, "height": 900}}
+# A 1280x900 window zoomed to 200%: the page lays itself out in 640x450 CSS pixels.
+ZOOMED = {"viewport": {"width": 640, "height": 450}, "device_scale_factor": 2}
 
 
 def pytest_collection_modifyitems(items):
@@ -52,8 +54,9 @@ def open_page(browser, live_server):
     """Open a fresh browser context (its own cookies), on a desktop or phone-sized screen."""
     contexts = []
 
-    def make(*, phone: bool = False):
-        context = browser.new_context(base_url=live_server.url, **(PHONE if phone else DESKTOP))
+    def make(*, phone: bool = False, zoomed: bool = False):
+        screen = PHONE if phone else ZOOMED if zoomed else DESKTOP
+        context = browser.new_context(base_url=live_server.url, **screen)
         context.set_default_timeout(10_000)
         contexts.append(context)
         return context.new_page()

@@ -303,11 +303,14 @@ def test_the_timeline_points_at_what_was_written_and_never_copies_it(supervisor_
 
 def test_an_erased_participants_link_no_longer_works_and_their_reminders_stop(supervisor_client, client, planted):
     home = reverse("portal:home", kwargs={"token": planted.customer_token})
+    name = planted.participants.get(role="customer").name
 
     erase(supervisor_client, planted, "customer")
 
-    assert Client().get(home).status_code == 404
+    page = Client().get(home)
+    assert page.status_code == 410  # the kind "program has ended" page, with nothing of the case
     customer = planted.participants.get(role="customer")
+    assert name not in page.content.decode()
     assert not customer.access_links.filter(revoked_at__isnull=True).exists()
     assert not Reminder.objects.filter(participant=customer, state=Reminder.State.SCHEDULED).exists()
 

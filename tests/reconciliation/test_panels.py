@@ -59,7 +59,7 @@ def test_a_form_sent_without_what_it_needs_marks_the_fields_and_says_why(casewor
     assert response.status_code == 400
     body = response.content.decode()
     assert re.search(r'<select name="participant"[^>]*class="[^"]*\bis-invalid\b', body)
-    assert re.search(r'id="error_1_id_participant">\s*<strong>This field is required.</strong>', body)
+    assert re.search(r'id="error_1_id_consent_participant">\s*<strong>This field is required.</strong>', body)
     assert not re.search(r'<select name="consent"[^>]*\bis-invalid\b', body)
 
 
