@@ -118,6 +118,7 @@ def broken_rows() -> list[str]:
                 value = row[f.attname]
                 if value is None:
                     continue
+                value = str(value)  # a phone number is read as a PhoneNumber
                 if "\x00" in value:
                     problems.append(f"{model._meta.label}#{row['pk']}.{f.name} holds NUL")
                 if f.max_length and len(value) > f.max_length:

@@ -86,12 +86,25 @@ def test_a_spanish_e_mail_names_the_caseworker_in_spanish(case):
     assert "La persona que lleva tu caso es Sam Rivera: llama al (212) 555-0177" in mail.outbox[0].body
 
 
-def test_every_portal_page_names_the_caseworker_with_phone_and_e_mail(case, client):
-    _link, token = links.link_issue(participant=person(case, "customer"), by=None)
+@pytest.mark.parametrize(
+    ("role", "name"),
+    [
+        ("customer", "home"),
+        ("customer", "reflection"),
+        ("customer", "plan"),
+        ("customer", "commitments"),
+        ("customer", "messages"),
+        ("business", "shifts"),
+        ("agent", "consent"),
+        ("agent", "stop"),
+    ],
+)
+def test_every_portal_page_names_the_caseworker_with_phone_and_e_mail(case, client, role, name):
+    _link, token = links.link_issue(participant=person(case, role), by=None)
 
-    page = client.get(reverse("portal:home", kwargs={"token": token})).content.decode()
+    page = client.get(reverse(f"portal:{name}", kwargs={"token": token})).content.decode()
 
-    assert "Your caseworker is Sam Rivera: call (212) 555-0177 or write to" in page
+    assert page.count("Your caseworker is Sam Rivera: call (212) 555-0177 or write to") == 1
     assert 'href="mailto:sam@pli.example"' in page
 
 

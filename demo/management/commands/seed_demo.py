@@ -14,7 +14,7 @@ from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from cases import services
-from cases.models import Business, Case, CaseEvent, Incident, Participant
+from cases.models import Business, Case, CaseEvent, Incident, Participant, StaffContact
 from cases.roles import CASEWORKER_GROUP, SUPERVISOR_GROUP
 from demo.bulk import Timeline, bulk_history, timeline
 from demo.progress import seed_demo_progress
@@ -229,6 +229,8 @@ class Command(BaseCommand):
                 user.is_staff = group == SUPERVISOR_GROUP
                 user.save()
             user.groups.add(Group.objects.get_or_create(name=group)[0])
+            # A work phone that participants see on their pages and messages (fictional 555-01xx).
+            StaffContact.objects.get_or_create(user=user, defaults={"phone": f"+1212555{170 + len(users):04d}"})
             users.append(user)
         return users
 
@@ -259,7 +261,14 @@ class Command(BaseCommand):
                     "source": Incident.Source.BUSINESS,
                 },
                 business=business,
-                customer=services.PersonDetails(name=customer[0], email=customer[1], phone="555-0100"),
+                # Real (fictional, 555-01xx) numbers; the first customer is reached by e-mail and text,
+                # so that `make run` shows texts in var/sms/ too.
+                customer=services.PersonDetails(
+                    name=customer[0],
+                    email=customer[1],
+                    phone=f"+1212555{100 + index:04d}",
+                    channel=Participant.Channel.BOTH if index == 0 else Participant.Channel.EMAIL,
+                ),
                 agents=[services.PersonDetails(name=agent, email=f"{agent.split()[0].lower()}@staff.example")],
                 business_representative=services.PersonDetails(
                     name=business.contact_name, email=business.contact_email
