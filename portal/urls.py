@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import asks, messages, questions, views
+from . import asks, documents, messages, questions, views
 
 app_name = "portal"
 
@@ -18,6 +18,7 @@ urlpatterns = [
     path("<str:token>/meeting/", views.meeting, name="meeting"),
     path("<str:token>/commitments/", views.commitments, name="commitments"),
     path("<str:token>/check-in/", views.checkin, name="checkin"),
+    path("<str:token>/documents/<slug:kind>.pdf", documents.document, name="document"),
     path("<str:token>/questions/", questions.questions, name="questions"),
     path("<str:token>/research/", questions.research, name="research"),
     path("<str:token>/messages/", messages.channel, name="messages"),

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
+from cases import links
 from cases.models import Case
 from casework import documents, services
 from casework.models import Signature
@@ -114,3 +115,26 @@ def test_documents_available_follow_the_case(caseworker):
     assert documents.available(case) == ["plan", "commitments"]
     case.status = Case.Status.COMPLETED
     assert documents.available(case) == ["plan", "commitments", "completion"]
+
+
+def test_the_customer_downloads_their_documents_once_the_case_is_complete(client, caseworker):
+    case = walk_to_role_swap(full_case(caseworker=caseworker, customer__preferred_language="es"), caseworker)
+    Commitment.objects.create(case=case, commitments="Respirar.", off_limits="Amenazas.")
+    _link, token = links.link_issue(participant=person(case, "customer"), by=None)
+    _other, business_token = links.link_issue(participant=person(case, "business"), by=None)
+
+    def get(kind, key=token):
+        return client.get(reverse("portal:document", kwargs={"token": key, "kind": kind}))
+
+    assert get("completion").status_code == 404  # not yet: a kind page in their language
+    Case.objects.filter(pk=case.pk).update(status=Case.Status.COMPLETED)
+
+    letter = get("completion")
+    assert letter.status_code == 200
+    assert letter["Content-Disposition"] == f'attachment; filename="{case.reference}-completion.pdf"'
+    assert "Carta de finalización" in text_of(letter.content)
+    assert "Respirar." in text_of(get("commitments").content)
+    assert get("nonsense").status_code == 404
+    assert get("plan", business_token).status_code == 404  # the customer's alone
+    page = client.get(reverse("portal:commitments", kwargs={"token": token})).content.decode()
+    assert reverse("portal:document", kwargs={"token": token, "kind": "completion"}) in page

@@ -32,6 +32,7 @@ PUBLIC_PAGES = {
     "portal:meeting",
     "portal:commitments",
     "portal:checkin",
+    "portal:document",
     "portal:messages",
     "portal:stop",
     "portal:talk",
