@@ -36,7 +36,10 @@ def offer(panel: Offer) -> None:
     if not panel.snap.needs_safety_approval:
         panel.add("shift-propose", forms.ShiftProposeForm)
         if panel.snap.plan and panel.snap.plan.personal_time_with_agent:
-            panel.add("personal-time-propose", forms.PersonalTimeProposeForm)
+            # The one staff member who said yes to it is chosen already.
+            willing = [p for p in panel.snap.participants if p.role == "agent" and p.personal_time_consent]
+            initial = {"agent": willing[0].pk} if len(willing) == 1 else {}
+            panel.add("personal-time-propose", forms.PersonalTimeProposeForm, **initial)
 
 
 def reminders(snap: CaseSnapshot, rows: RuleRows) -> list[Wanted]:
