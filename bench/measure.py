@@ -37,12 +37,16 @@ from api.models import Scope  # noqa: E402
 from api.services import token_create  # noqa: E402
 from cases.links import link_issue, portal_path  # noqa: E402
 from cases.models import Case, CaseEvent, Participant  # noqa: E402
+from casework.models import Attachment, Note  # noqa: E402
 from notifications import dispatch  # noqa: E402
 from notifications.models import Reminder  # noqa: E402
 
 User = get_user_model()
 
 TIMELINE_EVENTS = 500
+# The caseworker's record on that case (casework/): notes and contacts, and files kept on it.
+CASE_NOTES = 50
+CASE_FILES = 20
 DUE_REMINDERS = 1000
 SEARCH = {"q": "maria garcia", "status": "open"}  # a full name and a status, as people search
 
@@ -74,7 +78,40 @@ def long_timeline_case(supervisor) -> Case:
             )
             for number in range(missing)
         )
+    _casework_on(case, supervisor)
     return case
+
+
+def _casework_on(case: Case, supervisor) -> None:
+    """``CASE_NOTES`` notes and ``CASE_FILES`` files on the case (in bulk). The case page lists the
+    files' rows only; the rows name files that were never written, which the page never opens."""
+    missing = CASE_NOTES - case.notes.count()
+    if missing > 0:
+        Note.objects.bulk_create(
+            Note(
+                case=case,
+                kind=Note.Kind.PHONE if number % 2 else Note.Kind.NOTE,
+                happened_at=case.opened_at + timedelta(hours=number),
+                text=f"Note number {number}: how the customer is doing, and what comes next.",
+                agreed="Call again next week." if number % 2 else "",
+                author=supervisor,
+            )
+            for number in range(missing)
+        )
+    missing = CASE_FILES - case.attachments.count()
+    if missing > 0:
+        Attachment.objects.bulk_create(
+            Attachment(
+                case=case,
+                file=f"cases/{case.pk}/bench-{number}",
+                name=f"scan {number}.pdf",
+                content_type="application/pdf",
+                size=200_000,
+                description="A signed copy",
+                added_by=supervisor,
+            )
+            for number in range(missing)
+        )
 
 
 def portal_token(case: Case) -> str:

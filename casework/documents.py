@@ -11,6 +11,7 @@ the portal, when, and the version they signed; or that their caseworker recorded
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -122,6 +123,7 @@ def completion_context(case: Case) -> dict:
         "commitment": snap.commitment,
         "skips": snap.skips,
         "caseworker": case.caseworker,
+        "checkin_days": ", ".join(str(days) for days in settings.CHECKIN_DAYS),
     }
 
 

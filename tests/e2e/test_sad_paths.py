@@ -49,14 +49,17 @@ def test_the_business_declines_one_shift_and_proposes_another_time_for_the_next(
     page = open_page()
     page.goto(link(case.participants.get(role="business")) + "shifts/")
 
-    page.locator("section", has_text="Proposed").first.get_by_role("button", name="Decline this shift").click()
-    expect(page.locator("section").first).to_contain_text("This field is required.")
+    page.locator("section", has_text="Waiting for your answer").first.get_by_role(
+        "button", name="Decline this shift"
+    ).click()
+    expect(page.locator("#error-summary")).to_be_focused()
+    expect(page.locator("section").first).to_contain_text("Please answer this one: we need it to send your answer.")
     page.locator("section").first.get_by_label("Why can this shift not go ahead?").fill("Inventory day")
     page.locator("section").first.get_by_role("button", name="Decline this shift").click()
     expect(page.locator(".alert-success")).to_contain_text("declined")
 
     other = timezone.localtime(soon(120))
-    proposed = page.locator("section", has_text="Proposed")
+    proposed = page.locator("section", has_text="Waiting for your answer")
     proposed.get_by_label("Another time: starts").fill(other.strftime("%Y-%m-%dT%H:%M"))
     proposed.get_by_label("Another time: ends").fill((other + timedelta(hours=4)).strftime("%Y-%m-%dT%H:%M"))
     proposed.get_by_role("button", name="Propose this other time").click()
@@ -77,7 +80,7 @@ def test_a_refused_reflection_keeps_everything_the_customer_typed(open_page):
     page.get_by_label("What do you regret?").fill("Everything I said.")
     page.get_by_role("button", name="Submit").click()
 
-    expect(page.locator(".alert-danger")).to_contain_text("Please answer every question before submitting")
+    expect(page.locator("#error-summary")).to_contain_text("Please answer every question before submitting")
     expect(page.get_by_label("What was happening for you that day?")).to_have_value("A very long day <b>at work</b>.")
     expect(page.get_by_label("What do you regret?")).to_have_value("Everything I said.")
     screenshot(page, "portal-reflection-refused-phone")

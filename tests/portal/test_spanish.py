@@ -169,3 +169,13 @@ def test_every_email_to_a_spanish_speaker_is_in_spanish(case, kind):
     for part, text in (("subject", message.subject), ("text", message.body), ("html", visible_text(html))):
         text = re.sub(r"https?://\S+", " ", text)  # the personal link's address
         assert problems(text) == [], (kind, part)
+
+
+def test_the_public_referral_form_and_its_thanks_are_in_spanish(client, db):
+    client.cookies["django_language"] = "es"
+    for path in ("/refer/", "/refer/thanks/"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        text = visible_text(response.content.decode())
+        text = text.replace("Sunrise Coffee", "").replace("Main Street", "").replace("Springfield", "")
+        assert problems(text) == [], path
