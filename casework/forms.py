@@ -17,7 +17,23 @@ from .services import NoteDetails
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
-class NoteForm(forms.Form):
+class StyledForm(forms.Form):
+    """Bootstrap's classes on each widget: the case page draws these forms without crispy (lighter,
+    for a page drawn often), through ``casework/_field.html``."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                widget.attrs["class"] = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                widget.attrs["class"] = "form-select"
+            else:
+                widget.attrs["class"] = "form-control"
+
+
+class NoteForm(StyledForm):
     kind = forms.ChoiceField(label="What", choices=Note.Kind.choices, initial=Note.Kind.NOTE)
     happened_at = BoundedDateTimeField(label="When", widget=DATETIME, latest="now")
     participant = forms.ModelChoiceField(
@@ -80,7 +96,7 @@ class NoteForm(forms.Form):
         )
 
 
-class TaskForm(forms.Form):
+class TaskForm(StyledForm):
     title = forms.CharField(
         label="What",
         max_length=TASK_MAX_CHARS,
@@ -115,7 +131,7 @@ def task_owners(case: Case):
     )
 
 
-class AttachmentForm(forms.Form):
+class AttachmentForm(StyledForm):
     file = forms.FileField(
         label="File",
         error_messages={"required": "Please choose a file.", "empty": "The file is empty."},
@@ -139,3 +155,4 @@ class AttachmentForm(forms.Form):
         self.fields["file"].help_text = (
             f"{str(ALLOWED_SAID).capitalize()}; at most {settings.ATTACHMENT_MAX_MB} MB."
         )
+
