@@ -10,12 +10,14 @@ Random and almost-right tokens always get the same "this link does not work" pag
 from urllib.parse import quote
 
 import pytest
+from django import forms
 from django.test import Client
 from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
 from cases import links
+from cases.models import Participant
 from portal import forms as portal_forms
 from portal.views import PERSONAL_TIME_ANSWERS, SHIFT_ANSWERS
 from reconciliation.models import Reflection, RoleSwapShift
@@ -25,6 +27,12 @@ from .strategies import ANY_TEXT, NASTY, NONSENSE, form_data
 from .world import World, snapshot
 
 ROLES = ("customer", "agent", "business")
+
+class ChannelChoice(forms.Form):
+    """The radio buttons of "How we write to you" (portal/messages.py reads the one field itself)."""
+
+    channel = forms.ChoiceField(choices=Participant.Channel.choices)
+
 
 # name -> (portal page, forms for a participant, fixed fields, headers)
 PORTAL_FORMS = {
@@ -53,12 +61,15 @@ PORTAL_FORMS = {
     "meeting": ("meeting", lambda p: [portal_forms.AgentWordsForm()], {}, {}),
     "commitments": ("commitments", lambda p: [], {}, {}),
     "checkin": ("checkin", lambda p: [portal_forms.CheckInForm()], {}, {}),
+    "messages": ("messages", lambda p: [ChannelChoice()], {}, {}),
 }
 # By design, a submission the rules refuse (an answer missing) keeps every answer as a draft.
 KEPT_WHEN_REFUSED = {"reflection submit": {"reconciliation.Reflection"}}
 # "I don't want to be contacted" and "I'd like to talk to someone first" take no input: their
 # POSTs are tried in tests/portal/test_agent_path.py; their pages are fuzzed with the others.
-PORTAL_PAGES = ["home", "reflection", "plan", "shifts", "consent", "meeting", "commitments", "checkin", "stop", "talk"]
+PORTAL_PAGES = [
+    "home", "reflection", "plan", "shifts", "consent", "meeting", "commitments", "checkin", "stop", "talk", "messages",
+]
 
 
 def test_every_portal_page_with_a_form_is_fuzzed():
