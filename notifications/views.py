@@ -52,5 +52,6 @@ def link_email(request: HttpRequest, reference: str, participant_id: int) -> Htt
     except WorkflowError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, f"A new personal link is on its way to {services.addresses(participant)}.")
+        where = services.addresses(participant)
+        messages.success(request, f"A new personal link is on its way to {participant.name}: {where}.")
     return redirect(f"{case.get_absolute_url()}#links")

@@ -47,7 +47,7 @@ def test_a_customer_with_only_a_phone_gets_their_link_by_text_and_writes_the_ref
     screenshot(staff, "case-detail-texts-desktop")
 
     staff.locator("#links li", has_text="Robin Vega").get_by_role("button", name="Text a link").click()
-    expect(staff.locator(".alert-success").first).to_contain_text("on its way to (212) 555-0142 by text")
+    expect(staff.locator(".alert-success").first).to_contain_text("on its way to Robin Vega: (212) 555-0142 by text")
     text = next(message for message in reversed(sms.outbox) if message.to == "+12125550142")
     assert "¿Dudas? Casey" in text.body
     link = re.search(r"https?://[^/\s]+(/p/[\w-]+/)", text.body).group(1)

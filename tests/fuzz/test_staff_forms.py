@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from accounts.forms import CodeForm, PolicyForm
 from api.forms import TokenForm, WebhookForm
-from cases.forms import ReassignForm, StatusChangeForm
+from cases.forms import ContactForm, ReassignForm, StatusChangeForm
 from cases.intake import intake_forms
 from cases.models import Participant
 from cases.selectors import cases_visible_to
@@ -112,6 +112,13 @@ TARGETS: dict[str, Target] = {
             "notifications:link_email", args=[drawn["case"].reference, drawn["participant"]]
         ),
         forms=lambda world, drawn: [],
+        user="caseworker",
+    ),
+    "cases:participant_contact": Target(
+        url=lambda world, drawn: reverse(
+            "cases:participant_contact", args=[drawn["case"].reference, drawn["participant"]]
+        ),
+        forms=lambda world, drawn: [ContactForm()],
         user="caseworker",
     ),
     "cases:participant_link": Target(
