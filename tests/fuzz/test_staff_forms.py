@@ -23,6 +23,7 @@ from cases.forms import ContactForm, ReassignForm, StatusChangeForm
 from cases.intake import intake_forms
 from cases.models import Participant
 from cases.selectors import cases_visible_to
+from casework.forms import NoteForm, TaskForm
 from notifications.models import Reminder
 from reconciliation.views import actions
 from referrals.forms import DeclineForm, DuplicateForm, ReferralForm
@@ -127,6 +128,22 @@ TARGETS: dict[str, Target] = {
         forms=lambda world, drawn: [],
         user="caseworker",
     ),
+    # The caseworker's record: a note or contact, its correction, a task and its tick, the notes' pages
+    "casework:note_add": Target(
+        url=_case_url("casework:note_add"), forms=lambda world, drawn: [NoteForm(case=drawn["case"])]
+    ),
+    "casework:note_edit": Target(
+        url=lambda world, drawn: reverse("casework:note_edit", args=[drawn["case"].reference, drawn["reminder"]]),
+        forms=lambda world, drawn: [NoteForm(case=drawn["case"])],
+    ),
+    "casework:notes": Target(url=_case_url("casework:notes"), forms=lambda world, drawn: [PageQuery()], method="get"),
+    "casework:task_add": Target(
+        url=_case_url("casework:task_add"), forms=lambda world, drawn: [TaskForm(case=drawn["case"])]
+    ),
+    "casework:task_done": Target(
+        url=lambda world, drawn: reverse("casework:task_done", args=[drawn["case"].reference, drawn["reminder"]]),
+        forms=lambda world, drawn: [],
+    ),
     # Audit and privacy (supervisors): pages of history; a participant's export and erasure
     "privacy:audit": Target(url=_case_url("privacy:audit"), forms=lambda world, drawn: [PageQuery()], method="get"),
     "privacy:staff_audit": Target(
@@ -229,6 +246,10 @@ NOT_FORMS = {
     "referrals:detail": "shows the duplicate and decline forms",
     "accounts:security": "shows the account forms, which post elsewhere",
     "healthz": "no input",
+    "casework:attachment": "a file's download, by its id (the access matrix tries every persona)",
+    "casework:attachment_add": "a file upload: what a file may be is tried in tests/casework/test_attachments.py",
+    "casework:attachment_delete": "a button, no input but the file's id",
+    "casework:document": "a PDF by its kind (tests/casework/test_documents.py tries one that is none)",
     **dict.fromkeys(
         ["api:cases", "api:case", "api:case_timeline", "api:referrals", "api:referral"]
         + ["api:referral_decline", "api:referral_duplicate", "api:reports"],

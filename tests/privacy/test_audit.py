@@ -120,7 +120,8 @@ def test_a_sign_off_through_the_portal_records_the_participant_as_who(client, ca
     customer = case.participants.get(role="customer")
     _link, token = links.link_issue(participant=customer, by=None)
 
-    client.post(reverse("portal:plan", kwargs={"token": token}), {"plan": plan.pk, "decision": "agreed"})
+    signed = {"plan": plan.pk, "decision": "agreed", "signature": customer.name}  # the typed signature
+    client.post(reverse("portal:plan", kwargs={"token": token}), signed)
 
     row = PlanSignoff.history.get(participant_id=customer.pk)
     assert row.history_user is None
