@@ -1,4 +1,4 @@
-"""Error pages: a calm 503 when the database is away, else the plain 500.
+"""Error pages: a calm 503 when the database is away, else the plain 500; a kind 400.
 
 ``handler500`` in ``compassion/urls.py`` points here. Django calls it for any exception a
 view or a middleware did not handle, while that exception is being handled, so
@@ -12,6 +12,10 @@ Under the portal (``/p/...``), both are drawn in the portal's frame, in the part
 language, with PLI's contact and a link back to their own page (``portal/error.html``).
 
 The not-found page (``handler404``) is the portal's: ``portal.access.page_not_found``.
+
+``handler400`` answers what Django refuses to read: a request whose body is over
+``DATA_UPLOAD_MAX_MEMORY_SIZE`` (megabytes pasted into a text box), or a malformed one. It is
+drawn the same way, without the database, and says that nothing was saved.
 """
 
 import logging
@@ -57,8 +61,17 @@ def server_error(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    body = _participant_page(request, 400) if request.path.startswith(PORTAL_PREFIX) else None
+    if body is None:
+        body = loader.render_to_string("400.html")
+    response = HttpResponse(body, status=400)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 def _participant_page(request: HttpRequest, status: int) -> str | None:
-    """A participant's page (under the portal): the portal's frame in the language their page was
+    """A participant's error page (under the portal): the portal's frame in the language their page was
     in, with the contact and a way back to their own page; None if even that cannot be drawn."""
     language = getattr(request, "LANGUAGE_CODE", "")  # set by the portal for the participant
     if language not in dict(settings.LANGUAGES):

@@ -40,6 +40,7 @@ urlpatterns = [
 ]
 
 # An unhandled error: a 503 "back in a few minutes" when the database is away, else a 500.
+handler400 = "compassion.faults.bad_request"
 handler500 = "compassion.faults.server_error"
 # An address under /p/ that is no portal page: the same page as a personal link that does not work.
 handler404 = "portal.access.page_not_found"

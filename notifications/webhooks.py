@@ -61,13 +61,18 @@ def gateway_view(view):
     return wrapper
 
 
+def _posted(request: HttpRequest, name: str, limit: int = 1600) -> str:
+    """A field the gateway posted, without NUL (no database text may hold one), and not longer than a text can be."""
+    return request.POST.get(name, "").replace("\x00", "")[:limit]
+
+
 @gateway_view
 def status(request: HttpRequest) -> HttpResponse:
     """A delivery report: kept on the text's reminder."""
     services.text_delivery_record(
-        external_id=request.POST.get("MessageSid", ""),
-        status=request.POST.get("MessageStatus", "").lower(),
-        error_code=request.POST.get("ErrorCode", ""),
+        external_id=_posted(request, "MessageSid", 64),
+        status=_posted(request, "MessageStatus", 32).lower(),
+        error_code=_posted(request, "ErrorCode", 16),
     )
     return HttpResponse(status=204)
 
@@ -75,8 +80,8 @@ def status(request: HttpRequest) -> HttpResponse:
 @gateway_view
 def inbound(request: HttpRequest) -> HttpResponse:
     """A text someone sent us: STOP or START, or a message for their caseworker."""
-    sender = request.POST.get("From", "")
-    body = request.POST.get("Body", "").strip()
+    sender = _posted(request, "From", 32)
+    body = _posted(request, "Body").strip()
     word = body.upper().strip(" .!¡")
     people = services.people_with_number(sender)
     reply = MessagingResponse()

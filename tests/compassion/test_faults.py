@@ -18,6 +18,7 @@ from django.test import Client
 from django.urls import reverse
 
 from cases import links
+from reconciliation.models import Reflection
 from tests.factories import full_case
 from tests.referrals.test_public_form import referral_post
 
@@ -127,6 +128,23 @@ def test_any_other_error_is_the_plain_500_page(world, monkeypatch):
     assert "Something went wrong" in response.content.decode()
     assert "Retry-After" not in response
     assert "a bug" not in response.content.decode()
+
+
+def test_a_form_too_big_to_read_says_so_and_saves_nothing(world, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
+    url = reverse("portal:reflection", args=[world["token"]])
+
+    response = world["visitor"].post(url, {"what_happened": "x" * 20_000})
+
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "This could not be sent" in body
+    assert "shorten what you wrote" in body
+    assert f'href="/p/{world["token"]}/"' in body  # a way back to their own page
+    assert not Reflection.objects.filter(case=world["case"]).exists()
+    staff = world["staff"].post(reverse("casework:note_add", args=[world["case"].reference]), {"text": "x" * 20_000})
+    assert staff.status_code == 400
+    assert "This could not be sent" in staff.content.decode()
 
 
 # ---------------------------------------------------------------- a real process, a real refusal

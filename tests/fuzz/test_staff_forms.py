@@ -25,6 +25,8 @@ from cases.models import Participant
 from cases.selectors import cases_visible_to
 from casework.forms import NoteForm, TaskForm
 from notifications.models import Reminder
+from questionnaires.forms import QuestionForm, QuestionnaireForm
+from questionnaires.models import Question, Questionnaire
 from reconciliation.views import actions
 from referrals.forms import DeclineForm, DuplicateForm, ReferralForm
 from referrals.models import Referral
@@ -195,6 +197,35 @@ TARGETS: dict[str, Target] = {
         forms=lambda world, drawn: [DuplicateForm(cases=cases_visible_to(world.supervisor))],
     ),
     "referrals:decline": Target(url=_referral_url("referrals:decline"), forms=lambda world, drawn: [DeclineForm()]),
+    "reporting:export_research_answers": Target(
+        url=lambda world, drawn: reverse("reporting:export_research_answers"),
+        forms=_shown("reporting:reports", "form"),
+        method="get",
+    ),
+    # Questionnaires (supervisors): a new one, its details, its questions, publishing a version
+    "questionnaires:new": Target(
+        url=lambda world, drawn: reverse("questionnaires:new"), forms=lambda world, drawn: [QuestionnaireForm()]
+    ),
+    "questionnaires:detail": Target(
+        url=lambda world, drawn: reverse("questionnaires:detail", args=[drawn["questionnaire"]]),
+        forms=lambda world, drawn: [QuestionnaireForm()],
+    ),
+    "questionnaires:question_add": Target(
+        url=lambda world, drawn: reverse("questionnaires:question_add", args=[drawn["questionnaire"]]),
+        forms=lambda world, drawn: [QuestionForm()],
+    ),
+    "questionnaires:question_edit": Target(
+        url=lambda world, drawn: reverse("questionnaires:question_edit", args=[drawn["question"]]),
+        forms=lambda world, drawn: [QuestionForm()],
+    ),
+    "questionnaires:question_act": Target(
+        url=lambda world, drawn: reverse("questionnaires:question_act", args=[drawn["question"], drawn["slug"]]),
+        forms=lambda world, drawn: [],
+    ),
+    "questionnaires:publish": Target(
+        url=lambda world, drawn: reverse("questionnaires:publish", args=[drawn["questionnaire"]]),
+        forms=lambda world, drawn: [],
+    ),
     # Staff accounts
     "login": Target(
         url=lambda world, drawn: reverse("login"), forms=lambda world, drawn: [AuthenticationForm()], user=None
@@ -246,6 +277,9 @@ NOT_FORMS = {
     "referrals:detail": "shows the duplicate and decline forms",
     "accounts:security": "shows the account forms, which post elsewhere",
     "healthz": "no input",
+    "questionnaires:list": "a list, no input",
+    "sms:status": "the gateway's signed webhook: fuzzed in test_sms_webhooks.py",
+    "sms:inbound": "the gateway's signed webhook: fuzzed in test_sms_webhooks.py",
     "casework:attachment": "a file's download, by its id (the access matrix tries every persona)",
     "casework:attachment_add": "a file upload: what a file may be is tried in tests/casework/test_attachments.py",
     "casework:attachment_delete": "a button, no input but the file's id",
@@ -291,7 +325,11 @@ def drawn_rows(draw, world: World) -> dict:
         "referral": draw(st.sampled_from(list(Referral.objects.values_list("pk", flat=True)) or [1])),
         "reminder": draw(st.sampled_from(list(Reminder.objects.values_list("pk", flat=True)) or [1])),
         "participant": draw(st.sampled_from(list(Participant.objects.values_list("pk", flat=True)) or [1])),
-        "slug": draw(st.sampled_from(["issue", "email", "revoke", "send", "cancel", "delete", "x"])),
+        "questionnaire": draw(st.sampled_from(list(Questionnaire.objects.values_list("pk", flat=True)) or [1])),
+        "question": draw(st.sampled_from(list(Question.objects.values_list("pk", flat=True)) or [1])),
+        "slug": draw(
+            st.sampled_from(["issue", "email", "revoke", "send", "cancel", "delete", "up", "down", "remove", "x"])
+        ),
     }
 
 

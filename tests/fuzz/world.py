@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from cases import links
 from cases.models import Case, Participant
+from questionnaires.invitations import invitations_sync
 from reconciliation import services
 from reconciliation.models import RoleSwapShift
 from tests.factories import full_case
@@ -20,7 +21,7 @@ from tests.reconciliation.journey import ANSWERS, walk_to_role_swap
 
 User = get_user_model()
 # Every model whose rows a form could change; their rows are compared before and after a refused post.
-APPS = ("cases", "reconciliation", "referrals", "accounts", "otp_totp", "api")
+APPS = ("cases", "reconciliation", "referrals", "accounts", "otp_totp", "api", "casework", "questionnaires")
 # Written on every visit whatever the outcome; not part of what a form saves.
 VOLATILE_FIELDS = {"last_used_at", "last_login", "throttling_failure_timestamp", "throttling_failure_count"}
 
@@ -86,6 +87,8 @@ def build_world() -> World:
     services.shift_record_attendance(shift=done, attended=True, minutes=2 * 60, feedback="On time.", by=business)
 
     cases = list(Case.objects.order_by("pk"))
+    for case in cases:  # the demo's questionnaires, waiting where each case has reached their moment
+        invitations_sync(case)
     world = World(supervisor=supervisor, caseworker=caseworker, cases=cases)
     for participant in Participant.objects.select_related("case").order_by("pk"):
         _link, token = links.link_issue(participant=participant, by=None)

@@ -197,6 +197,13 @@ def test_any_other_reply_reaches_the_caseworker_on_the_timeline(gateway, case, c
     assert event.message.endswith("sent a text: “Can we move it to Friday?”")
 
 
+def test_a_reply_with_a_nul_character_still_reaches_the_caseworker(gateway, case, client):
+    response = signed_post(client, "sms:inbound", {"From": NUMBER, "Body": "Call me\x00 please"})
+
+    assert response.status_code == 200
+    assert case.events.get(kind=CaseEvent.Kind.CONTACT).message.endswith("“Call me please”")
+
+
 def test_a_reply_from_a_number_we_do_not_know_is_told_whom_to_call(gateway, client, db):
     response = signed_post(client, "sms:inbound", {"From": "+13105550199", "Body": "Hello?"})
 
