@@ -217,3 +217,12 @@ def test_each_panel_renders_with_a_query_count_that_does_not_grow_with_the_timel
     assert f'id="step-{case.step}"' in body
     assert len(second) == len(first)
     assert len(first) <= 30
+
+
+def test_the_page_opens_when_the_reviewers_account_is_gone(caseworker_client, open_case, caseworker):
+    walk_to_plan(open_case, caseworker)
+    Reflection.objects.filter(case=open_case).update(reviewed_by=None)  # what deleting the account leaves
+
+    html = page(caseworker_client, open_case)
+
+    assert "reviewed" in html
