@@ -244,8 +244,10 @@ def plain_email(reminder: Reminder) -> tuple[str, str, str, str]:
         "shift": reminder.shift,
         "plan": reminder.plan,
         "checkin": reminder.checkin,
+        "personal_time": reminder.personal_time,
         "failed": reminder.failed_reminder,
         "meeting": None,
+        "sent_at": timezone.now(),  # the e-mails say "tomorrow at 9:31" as seen from now
         "link_url": "https://cases.example.org/p/plain-loop-token/",
         "link_expires": timezone.now() + timedelta(days=30),
         "case_url": "https://cases.example.org" + case.get_absolute_url(),
@@ -283,7 +285,7 @@ def measure_dispatch() -> dict:
     mail.outbox = []
     started = time.perf_counter()
     rows = Reminder.objects.filter(pk__in=ids).select_related(
-        "case__incident__business", "participant", "user", "shift__case", "plan", "checkin"
+        "case__incident__business", "participant", "user", "shift__case", "plan", "checkin", "personal_time"
     )
     plain = 0
     rendered = []
