@@ -59,6 +59,17 @@ class CasePage:
     participants: list[Participant]
     extra: dict = field(default_factory=dict)
 
+    @property
+    def form_asked(self) -> str:
+        """The form of a rarely used action asked for with ``?form=<name>`` (see ``asks_for``)."""
+        return self.request.GET.get("form", "")
+
+    def asks_for(self, name: str) -> bool:
+        """Forms of rarely used actions (a note, a file, a reassignment, ...) are drawn only when asked
+        for, through a link on the case page (``?form=<name>``), or when they come back with an error:
+        drawing every one of them on every visit was most of the page's cost."""
+        return self.form_asked == name
+
 
 case_changed = HookList("case_changed")
 case_page = HookList("case_page")

@@ -76,8 +76,12 @@ def detail_context(request: HttpRequest, case: Case, *, failed=None, **extra) ->
     history: the participants are read once (with their links) for the page and the hooks;
     the timeline once, for itself and for the latest words from participants among it.
     """
+    supervisor = is_supervisor(request.user)
     link_rows = selectors.participant_link_rows(case)
     timeline, earlier = _timeline_page(case, size=TIMELINE_SHOWN)
+    page = hooks.CasePage(
+        request=request, case=case, participants=[row["participant"] for row in link_rows], extra={"failed": failed}
+    )
     context = {
         "case": case,
         "steps": Case.Step.choices,
@@ -86,14 +90,13 @@ def detail_context(request: HttpRequest, case: Case, *, failed=None, **extra) ->
         "timeline_earlier": earlier,
         "status_actions": services.status_actions_allowed(case),
         "status_form": StatusChangeForm(),
+        "may_reassign": supervisor,
+        # The choice of every caseworker (a query) is drawn when the supervisor asks for it.
         "reassign_form": ReassignForm(initial={"caseworker": case.caseworker_id})
-        if is_supervisor(request.user)
+        if supervisor and page.asks_for("reassign")
         else None,
         "link_rows": link_rows,
     }
-    page = hooks.CasePage(
-        request=request, case=case, participants=[row["participant"] for row in link_rows], extra={"failed": failed}
-    )
     context.update(hooks.case_page_context(page))
     context.update(extra)
     return context

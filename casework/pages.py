@@ -17,13 +17,11 @@ NOTES_SHOWN = 10  # on the case page; the notes page shows them all
 
 
 def case_page_notes(page: CasePage) -> dict:
-    """The case page's notes and contacts: the latest few (one query) and the form to add one."""
+    """The case page's notes and contacts: the latest few (one query), and the form to add one when asked for."""
     notes = list(selectors.notes_visible_to(page.request.user, page.case)[: NOTES_SHOWN + 1])
-    form = page.extra.get("note_form") or NoteForm(case=page.case)
-    # The participants were read for the page already: the form's choices ask for no more.
-    form.fields["participant"].choices = [("", form.fields["participant"].empty_label)] + [
-        (person.pk, str(person)) for person in page.participants if not person.erased_at
-    ]
+    form = page.extra.get("note_form") or (NoteForm(case=page.case) if page.asks_for("note") else None)
+    if form is not None:
+        _participant_choices(form, page)
     notes = services.notes_marked_editable(notes, page.request.user)
     return {"notes": notes[:NOTES_SHOWN], "notes_more": len(notes) > NOTES_SHOWN, "note_form": form}
 
@@ -32,7 +30,7 @@ TASKS_SHOWN = 20  # open ones first; then the latest done
 
 
 def case_page_tasks(page: CasePage) -> dict:
-    """The case page's tasks (one query) and the form to set one (one more: who it can be for)."""
+    """The case page's tasks (one query), and the form to set one when asked for."""
     tasks = list(selectors.case_tasks(page.case)[:TASKS_SHOWN])
     open_tasks = [task for task in tasks if not task.is_done]
     done = [task for task in tasks if task.is_done][: selectors.TASKS_DONE_SHOWN]
@@ -48,12 +46,11 @@ FILES_SHOWN = 20
 
 
 def case_page_attachments(page: CasePage) -> dict:
-    """The case page's files (one query) and the form to add one."""
+    """The case page's files (one query), and the form to add one when asked for."""
     files = list(page.case.attachments.select_related("added_by", "participant")[: FILES_SHOWN + 1])
-    form = AttachmentForm(case=page.case)
-    form.fields["participant"].choices = [("", form.fields["participant"].empty_label)] + [
-        (person.pk, str(person)) for person in page.participants if not person.erased_at
-    ]
+    form = AttachmentForm(case=page.case) if page.asks_for("file") else None
+    if form is not None:
+        _participant_choices(form, page)
     return {
         "documents": [(kind, documents.TITLES[kind]) for kind in documents.available(page.case)],
         "attachments": files[:FILES_SHOWN],
@@ -62,10 +59,19 @@ def case_page_attachments(page: CasePage) -> dict:
     }
 
 
-def _task_form(page: CasePage) -> TaskForm:
+def _participant_choices(form: NoteForm | AttachmentForm, page: CasePage) -> None:
+    """The participants were read for the page already: the form's choices ask for no more."""
+    form.fields["participant"].choices = [("", form.fields["participant"].empty_label)] + [
+        (person.pk, str(person)) for person in page.participants if not person.erased_at
+    ]
+
+
+def _task_form(page: CasePage) -> TaskForm | None:
     """The form to set a task, for the case's caseworker or, for a supervisor, themselves: both are
     at hand (the case was read with its caseworker), so the page asks nothing more. A task for
     another supervisor is accepted too (``TaskForm`` checks the owner against everyone allowed)."""
+    if not page.asks_for("task"):
+        return None
     form = TaskForm(case=page.case, user=page.request.user)
     owners = [page.case.caseworker]
     if is_supervisor(page.request.user) and page.request.user.pk != page.case.caseworker_id:

@@ -26,6 +26,8 @@ class Row:
 
     item: object
     forms: dict[str, step_forms.StepForm] = field(default_factory=dict)
+    # The folded forms of this row drawn now: asked for (``?form=<action>&row=<id>``) or sent back with an error.
+    asked: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -40,6 +42,8 @@ class Panels:
     failed_action: str | None
     meeting_outcomes: list[MeetingOutcome] = field(default_factory=list)
     personal_times: list[Row] = field(default_factory=list)
+    # The folded form of the case asked for (``?form=<action>``): the others are links to it.
+    asked: str = ""
 
     @property
     def current(self) -> workflow.StepState:
@@ -52,8 +56,14 @@ def build(
     failed: tuple[str, step_forms.StepForm] | None = None,
     *,
     participants: list[Participant] | None = None,
+    asked: str = "",
+    asked_row: str = "",
 ) -> Panels:
-    """The panels of ``case``; ``participants``, if the page has loaded them (by role and id), are not read again."""
+    """The panels of ``case``; ``participants``, if the page has loaded them (by role and id), are not read again.
+
+    ``asked`` (and ``asked_row``, a shift's or a personal time's id) is the folded form asked for
+    on the page: the forms of rarely used actions are links until asked for (``CasePage.asks_for``).
+    """
     snap = workflow.snapshot(case, participants=participants)
     failed_action, failed_form = failed or (None, None)
     active = case.status == Case.Status.OPEN
@@ -107,6 +117,11 @@ def build(
         checkins.append(row)
 
     for row in shifts + checkins + personal_times:
+        row.asked = {
+            name.replace("-", "_")
+            for name, row_form in row.forms.items()
+            if row_form.is_bound or (name == asked and str(row.item.pk) == asked_row)
+        }
         row.forms = _template_keys(row.forms)
     outcomes = []
     if snap.meeting is not None and snap.meeting.state == RestorativeMeeting.State.HELD:
@@ -122,6 +137,7 @@ def build(
         failed_action=failed_action,
         meeting_outcomes=outcomes,
         personal_times=personal_times,
+        asked=asked,
     )
 
 
@@ -174,4 +190,12 @@ def _same_row(failed_form: step_forms.StepForm | None, initial: dict) -> bool:
 def case_page_panels(page: CasePage) -> dict:
     """The case page's step panels (a ``case_page`` hook): a failed form is shown again, bound."""
     failed = page.extra.get("failed")
-    return {"panels": build(page.case, page.request.user, failed=failed, participants=page.participants)}
+    panels = build(
+        page.case,
+        page.request.user,
+        failed=failed,
+        participants=page.participants,
+        asked=page.form_asked,
+        asked_row=page.request.GET.get("row", ""),
+    )
+    return {"panels": panels}

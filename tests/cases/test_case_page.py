@@ -107,3 +107,26 @@ def test_odd_event_ids_on_the_timeline_page_are_ignored_or_not_found(caseworker_
     response = caseworker_client.get(reverse("cases:timeline", args=[case.reference]), {"before": before})
 
     assert response.status_code == status
+
+
+def test_the_forms_of_rarely_used_actions_are_links_until_asked_for(supervisor_client, caseworker):
+    case = full_case(caseworker=caseworker)
+    page = supervisor_client.get(case.get_absolute_url()).content.decode()
+
+    for asked in ("note", "task", "file", "reassign"):
+        assert f'href="?form={asked}#' in page
+    assert 'name="caseworker"' not in page  # the reassignment's choice of every caseworker
+    assert f'action="/cases/{case.reference}/notes/add/' not in page
+
+    asked = supervisor_client.get(case.get_absolute_url(), {"form": "reassign"}).content.decode()
+    assert 'name="caseworker"' in asked
+    asked = supervisor_client.get(case.get_absolute_url(), {"form": "note"}).content.decode()
+    assert f'action="/cases/{case.reference}/notes/add/#notes"' in asked
+
+
+def test_only_a_supervisor_gets_the_reassignment_form_when_asking_for_it(caseworker_client, caseworker):
+    case = full_case(caseworker=caseworker)
+    page = caseworker_client.get(case.get_absolute_url(), {"form": "reassign"}).content.decode()
+
+    assert 'name="caseworker"' not in page
+    assert "?form=reassign" not in page

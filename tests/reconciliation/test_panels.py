@@ -226,3 +226,31 @@ def test_the_page_opens_when_the_reviewers_account_is_gone(caseworker_client, op
     html = page(caseworker_client, open_case)
 
     assert "reviewed" in html
+
+
+def test_a_shifts_rarely_used_forms_are_links_that_open_that_form_on_that_shift(
+    caseworker_client, open_case, caseworker
+):
+    walk_to_role_swap(open_case, caseworker)
+    shift = propose_shift(open_case, caseworker)
+    body = page(caseworker_client, open_case)
+
+    assert f'href="?form=shift-decline&amp;row={shift.pk}#shift-{shift.pk}"' in body
+    assert 'href="?form=shift-propose#shift-propose"' in body
+    assert "/act/shift-decline/" not in body
+    assert "/act/shift-propose/" not in body
+
+    asked = caseworker_client.get(open_case.get_absolute_url(), {"form": "shift-decline", "row": shift.pk})
+    assert "/act/shift-decline/" in asked.content.decode()
+    asked = caseworker_client.get(open_case.get_absolute_url(), {"form": "shift-propose"})
+    assert "/act/shift-propose/" in asked.content.decode()
+
+
+def test_a_refused_shift_form_comes_back_drawn_with_its_error(caseworker_client, open_case, caseworker):
+    walk_to_role_swap(open_case, caseworker)
+    shift = propose_shift(open_case, caseworker)
+
+    response = act(caseworker_client, open_case, "shift-decline", {"shift": shift.pk, "reason": ""})
+
+    assert response.status_code == 400
+    assert "/act/shift-decline/" in response.content.decode()
