@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
+from compassion.people import staff_name
 from compassion.phones import phone_display
 
 from .models import Case, StaffContact
@@ -41,7 +42,7 @@ def case_contact(case: Case) -> Contact:
         work_phone = caseworker.staff_contact.phone
     except StaffContact.DoesNotExist:
         work_phone = ""
-    name = caseworker.get_full_name() or caseworker.get_username()
+    name = staff_name(caseworker)
     return Contact(
         name=name,
         first_name=caseworker.first_name or name,

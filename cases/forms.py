@@ -4,6 +4,7 @@ from crispy_forms.helper import FormHelper
 from django import forms
 
 from compassion.dates import BoundedDateTimeField
+from compassion.people import staff_name
 
 from .models import Business, Case, Incident, Participant
 from .selectors import staff_who_can_hold_cases
@@ -193,7 +194,7 @@ class StaffChoiceField(forms.ModelChoiceField):
     """A staff member by their name, as people call each other (the username only when no name is set)."""
 
     def label_from_instance(self, obj) -> str:
-        return obj.get_full_name() or obj.get_username()
+        return staff_name(obj)
 
 
 class CaseAssignmentForm(_SectionForm):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
 from compassion.dates import stored_in_range
+from compassion.people import staff_name
 from compassion.phones import phone_display
 
 from .history import audited, register_staff_access_history
@@ -329,7 +330,7 @@ class CaseEvent(models.Model):
     @property
     def actor_name(self) -> str:
         if self.actor_id:
-            return self.actor.get_full_name() or self.actor.get_username()
+            return staff_name(self.actor)
         if self.actor_participant_id:
             return str(self.actor_participant)
         return "System"

@@ -9,6 +9,7 @@ from django.utils import timezone
 from cases.models import Case, Participant
 from cases.roles import SUPERVISOR_GROUP
 from compassion.dates import BoundedDateField, BoundedDateTimeField
+from compassion.people import staff_name
 
 from .attachments import ALLOWED_SAID
 from .models import NOTE_MAX_CHARS, TASK_MAX_CHARS, Note
@@ -109,7 +110,7 @@ class TaskForm(StyledForm):
         kwargs.setdefault("prefix", "task")
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = task_owners(case)
-        self.fields["owner"].label_from_instance = lambda person: person.get_full_name() or person.get_username()
+        self.fields["owner"].label_from_instance = staff_name
         if not self.is_bound:
             self.initial.setdefault("owner", user.pk if user is not None else case.caseworker_id)
             self.initial.setdefault("due_on", timezone.localdate())

@@ -16,6 +16,7 @@ from django.utils import timezone
 from cases.history import audited
 from cases.models import Case, Participant
 from compassion.dates import stored_date_in_range, stored_in_range
+from compassion.people import staff_name
 
 NOTE_MAX_CHARS = 5000  # a note, and what was agreed: a page of text each
 
@@ -136,7 +137,7 @@ class Task(models.Model):
         return self.done_at is not None
 
     def owner_name(self) -> str:
-        return self.owner.get_full_name() or self.owner.get_username()
+        return staff_name(self.owner)
 
 
 # What each kept type is called (casework/attachments.py decides which types are kept).

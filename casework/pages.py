@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from cases.hooks import CasePage
 from cases.roles import is_supervisor
+from compassion.people import staff_name
 from notifications.models import Reminder
 from notifications.reminders import staff_reminder_about
 
@@ -76,7 +77,7 @@ def _task_form(page: CasePage) -> TaskForm | None:
     owners = [page.case.caseworker]
     if is_supervisor(page.request.user) and page.request.user.pk != page.case.caseworker_id:
         owners.append(page.request.user)
-    form.fields["owner"].choices = [(person.pk, person.get_full_name() or person.get_username()) for person in owners]
+    form.fields["owner"].choices = [(person.pk, staff_name(person)) for person in owners]
     return form
 
 

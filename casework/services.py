@@ -21,6 +21,7 @@ from django.utils.translation import gettext
 from cases.models import Case, CaseEvent, Participant
 from cases.roles import is_caseworker, is_supervisor
 from cases.timeline import WorkflowError, event_record
+from compassion.people import staff_name
 from notifications.models import Reminder
 from notifications.reminders import staff_reminder_cancel, staff_reminder_schedule
 from reconciliation import services as step_services
@@ -156,7 +157,7 @@ def task_create(*, case: Case, title: str, due_on: date, owner: AbstractBaseUser
         raise WorkflowError("The due date has passed: please choose today or a later day.")
     if not task_owner_may_hold(case, owner):
         raise WorkflowError(
-            f"{owner.get_full_name() or owner.get_username()} cannot open this case: a task is for its "
+            f"{staff_name(owner)} cannot open this case: a task is for its "
             "caseworker or a supervisor."
         )
     if case.status in Case.ENDED_STATUSES:

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
@@ -51,9 +51,7 @@ def note_edit(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
     """Its author corrects a note, within the edit window."""
     staff_only(request)
     case = case_selectors.case_for_user(user=request.user, reference=reference)
-    note = selectors.notes_visible_to(request.user, case).filter(pk=pk).first()
-    if note is None:
-        raise Http404("No such note on this case.")
+    note = get_object_or_404(selectors.notes_visible_to(request.user, case), pk=pk)
     if request.method == "POST":
         form = NoteForm(request.POST, case=case)
         if form.is_valid():
@@ -101,9 +99,7 @@ def task_add(request: HttpRequest, reference: str) -> HttpResponse:
 def task_done(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
     staff_only(request)
     case = case_selectors.case_for_user(user=request.user, reference=reference)
-    task = case.tasks.filter(pk=pk).first()
-    if task is None:
-        raise Http404("No such task on this case.")
+    task = get_object_or_404(case.tasks, pk=pk)
     try:
         services.task_done(task=task, by=request.user)
     except WorkflowError as error:
@@ -144,9 +140,7 @@ def attachment_download(request: HttpRequest, reference: str, pk: int) -> FileRe
     download: never shown in the browser, never sniffed into another type."""
     staff_only(request)
     case = case_selectors.case_for_user(user=request.user, reference=reference)
-    attachment = case.attachments.filter(pk=pk).first()
-    if attachment is None:
-        raise Http404("No such file on this case.")
+    attachment = get_object_or_404(case.attachments, pk=pk)
     try:
         handle = attachment.file.open("rb")
     except FileNotFoundError as error:
@@ -162,9 +156,7 @@ def attachment_download(request: HttpRequest, reference: str, pk: int) -> FileRe
 def attachment_delete(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
     staff_only(request)
     case = case_selectors.case_for_user(user=request.user, reference=reference)
-    attachment = case.attachments.filter(pk=pk).first()
-    if attachment is None:
-        raise Http404("No such file on this case.")
+    attachment = get_object_or_404(case.attachments, pk=pk)
     try:
         services.attachment_delete(attachment=attachment, by=request.user)
     except WorkflowError as error:

@@ -17,6 +17,7 @@ from cases.links import link_for_email, portal_path
 from cases.models import AccessLink
 from cases.services import WorkflowError
 from compassion.emails import Attachment, render_email
+from compassion.people import staff_name
 from reconciliation.models import RestorativeMeeting
 
 from . import calendar, hooks
@@ -52,7 +53,7 @@ def reminder_email(reminder: Reminder, *, emailed_at: datetime) -> tuple[EmailMu
     if person is not None:
         name, address, language = person.name, person.email, person.preferred_language
     elif user is not None:
-        name, address, language = user.get_full_name() or user.get_username(), user.email, settings.LANGUAGE_CODE
+        name, address, language = staff_name(user), user.email, settings.LANGUAGE_CODE
         if not user.is_active:  # someone who left PLI gets no more e-mail about its cases
             raise WorkflowError(f"{name}'s account is deactivated: no e-mail is sent to them.")
     else:

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case, Participant
+from compassion.people import staff_name
 from reconciliation.models import CheckIn, PersonalTime, ReconciliationPlan, RoleSwapShift
 
 
@@ -130,5 +131,5 @@ class Reminder(models.Model):
         if self.participant_id:
             return self.participant.name
         if self.user_id:
-            return self.user.get_full_name() or self.user.get_username()
+            return staff_name(self.user)
         return "nobody"

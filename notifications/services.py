@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from cases.models import Case, CaseEvent, Participant
 from cases.services import WorkflowError, event_record, participant_texts_start, participant_texts_stop
 from compassion.moments import ago
+from compassion.people import staff_name
 
 from .models import Reminder
 from .reminders import dispatch_soon, notify
@@ -67,7 +68,7 @@ def reminder_cancel(*, reminder: Reminder, by: AbstractBaseUser) -> Reminder:
     reminder.state = Reminder.State.CANCELLED
     reminder.cancelled_at = timezone.now()
     reminder.cancelled_by = by
-    reminder.cancel_reason = f"Cancelled by {by.get_full_name() or by.get_username()}."
+    reminder.cancel_reason = f"Cancelled by {staff_name(by)}."
     reminder.save(update_fields=["state", "cancelled_at", "cancelled_by", "cancel_reason"])
     event_record(
         case=reminder.case,
@@ -222,4 +223,4 @@ def text_received(*, people: list[Participant], body: str) -> str:
         to_value="text_received",
     )
     caseworker = case.caseworker
-    return caseworker.get_full_name() or caseworker.get_username()
+    return staff_name(caseworker)

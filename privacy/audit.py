@@ -21,6 +21,7 @@ from django.utils import timezone
 from cases.history import STAFF_M2M_FIELDS
 from cases.models import AccessLink, Case, Participant
 from casework.models import Note
+from compassion.people import staff_name
 from reconciliation.models import Commitment, PlanSignoff, ReconciliationPlan, RestorativeMeeting, RoleSwapShift
 
 PAGE_SIZE = 50
@@ -121,7 +122,7 @@ def _staff_names(ids: set[int]) -> dict[int, str]:
     if not ids:
         return {}
     return {
-        user.pk: user.get_full_name() or user.get_username()
+        user.pk: staff_name(user)
         for user in User.objects.filter(pk__in=ids).only("username", "first_name", "last_name")
     }
 
@@ -129,7 +130,7 @@ def _staff_names(ids: set[int]) -> dict[int, str]:
 def _who(record) -> tuple[str, bool]:
     if record.history_user_id:
         user = record.history_user
-        return user.get_full_name() or user.get_username(), False
+        return staff_name(user), False
     participant = getattr(record, "history_participant", None)
     if participant is not None:
         return f"{participant.name} ({participant.get_role_display().lower()})", True

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from cases.selectors import staff_who_can_hold_cases
 from compassion.dates import BoundedDateField
+from compassion.people import staff_name
 
 from .reports import Period
 
@@ -16,7 +17,7 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 class CaseworkerChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj) -> str:
-        return obj.get_full_name() or obj.get_username()
+        return staff_name(obj)
 
 
 def _caseworker_field(empty_label: str) -> CaseworkerChoiceField:
@@ -30,7 +31,7 @@ class StaffChoiceField(forms.ChoiceField):
 
     def __init__(self, *, staff: list, empty_label: str, **kwargs) -> None:
         self.staff = {str(person.pk): person for person in staff}
-        names = [(pk, person.get_full_name() or person.get_username()) for pk, person in self.staff.items()]
+        names = [(pk, staff_name(person)) for pk, person in self.staff.items()]
         choices = [("", empty_label), *names]
         super().__init__(choices=choices, **kwargs)
 

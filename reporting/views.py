@@ -163,22 +163,7 @@ def reports_page(request: HttpRequest) -> HttpResponse:
 def export_research_answers(request: HttpRequest) -> HttpResponse:
     """The questionnaires' answers of the cases opened in the range, of people who agreed to research,
     pseudonymised; small cells suppressed. Supervisors only."""
-    _supervisors_only(request)
-    form = ReportFilterForm(request.GET)
-    if form.errors:
-        messages.error(request, "Nothing was exported: the date range was not understood.")
-        return redirect(f"{reverse('reporting:reports')}?{request.GET.urlencode()}")
-    period = form.period(timezone.localdate())
-    scope = dashboard.scope_for(request.user, caseworker=form.chosen_caseworker())
-    cases = scope.cases().filter(period.between("opened_at"))
-    response = StreamingHttpResponse(
-        exports.csv_lines(research.ANSWERS_HEADER, exports.research_answers_rows(cases)),
-        content_type="text/csv; charset=utf-8",
-    )
-    response["Content-Disposition"] = (
-        f'attachment; filename="compassion-research-answers-{period.start:%Y-%m-%d}-to-{period.end:%Y-%m-%d}.csv"'
-    )
-    return response
+    return _research_csv(request, "compassion-research-answers", research.ANSWERS_HEADER, exports.research_answers_rows)
 
 
 def export_case_list(request: HttpRequest) -> HttpResponse:
@@ -203,6 +188,11 @@ def export_case_list(request: HttpRequest) -> HttpResponse:
 
 def export_research(request: HttpRequest) -> HttpResponse:
     """The de-identified research CSV of the cases opened in the reports' date range. Supervisors only."""
+    return _research_csv(request, "compassion-research", exports.research_header(), exports.research_rows)
+
+
+def _research_csv(request: HttpRequest, name: str, header: list[str], rows) -> HttpResponse:
+    """A research file of the cases opened in the reports' date range (and caseworker), streamed."""
     _supervisors_only(request)
     form = ReportFilterForm(request.GET)
     if form.errors:
@@ -211,11 +201,8 @@ def export_research(request: HttpRequest) -> HttpResponse:
     period = form.period(timezone.localdate())
     scope = dashboard.scope_for(request.user, caseworker=form.chosen_caseworker())
     cases = scope.cases().filter(period.between("opened_at"))
-    response = StreamingHttpResponse(
-        exports.csv_lines(exports.research_header(), exports.research_rows(cases)),
-        content_type="text/csv; charset=utf-8",
-    )
+    response = StreamingHttpResponse(exports.csv_lines(header, rows(cases)), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
-        f'attachment; filename="compassion-research-{period.start:%Y-%m-%d}-to-{period.end:%Y-%m-%d}.csv"'
+        f'attachment; filename="{name}-{period.start:%Y-%m-%d}-to-{period.end:%Y-%m-%d}.csv"'
     )
     return response

@@ -1,17 +1,12 @@
-"""``{{ case.caseworker|staff_name }}``: a staff member as pages name them.
-
-Their full name, or their username when they have none; nothing at all when there is nobody
-(an account that was deleted leaves ``reviewed_by`` and the like empty), so a page never fails
-for a person who has left.
-"""
+"""``{{ case.caseworker|staff_name }}``: a staff member as pages name them (``compassion/people.py``)."""
 
 from django import template
+
+from compassion import people
 
 register = template.Library()
 
 
 @register.filter
 def staff_name(user) -> str:
-    if user is None:
-        return ""
-    return user.get_full_name() or user.get_username()
+    return people.staff_name(user)

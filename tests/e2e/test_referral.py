@@ -48,7 +48,7 @@ def test_a_visitors_referral_becomes_a_case_in_a_minute(open_page):
     expect(supervisor.locator("#id_customer-email")).to_have_value("robin@example.com")
     supervisor.fill("#id_incident-occurred_at", (timezone.localtime() - timedelta(days=3)).strftime("%Y-%m-%dT%H:%M"))
     supervisor.select_option("#id_incident-severity", "verbal")
-    supervisor.select_option("#id_case-caseworker", label="casey")
+    supervisor.select_option("#id_case-caseworker", label="Casey Rivera")
     screenshot(supervisor, "referral-accept-desktop")
     supervisor.get_by_role("button", name="Open the case").click()
 

@@ -95,7 +95,10 @@ def test_the_reflection_form_works_with_the_keyboard_alone(open_page):
     for answer in ("Tired.", "Angry.", "A hard shift.", "Shouting.", "Sorry."):
         page.keyboard.type(answer)
         page.keyboard.press("Tab")
-    page.keyboard.press("Tab")  # past "Save" to "Submit"
+    expect(page.get_by_label("For example, a letter you wrote")).to_be_focused()  # the optional file
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Save")).to_be_focused()
+    page.keyboard.press("Tab")
     expect(page.get_by_role("button", name="Submit")).to_be_focused()
     page.keyboard.press("Enter")
 
