@@ -1,6 +1,6 @@
 """What questionnaires add to the staff case page (registered in ``apps.py``)."""
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
 from cases.hooks import CasePage
@@ -22,13 +22,17 @@ def case_page_questionnaires(page: CasePage) -> dict:
         Invitation.objects.filter(case=page.case)
         .exclude(state=Invitation.State.CLOSED)
         .select_related("questionnaire", "participant")
-        .prefetch_related(
-            Prefetch("answers", queryset=Answer.objects.select_related("question").order_by("question__position"))
-        )
         .order_by("opens_at", "id")
     )
     now = timezone.now()
+    shown = [invitation for invitation in invitations if invitation.opens_at <= now]
+    # The answers are read (one query) only where the page shows them: answered and shared.
+    answered = Invitation.State.ANSWERED
+    prefetch_related_objects(
+        [invitation for invitation in shown if invitation.state == answered and invitation.shared_with_caseworker],
+        Prefetch("answers", queryset=Answer.objects.select_related("question").order_by("question__position")),
+    )
     return {
-        "questionnaire_invitations": [invitation for invitation in invitations if invitation.opens_at <= now],
+        "questionnaire_invitations": shown,
         "questionnaires_later": sum(invitation.opens_at > now for invitation in invitations),
     }
