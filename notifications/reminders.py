@@ -8,15 +8,9 @@ wanted. It is idempotent: the services call it after every change (the ``case_ch
 of ``cases/hooks.py``), and the dispatcher calls it again just before sending, which also
 catches changes made elsewhere (a case paused, withdrawn or closed).
 
-The rules, with delays from ``settings.REMINDER_DELAYS``, step by step:
-
-- the customer, while the reflection is not submitted: after 3 and after 7 days;
-- each required signer, when a plan version is drafted ("sign-off requested", at once), and
-  again if they have not answered after 3 days;
-- the business, when a shift is proposed (at once), and again if not confirmed after 2 days;
-- each person taking part, the day before a confirmed shift or a scheduled meeting;
-- the customer, on the day a check-in is due;
-- the caseworker, when an open case has had no activity for 14 days.
+The rules (delays from ``settings.REMINDER_DELAYS``) are in the README's table "Reminders and
+e-mail"; each step writes its own in ``reconciliation/steps/``. The caseworker's "no activity
+for 14 days" is the case's own (``_idle`` below).
 
 ``notify()`` adds a one-off notification (a personal link e-mailed by the caseworker); the
 dispatcher adds "failed" notices for the caseworker. Both go through the same sending path.
