@@ -28,8 +28,10 @@ var:
 migrate: $(VENV)/.installed | var ## Apply database migrations
 	$(BIN)/python manage.py migrate --noinput
 
+# Seven cases to walk through, one at each point of the program, and a program's history of 80
+# cases in all (about two years, most of them finished), so that the reports have figures to show.
 seed: migrate ## Load the demo data (safe to run again)
-	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py seed_demo --cases 80
 
 # Demo data is loaded once, the first time `make run` meets an empty database.
 var/.demo-seeded: | var
