@@ -1,7 +1,8 @@
 """Calendar files (.ics) for role-swap shifts, personal time and restorative meetings.
 
 One place builds the events, so the portal's downloads, the e-mails and the caseworkers'
-calendar feeds all say the same thing. Events carry no contact details.
+calendar feeds all say the same thing, in the language active when they are built (the
+participant's, for their downloads and e-mails). Events carry no contact details.
 """
 
 from collections.abc import Iterable
@@ -9,6 +10,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
 from reconciliation.models import PersonalTime, RestorativeMeeting, RoleSwapShift
@@ -31,29 +33,30 @@ def _event(uid: str, summary: str, start: datetime, end: datetime, location: str
 def shift_event(shift: RoleSwapShift) -> Event:
     return _event(
         f"shift-{shift.pk}",
-        f"Role-swap shift: {shift.role} ({shift.case.reference})",
+        _("Role-swap shift: %(role)s (%(reference)s)") % {"role": shift.role, "reference": shift.case.reference},
         shift.starts_at,
         shift.ends_at,
         shift.location,
-        f"Supervisor on site: {shift.supervisor_on_site}.",
+        _("Supervisor on site: %(supervisor)s") % {"supervisor": shift.supervisor_on_site},
     )
 
 
 def meeting_event(meeting: RestorativeMeeting) -> Event:
     return _event(
         f"meeting-{meeting.pk}",
-        f"Restorative meeting ({meeting.case.reference})",
+        _("Restorative meeting (%(reference)s)") % {"reference": meeting.case.reference},
         meeting.scheduled_at,
         meeting.scheduled_at + settings.MEETING_DURATION,
         meeting.location,
-        f"{meeting.get_format_display()}, facilitated by {meeting.facilitator}.",
+        f"{meeting.get_format_display()}. "
+        + _("Facilitator: %(facilitator)s") % {"facilitator": meeting.facilitator},
     )
 
 
 def personal_time_event(time: PersonalTime) -> Event:
     return _event(
         f"personal-time-{time.pk}",
-        f"Personal time ({time.case.reference})",
+        _("Personal time (%(reference)s)") % {"reference": time.case.reference},
         time.starts_at,
         time.ends_at,
         time.location,
@@ -61,11 +64,11 @@ def personal_time_event(time: PersonalTime) -> Event:
     )
 
 
-def calendar_bytes(events: Iterable[Event], name: str = "PLI Compassion Project") -> bytes:
+def calendar_bytes(events: Iterable[Event], name: str | None = None) -> bytes:
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-calname", name or _("PLI · Customer Compassion Project"))
     for event in events:
         calendar.add_component(event)
     return calendar.to_ical()

@@ -11,6 +11,7 @@ from email.utils import formataddr, parseaddr
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
+from django.utils import translation
 
 from cases.contact import case_contact, reply_to
 from cases.links import link_for_email, portal_path
@@ -89,16 +90,17 @@ def reminder_email(reminder: Reminder, *, emailed_at: datetime) -> tuple[EmailMu
         context["case_url"] = settings.SITE_URL + case.get_absolute_url()
 
     attachments: list[Attachment] = []
-    if reminder.kind in SHIFT_KINDS and reminder.shift is not None:
-        attachments.append(("shift.ics", calendar.calendar_bytes([calendar.shift_event(reminder.shift)]), _ICS))
-    if reminder.kind in PERSONAL_TIME_KINDS and reminder.personal_time is not None:
-        event = calendar.personal_time_event(reminder.personal_time)
-        attachments.append(("personal-time.ics", calendar.calendar_bytes([event]), _ICS))
-    if reminder.kind in MEETING_KINDS:
-        meeting = _meeting(case)
-        context["meeting"] = meeting
-        if meeting is not None and meeting.scheduled_at:
-            attachments.append(("meeting.ics", calendar.calendar_bytes([calendar.meeting_event(meeting)]), _ICS))
+    with translation.override(language):  # calendar files in the reader's language, as the e-mail
+        if reminder.kind in SHIFT_KINDS and reminder.shift is not None:
+            attachments.append(("shift.ics", calendar.calendar_bytes([calendar.shift_event(reminder.shift)]), _ICS))
+        if reminder.kind in PERSONAL_TIME_KINDS and reminder.personal_time is not None:
+            event = calendar.personal_time_event(reminder.personal_time)
+            attachments.append(("personal-time.ics", calendar.calendar_bytes([event]), _ICS))
+        if reminder.kind in MEETING_KINDS:
+            meeting = _meeting(case)
+            context["meeting"] = meeting
+            if meeting is not None and meeting.scheduled_at:
+                attachments.append(("meeting.ics", calendar.calendar_bytes([calendar.meeting_event(meeting)]), _ICS))
 
     for hook in hooks.reminder_email:  # what the apps above add (a task's title)
         context.update(hook(reminder))

@@ -46,6 +46,21 @@ def test_a_proposed_shift_e_mails_the_business_with_a_calendar_file_that_parses_
     assert "Cashier" in str(event["summary"])
 
 
+def test_a_spanish_speaker_gets_the_calendar_file_in_spanish_too(caseworker):
+    case = walk_to_role_swap(full_case(caseworker=caseworker), caseworker)
+    Participant.objects.filter(pk=person(case, "business").pk).update(preferred_language="es")
+    propose(case, caseworker, start=72, location="Front registers")
+
+    dispatch_at(timezone.now())
+
+    (message,) = sent_to(person(case, "business"))
+    calendar = calendar_of(message)
+    (event,) = calendar.walk("VEVENT")
+    assert str(event["summary"]).startswith("Turno de intercambio de roles: Cashier")
+    assert str(event["description"]).startswith("Quién supervisa en el lugar:")
+    assert str(calendar["x-wr-calname"]) == "PLI · Proyecto de Compasión con el Cliente"
+
+
 def test_the_meeting_reminder_carries_the_meeting_in_a_calendar_file(caseworker):
     case = walk_to_meeting(full_case(caseworker=caseworker), caseworker)
     meeting = schedule(case, caseworker, hours=72, location="PLI office, room 2")
