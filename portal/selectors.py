@@ -4,6 +4,7 @@ from django.db.models import Exists, OuterRef, Value
 from django.utils import timezone
 
 from cases.models import Case, Participant
+from questionnaires import selectors as questionnaire_selectors
 from reconciliation import workflow
 from reconciliation.models import CheckIn, PersonalTime, PlanSignoff, RoleSwapShift
 
@@ -14,7 +15,8 @@ def participant_case(participant: Participant) -> Case:
     The home page's questions come with it: ``has_shifts``, ``has_proposed_shifts``,
     ``has_checkin_due`` (a check-in due today or earlier), ``has_personal_time`` (of the
     participant's, for a staff member) and ``personal_time_awaits_answer`` (proposed, and this
-    participant has not said yes yet).
+    participant has not said yes yet), ``has_questions_waiting`` and ``was_ever_asked`` (questions,
+    the latter making the research page worth showing).
     """
     shifts = RoleSwapShift.objects.filter(case=OuterRef("pk"))
     times = PersonalTime.objects.filter(case=OuterRef("pk"))
@@ -33,6 +35,8 @@ def participant_case(participant: Participant) -> Case:
         personal_time_awaits_answer=(
             Exists(times.filter(state=PersonalTime.State.PROPOSED, **unanswered)) if unanswered else Value(False)
         ),
+        has_questions_waiting=Exists(questionnaire_selectors.open_invitations(participant)),
+        was_ever_asked=Exists(questionnaire_selectors.asked(participant)),
     )
     return workflow.with_snapshot(cases, skips=False).get(pk=participant.case_id)
 

@@ -17,7 +17,6 @@ from django.utils.translation import gettext_lazy
 from cases.models import Participant
 from casework import services as casework
 from notifications import calendar
-from questionnaires import selectors as questionnaire_selectors
 from reconciliation import permissions, services, workflow
 from reconciliation.models import CheckIn, PersonalTime, Reflection, RestorativeMeeting, RoleSwapShift
 from reconciliation.registry import REGISTRY
@@ -71,7 +70,7 @@ def _pages(participant: Participant) -> list[tuple[str, str]]:
         pages.append((_("The meeting"), "meeting"))
     if role == CUSTOMER and workflow.one_to_one(case, "commitment"):
         pages.append((_("Your commitments"), "commitments"))
-    if questionnaire_selectors.ever_asked(participant):
+    if case.was_ever_asked:
         pages.append((_("Your answers and research"), "research"))
     return pages
 
@@ -86,7 +85,7 @@ def _todo(participant: Participant) -> list[tuple[str, str]]:
         todo.append((_("Tell us whether you would like to take part."), "consent"))
     for step in REGISTRY:
         todo.extend(step.todo(case, participant))
-    if questionnaire_selectors.open_invitations(participant).exists():
+    if case.has_questions_waiting:
         todo.append((_("A few questions for you, if you would like to answer them."), "questions"))
     return todo
 

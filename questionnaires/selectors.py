@@ -50,6 +50,6 @@ def research_consent(participant: Participant) -> ResearchConsent | None:
     return ResearchConsent.objects.filter(participant=participant).first()
 
 
-def ever_asked(participant: Participant) -> bool:
-    """Whether the person was ever asked questions (their research page is then worth showing)."""
-    return Invitation.objects.filter(participant=participant, opens_at__lte=timezone.now()).exists()
+def asked(participant: Participant) -> QuerySet[Invitation]:
+    """The questions the person was ever asked (their research page is then worth showing)."""
+    return Invitation.objects.filter(participant=participant, opens_at__lte=timezone.now())
