@@ -22,6 +22,18 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.e2e)
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings, tmp_path_factory):
+    """On SQLite, the browser tests' database is a file, as under `make run`: an in-memory test
+    database shares one cache between the live server's threads and answers two requests writing
+    at once (a double click) with "database table is locked", where a file in WAL mode waits."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("e2e-db") / "test.sqlite3")
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _orm_beside_playwright():
     """Playwright's sync API keeps an event loop in the test thread; the ORM calls the tests
