@@ -174,6 +174,19 @@ class Case(models.Model):
         return self.Risk(self.risk).label
 
 
+# Who the dashboard's tiles count (``cases.selectors.spoke_up`` and ``unreachable``): each has a
+# partial index of its own, so that the count reads the few people concerned, not every participant
+# the program ever recorded.
+SPOKE_UP = Q(call_requested_at__isnull=False) | Q(contact_stopped_at__isnull=False)
+# No e-mail address and no number that takes texts (when texts are on); not those nothing is meant to reach.
+UNREACHABLE = (
+    Q(email="")
+    & (~Q(phone__startswith="+") | Q(texts_stopped_at__isnull=False))
+    & Q(contact_stopped_at__isnull=True, erased_at__isnull=True)
+    & ~Q(consent__in=["declined", "withdrawn"])
+)
+
+
 class Participant(models.Model):
     class Role(models.TextChoices):
         CUSTOMER = "customer", _("Customer")
@@ -231,7 +244,11 @@ class Participant(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["case"], condition=Q(role="customer"), name="one_customer_per_case"),
         ]
-        indexes = [models.Index(fields=["role", "email"])]
+        indexes = [
+            models.Index(fields=["role", "email"]),
+            models.Index(fields=["case"], condition=SPOKE_UP, name="participant_spoke_up"),
+            models.Index(fields=["case"], condition=UNREACHABLE, name="participant_unreachable"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.Role(self.role).label})"

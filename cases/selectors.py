@@ -10,7 +10,7 @@ from django.utils import timezone
 from compassion.logging import bind_case_reference
 
 from . import hooks
-from .models import AccessLink, Case, CaseEvent, Participant
+from .models import UNREACHABLE, AccessLink, Case, CaseEvent, Participant
 from .roles import CASEWORKER_GROUP, SUPERVISOR_GROUP, is_caseworker, is_supervisor
 
 User = get_user_model()
@@ -121,7 +121,9 @@ SPOKE_UP_DAYS = 14
 
 def spoke_up() -> Q:
     """Participants who asked from their own page to talk to someone first (until the caseworker
-    called them), or not to be contacted (for ``SPOKE_UP_DAYS`` days after they asked)."""
+    called them), or not to be contacted (for ``SPOKE_UP_DAYS`` days after they asked).
+
+    Read through the participants' ``participant_spoke_up`` index, whose condition it implies."""
     since = timezone.now() - timezone.timedelta(days=SPOKE_UP_DAYS)
     return Q(call_requested_at__isnull=False) | Q(contact_stopped_at__gte=since)
 
@@ -129,13 +131,13 @@ def spoke_up() -> Q:
 def unreachable() -> Q:
     """Participants nothing can reach: no e-mail address, and no number that takes texts (a real
     number is stored E.164, with its "+"; texts on; no STOP). Not those who asked for no contact,
-    said no, or were erased: nothing is meant to reach them."""
-    no_texts = ~Q(phone__startswith="+") | Q(texts_stopped_at__isnull=False)
-    if not settings.SMS_ENABLED:
-        no_texts = Q()
+    said no, or were erased: nothing is meant to reach them.
+
+    With texts on, this is the condition of the participants' ``participant_unreachable`` index."""
+    if settings.SMS_ENABLED:
+        return UNREACHABLE
     return (
         Q(email="")
-        & no_texts
         & Q(contact_stopped_at__isnull=True, erased_at__isnull=True)
         & ~Q(consent__in=[Participant.Consent.DECLINED, Participant.Consent.WITHDRAWN])
     )

@@ -115,7 +115,8 @@ def checkins_and_tasks(
         owner_first=_NO_TEXT,
         owner_last=_NO_TEXT,
         owner_login=_NO_TEXT,
-        total=total,
+        # Counted with the figures, up to the cap: a window count here would read every check-in left unrecorded.
+        total=_NO_NUMBER,
     )[:limit]
     tasks = tasks_due(scope, moment, owner_must_hold_case=owner_must_hold_case).values(
         part=Value("task"),
