@@ -1,10 +1,11 @@
 """What the caseworker's record adds to the core's staff pages (registered in ``apps.py``)."""
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from cases.hooks import CasePage
+from cases.models import Case
 from cases.roles import is_supervisor
 from compassion.people import staff_name
 from notifications.models import Reminder
@@ -30,9 +31,14 @@ def case_page_notes(page: CasePage) -> dict:
 TASKS_SHOWN = 20  # open ones first; then the latest done
 
 
+def with_tasks(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """The ``case_page_query`` hook: whether the case has tasks at all, read with the case."""
+    return cases.annotate(has_tasks=Exists(Task.objects.filter(case=OuterRef("pk"))))
+
+
 def case_page_tasks(page: CasePage) -> dict:
-    """The case page's tasks (one query), and the form to set one when asked for."""
-    tasks = list(selectors.case_tasks(page.case)[:TASKS_SHOWN])
+    """The case page's tasks (one query, none when the case has none), and the form to set one when asked for."""
+    tasks = list(selectors.case_tasks(page.case)[:TASKS_SHOWN]) if getattr(page.case, "has_tasks", True) else []
     open_tasks = [task for task in tasks if not task.is_done]
     done = [task for task in tasks if task.is_done][: selectors.TASKS_DONE_SHOWN]
     return {

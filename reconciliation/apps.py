@@ -12,5 +12,5 @@ class ReconciliationConfig(AppConfig):
         from .registry import REGISTRY
 
         REGISTRY.load(program.STEPS)  # the program's steps, in order
-        hooks.case_page_query.register(workflow.with_snapshot)  # the case page reads the steps' rows with the case
+        hooks.case_page_query.register(panels.with_panel_rows)  # the case page reads the steps' rows with the case
         hooks.case_page.register(panels.case_page_panels)  # the step panels on the case page

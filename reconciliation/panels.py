@@ -9,6 +9,7 @@ was typed.
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from cases.hooks import CasePage
@@ -16,7 +17,7 @@ from cases.models import Case, Participant
 
 from . import forms as step_forms
 from . import permissions, workflow
-from .models import CheckIn, MeetingOutcome, PlanSignoff, RestorativeMeeting
+from .models import CheckIn, MeetingOutcome, PersonalTime, PlanSignoff, RestorativeMeeting, StepSkip
 from .registry import REGISTRY, Offer
 
 
@@ -100,7 +101,7 @@ def build(
         shifts.append(row)
 
     personal_times = []
-    for time in case.personal_times.select_related("agent").order_by("starts_at"):
+    for time in _rows(case, "has_personal_times", case.personal_times.select_related("agent").order_by("starts_at")):
         row = Row(time)
         if active:
             for action in permissions.personal_time_actions(time, actor, now=now):
@@ -109,7 +110,7 @@ def build(
         personal_times.append(row)
 
     checkins = []
-    for checkin in case.checkins.order_by("due_on"):
+    for checkin in _rows(case, "has_checkins", case.checkins.order_by("due_on")):
         row = Row(checkin)
         if checkin.state == CheckIn.State.DUE:
             row.forms["checkin-record"] = form("checkin-record", step_forms.CheckInForm, checkin=checkin.pk)
@@ -139,6 +140,22 @@ def build(
         personal_times=personal_times,
         asked=asked,
     )
+
+
+def with_panel_rows(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """The ``case_page_query`` hook: the case with its snapshot (``workflow.with_snapshot``) and
+    whether it has skipped steps, personal time or check-ins at all. Most cases have none of them
+    at a time; the panels then read nothing more for them (a query each)."""
+    return workflow.with_snapshot(cases, skips=False).annotate(
+        has_step_skips=Exists(StepSkip.objects.filter(case=OuterRef("pk"))),
+        has_personal_times=Exists(PersonalTime.objects.filter(case=OuterRef("pk"))),
+        has_checkins=Exists(CheckIn.objects.filter(case=OuterRef("pk"))),
+    )
+
+
+def _rows(case: Case, flag: str, rows: QuerySet) -> QuerySet | list:
+    """``rows``, unless the case was read with ``flag`` false (``with_panel_rows``): then there are none."""
+    return rows if getattr(case, flag, True) else []
 
 
 # Forms of the case as a whole (not of one step), in the order the page shows them.

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery, Sum
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery, Sum, prefetch_related_objects
 from django.utils.functional import cached_property
 
 from cases.models import Case, Participant
@@ -54,13 +54,17 @@ class CaseSnapshot:
 
 
 class SkipsOf(Mapping):
-    """A case's skipped steps by step, read on first use: the portal's pages never ask."""
+    """A case's skipped steps by step, read on first use (the portal's pages never ask), and not at
+    all when the case was read with ``has_step_skips`` false (the case page: most cases skip nothing)."""
 
     def __init__(self, case: Case) -> None:
         self._case = case
 
     @cached_property
     def _by_step(self) -> dict[int, StepSkip]:
+        if not getattr(self._case, "has_step_skips", True):
+            return {}
+        prefetch_related_objects([self._case], _skips_with_who())  # nothing is read if they were prefetched
         return {skip.step: skip for skip in self._case.step_skips.all()}
 
     def __getitem__(self, step: int) -> StepSkip:
@@ -92,8 +96,12 @@ def with_snapshot(cases: QuerySet[Case], *, skips: bool = True) -> QuerySet[Case
         snapshot_attended_minutes=Subquery(attended), snapshot_plan_id=Subquery(current_plan)
     )
     if skips:
-        cases = cases.prefetch_related(Prefetch("step_skips", queryset=StepSkip.objects.select_related("skipped_by")))
+        cases = cases.prefetch_related(_skips_with_who())
     return cases
+
+
+def _skips_with_who() -> Prefetch:
+    return Prefetch("step_skips", queryset=StepSkip.objects.select_related("skipped_by"))
 
 
 def snapshot(case: Case, *, participants: list[Participant] | None = None) -> CaseSnapshot:

@@ -10,7 +10,8 @@ def names(hook_list) -> list[str]:
 def test_the_wiring_of_the_house_is_what_the_readme_says():
     assert names(hooks.case_changed) == ["notifications.reminders.sync_case"]
     assert names(hooks.case_page_query) == [
-        "reconciliation.snapshot.with_snapshot",
+        "reconciliation.panels.with_panel_rows",
+        "casework.pages.with_tasks",
         "questionnaires.pages.with_invitations",
     ]
     assert names(hooks.case_page) == [
