@@ -2,10 +2,11 @@
 the staff's tasks (overdue, today, the coming days)."""
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from django.db import connections
 from django.db.models import Count, F, IntegerField, Q, QuerySet, Value, Window
+from django.utils import timezone
 
 from cases import counts as capped
 from cases.models import Case
@@ -175,49 +176,60 @@ def _read_together(querysets: list[QuerySet]) -> list[dict]:
 
 
 def agenda_rows(scope: Scope, moment: Moment) -> dict[str, QuerySet]:
-    """The upcoming shifts and the upcoming meetings, soonest first, as agenda rows; each row has
-    the number of its kind (``total``, a window count).
+    """The upcoming shifts and the upcoming meetings, soonest first, as agenda rows with the same
+    columns (so that one statement reads both); each row has its kind and the number of its kind
+    (``total``, a window count).
     """
     total = Window(Count("pk"))
     return {
         "shift": upcoming_shifts(scope, moment).values(
+            kind=Value("shift"),
             item=F("pk"),
             when=F("starts_at"),
             ends=F("ends_at"),
             item_state=F("state"),
             reference=F("case__reference"),
             place=F("business__name"),
+            item_format=_NO_TEXT,
             total=total,
         ),
         "meeting": upcoming_meetings(scope, moment).values(
+            kind=Value("meeting"),
             item=F("pk"),
             when=F("scheduled_at"),
             ends=F("scheduled_at"),
             item_state=F("state"),
             reference=F("case__reference"),
+            place=_NO_TEXT,
             item_format=F("format"),
             total=total,
         ),
     }
 
 
+def _moment(value: datetime | str) -> datetime:
+    """A moment as the database cursor gives it: SQLite's naive (or as text), in UTC."""
+    if not isinstance(value, datetime):
+        value = datetime.fromisoformat(value)
+    return value if timezone.is_aware(value) else timezone.make_aware(value, UTC)
+
+
 def agenda(scope: Scope, moment: Moment, *, limit: int) -> tuple[list["AgendaItem"], dict[str, int]]:
     """The next ``limit`` shifts and meetings of the coming days, soonest first, and how many
     shifts and meetings there are (``shift`` and ``meeting``).
 
-    A query a kind, each reading its first ``limit`` rows in its own order: SQLite allows no
-    ORDER BY or LIMIT inside a UNION, so the ORM cannot read both in one.
+    One statement: each kind's first ``limit`` rows read in its own order, through its own index
+    (``_read_together``).
     """
     labels = DateLabels()
-    items, totals = [], {}
-    for kind, queryset in agenda_rows(scope, moment).items():
-        rows = list(queryset[:limit])
-        totals[kind] = capped.figure(min(rows[0]["total"] if rows else 0, capped.CAP + 1), capped.CAP)
-        for row in rows:
-            del row["total"]
-            items.append(
-                AgendaItem(kind=kind, **row, when_label=labels.moment(row["when"]), ends_label=labels.time(row["ends"]))
-            )
+    items, totals = [], dict.fromkeys(("shift", "meeting"), 0)
+    for row in _read_together([queryset[:limit] for queryset in agenda_rows(scope, moment).values()]):
+        kind, count = row.pop("kind"), row.pop("total")
+        totals[kind] = capped.figure(min(count, capped.CAP + 1), capped.CAP)
+        row["when"], row["ends"] = _moment(row["when"]), _moment(row["ends"])
+        items.append(
+            AgendaItem(kind=kind, **row, when_label=labels.moment(row["when"]), ends_label=labels.time(row["ends"]))
+        )
     items.sort(key=lambda item: (item.when, item.kind, item.item))
     return items[:limit], totals
 
