@@ -77,12 +77,14 @@ class CasePage:
         self.browser = browser
         self.path = f"/cases/{reference}/"
 
-    def page(self) -> str:
-        return self.browser.get_page(self.path).text
+    def page(self, query: str = "") -> str:
+        return self.browser.get_page(self.path + query).text
 
     def form(self, action: str) -> HtmlForm | None:
-        """The step form ``action`` (a key of reconciliation.views.actions()), if the page offers it now."""
-        return page_forms(self.page()).get(f"{self.path}act/{action}/")
+        """The step form ``action`` (a key of reconciliation.views.actions()), if the page offers it now;
+        a rarely used one is drawn when asked for (``?form=``), as its link on the page does."""
+        url = f"{self.path}act/{action}/"
+        return page_forms(self.page()).get(url) or page_forms(self.page(f"?form={action}")).get(url)
 
     def act(self, action: str, data: dict) -> str:
         """Post the step form ``action``; the case page it lands on, which must say it went well."""
