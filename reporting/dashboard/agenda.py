@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from django.db import connections
-from django.db.models import Count, F, IntegerField, Q, QuerySet, Value, Window
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, Window
 from django.utils import timezone
 
 from cases import counts as capped
@@ -59,13 +59,16 @@ def upcoming_meetings(scope: Scope, moment: Moment) -> QuerySet[RestorativeMeeti
 
 
 def checkins_due(scope: Scope, moment: Moment) -> QuerySet[CheckIn]:
-    """Check-ins not yet recorded that are overdue or due in the next ``UPCOMING_DAYS`` days."""
-    return (
-        scope.filter(CheckIn.objects.all())
-        .filter(state=CheckIn.State.DUE, due_on__lte=moment.checkins_until)
-        .exclude(case__status=Case.Status.WITHDRAWN)
-        .order_by("due_on", "pk")
-    )
+    """Check-ins not yet recorded that are overdue or due in the next ``UPCOMING_DAYS`` days.
+
+    Those of withdrawn cases are left out by asking the withdrawn cases' own index (``case_withdrawn``)
+    whether it holds their case: the figures count the first thousand check-ins, and looking each
+    one's case up in the cases' table (its status) costs more than the rest of the count.
+    """
+    withdrawn = Case.objects.filter(pk=OuterRef("case_id"), status=Case.Status.WITHDRAWN)
+    return scope.filter(
+        CheckIn.objects.filter(~Exists(withdrawn), state=CheckIn.State.DUE, due_on__lte=moment.checkins_until)
+    ).order_by("due_on", "pk")
 
 
 def checkins_list(scope: Scope, moment: Moment, *, limit: int) -> list[dict]:
