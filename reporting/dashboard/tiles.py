@@ -5,6 +5,7 @@ action today" tiles, with what each tile reads.
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Window
+from django.db.models.lookups import IsNull
 from django.utils import timezone
 
 from cases import counts as capped
@@ -100,13 +101,14 @@ def signoffs_missing(scope: Scope) -> QuerySet[ReconciliationPlan]:
     agreed = PlanSignoff.objects.filter(
         plan=OuterRef(OuterRef("pk")), participant=OuterRef("pk"), decision=PlanSignoff.Decision.AGREED
     )
-    unsigned = Participant.objects.filter(_required_signer(), case=OuterRef("case")).filter(~Exists(agreed)).order_by()
-    return (
-        scope.filter(ReconciliationPlan.objects.all())
-        .filter(case__status=Case.Status.OPEN, case__step=REGISTRY.named("plan").number)
-        .alias(latest_version=Subquery(latest_version[:1]), first_unsigned=Subquery(unsigned.values("pk")[:1]))
-        .filter(version=F("latest_version"), first_unsigned__isnull=False)
-        .order_by("created_at", "case_id")
+    unsigned = Participant.objects.filter(_required_signer(), ~Exists(agreed), case=OuterRef("case")).order_by()
+    return scope.filter(
+        ReconciliationPlan.objects.filter(
+            IsNull(Subquery(unsigned.values("pk")[:1]), False),
+            case__status=Case.Status.OPEN,
+            case__step=REGISTRY.named("plan").number,
+            version=Subquery(latest_version[:1]),
+        ).order_by("created_at", "case_id")
     )
 
 
