@@ -147,6 +147,9 @@ class Case(models.Model):
                 condition=Q(status="open", risk="high", step__in=[3, 4]),
                 name="case_awaiting_safety_approval",
             ),
+            # Whether a case was withdrawn, for the dashboard's check-ins due (left out for those):
+            # a small index to look a thousand cases up in, instead of every case's row.
+            models.Index(fields=["id"], condition=Q(status="withdrawn"), name="case_withdrawn"),
         ]
 
     def __str__(self) -> str:

@@ -1,5 +1,7 @@
 """Reads for the questionnaire pages."""
 
+from datetime import datetime
+
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.utils import timezone
 
@@ -30,13 +32,13 @@ def version_with_questions(questionnaire: Questionnaire, number: int | None) -> 
     return versions.filter(number=number).first()
 
 
-def open_invitations(participant: Participant) -> QuerySet[Invitation]:
+def open_invitations(participant: Participant, *, now: datetime | None = None) -> QuerySet[Invitation]:
     """The questions waiting for this person now, oldest first (only those of questionnaires still asked)."""
     return (
         Invitation.objects.filter(
             participant=participant,
             state=Invitation.State.OPEN,
-            opens_at__lte=timezone.now(),
+            opens_at__lte=now or timezone.now(),
             questionnaire__active=True,
             questionnaire__versions__published_at__isnull=False,
         )
@@ -50,6 +52,6 @@ def research_consent(participant: Participant) -> ResearchConsent | None:
     return ResearchConsent.objects.filter(participant=participant).first()
 
 
-def asked(participant: Participant) -> QuerySet[Invitation]:
+def asked(participant: Participant, *, now: datetime | None = None) -> QuerySet[Invitation]:
     """The questions the person was ever asked (their research page is then worth showing)."""
-    return Invitation.objects.filter(participant=participant, opens_at__lte=timezone.now())
+    return Invitation.objects.filter(participant=participant, opens_at__lte=now or timezone.now())

@@ -158,10 +158,12 @@ def build(
 
 
 def with_panel_rows(cases: QuerySet[Case]) -> QuerySet[Case]:
-    """The ``case_page_query`` hook: the case with its snapshot (``workflow.with_snapshot``) and
-    whether it has skipped steps, personal time or check-ins at all. Most cases have none of them
-    at a time; the panels then read nothing more for them (a query each)."""
-    return workflow.with_snapshot(cases, skips=False).annotate(
+    """The ``case_page_query`` hook: the case with its snapshot (``workflow.with_snapshot``), who
+    approved it if it is high-risk, and whether it has skipped steps, personal time or check-ins
+    at all. Most cases have none of them at a time; the panels then read nothing more for them
+    (a query each)."""
+    cases = workflow.with_snapshot(cases, skips=False).select_related("safety_approval__approved_by")
+    return cases.annotate(
         has_step_skips=Exists(StepSkip.objects.filter(case=OuterRef("pk"))),
         has_personal_times=Exists(PersonalTime.objects.filter(case=OuterRef("pk"))),
         has_checkins=Exists(CheckIn.objects.filter(case=OuterRef("pk"))),

@@ -82,7 +82,8 @@ def with_snapshot(cases: QuerySet[Case], *, skips: bool = True) -> QuerySet[Case
     more, unless ``skips`` is false; then they are read if and when asked for).
 
     A page that shows one case loads it this way, and its snapshot then costs only the
-    participants and the current plan with its sign-offs.
+    participants and the current plan with its sign-offs. Who approved a high-risk case is not
+    read (the rules ask only whether it was approved); the case page, which names them, adds it.
     """
     attended = (
         RoleSwapShift.objects.filter(case=OuterRef("pk"), state=RoleSwapShift.State.ATTENDED)
@@ -92,7 +93,7 @@ def with_snapshot(cases: QuerySet[Case], *, skips: bool = True) -> QuerySet[Case
         .values("total")
     )
     current_plan = ReconciliationPlan.objects.filter(case=OuterRef("pk")).order_by("-version").values("pk")[:1]
-    cases = cases.select_related("reflection", "meeting", "commitment", "safety_approval__approved_by").annotate(
+    cases = cases.select_related("reflection", "meeting", "commitment", "safety_approval").annotate(
         snapshot_attended_minutes=Subquery(attended), snapshot_plan_id=Subquery(current_plan)
     )
     if skips:

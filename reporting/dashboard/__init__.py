@@ -19,7 +19,7 @@ The views call the names below; the reports read through ``scope.Scope``.
 """
 
 from .agenda import AgendaItem, agenda, checkins_and_tasks, checkins_list
-from .scope import QUIET_DAYS, UPCOMING_DAYS, DateLabels, Moment, Scope, scope_for
+from .scope import QUIET_DAYS, UPCOMING_DAYS, CaseLinks, DateLabels, Moment, Scope, scope_for
 from .staff import calendar_feed, caseloads
 from .tiles import Tile, action_tiles, figures
 
@@ -27,6 +27,7 @@ __all__ = [
     "QUIET_DAYS",
     "UPCOMING_DAYS",
     "AgendaItem",
+    "CaseLinks",
     "DateLabels",
     "Moment",
     "Scope",

@@ -5,7 +5,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from django.db import connections
-from django.db.models import Count, F, IntegerField, Q, QuerySet, Value, Window
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, Window
+from django.urls import reverse
 from django.utils import timezone
 
 from cases import counts as capped
@@ -13,7 +14,7 @@ from cases.models import Case
 from casework.models import Task
 from reconciliation.models import CheckIn, MeetingFormat, RestorativeMeeting, RoleSwapShift
 
-from .scope import DateLabels, Moment, Scope
+from .scope import CaseLinks, DateLabels, Moment, Scope
 
 # Shifts that still hold their slot and have not happened yet.
 UPCOMING_SHIFT_STATES = (
@@ -59,13 +60,16 @@ def upcoming_meetings(scope: Scope, moment: Moment) -> QuerySet[RestorativeMeeti
 
 
 def checkins_due(scope: Scope, moment: Moment) -> QuerySet[CheckIn]:
-    """Check-ins not yet recorded that are overdue or due in the next ``UPCOMING_DAYS`` days."""
-    return (
-        scope.filter(CheckIn.objects.all())
-        .filter(state=CheckIn.State.DUE, due_on__lte=moment.checkins_until)
-        .exclude(case__status=Case.Status.WITHDRAWN)
-        .order_by("due_on", "pk")
-    )
+    """Check-ins not yet recorded that are overdue or due in the next ``UPCOMING_DAYS`` days.
+
+    Those of withdrawn cases are left out by asking the withdrawn cases' own index (``case_withdrawn``)
+    whether it holds their case: the figures count the first thousand check-ins, and looking each
+    one's case up in the cases' table (its status) costs more than the rest of the count.
+    """
+    withdrawn = Case.objects.filter(pk=OuterRef("case_id"), status=Case.Status.WITHDRAWN)
+    return scope.filter(
+        CheckIn.objects.filter(~Exists(withdrawn), state=CheckIn.State.DUE, due_on__lte=moment.checkins_until)
+    ).order_by("due_on", "pk")
 
 
 def checkins_list(scope: Scope, moment: Moment, *, limit: int) -> list[dict]:
@@ -73,9 +77,15 @@ def checkins_list(scope: Scope, moment: Moment, *, limit: int) -> list[dict]:
     (and as the page writes it) and whether it is overdue.
     """
     rows = checkins_due(scope, moment).values("days_after", "due_on", reference=F("case__reference"))[:limit]
-    labels = DateLabels()
+    labels, links = DateLabels(), CaseLinks()
     return [
-        {**row, "due_label": labels.day(row["due_on"], "M j"), "overdue": row["due_on"] < moment.today} for row in rows
+        {
+            **row,
+            "url": links(row["reference"]),
+            "due_label": labels.day(row["due_on"], "M j"),
+            "overdue": row["due_on"] < moment.today,
+        }
+        for row in rows
     ]
 
 
@@ -104,8 +114,9 @@ def checkins_and_tasks(
     scope: Scope, moment: Moment, *, limit: int, owner_must_hold_case: bool
 ) -> tuple[list[dict], list[dict], int]:
     """The first ``limit`` check-ins due (as ``checkins_list``) and tasks due (soonest first, with
-    their owner), and how many tasks there are: one statement, each list read in its own order
-    and through its own index inside its own subquery (SQLite takes no LIMIT in a UNION's parts)."""
+    their owner and the address that ticks them done), and how many tasks there are: one
+    statement, each list read in its own order and through its own index inside its own subquery
+    (SQLite takes no LIMIT in a UNION's parts)."""
     total = Window(Count("pk"))
     checkins = checkins_due(scope, moment).values(
         part=Value("checkin"),
@@ -131,13 +142,14 @@ def checkins_and_tasks(
         total=total,
     )[:limit]
     rows = _read_together([checkins, tasks])
-    labels = DateLabels()
+    labels, links = DateLabels(), CaseLinks()
     checkin_rows, task_rows, task_total = [], [], 0
     for row in rows:
         due = row["due"] if isinstance(row["due"], date) else date.fromisoformat(str(row["due"]))
         checkin = row["part"] == "checkin"
         label = labels.day(due, "M j" if checkin else "D M j")
         shown = {"due_on": due, "due_label": label, "overdue": due < moment.today}
+        shown["url"] = links(row["reference"])
         if checkin:
             checkin_rows.append({**shown, "reference": row["reference"], "days_after": row["number"]})
             continue
@@ -151,6 +163,7 @@ def checkins_and_tasks(
                 "title": row["task_title"],
                 "owner": owner,
                 "today": due == moment.today,
+                "done_url": reverse("casework:task_done", args=[row["reference"], row["number"]]),
             }
         )
     checkin_rows.sort(key=lambda row: row["due_on"])
@@ -207,6 +220,11 @@ def agenda_rows(scope: Scope, moment: Moment) -> dict[str, QuerySet]:
     }
 
 
+def _labels(choices: dict[str, str]) -> dict[str, str]:
+    """Choices' labels in the current language, each translated once."""
+    return {value: str(label) for value, label in choices.items()}
+
+
 def _moment(value: datetime | str) -> datetime:
     """A moment as the database cursor gives it: SQLite's naive (or as text), in UTC."""
     if not isinstance(value, datetime):
@@ -221,14 +239,28 @@ def agenda(scope: Scope, moment: Moment, *, limit: int) -> tuple[list["AgendaIte
     One statement: each kind's first ``limit`` rows read in its own order, through its own index
     (``_read_together``).
     """
-    labels = DateLabels()
+    labels, links = DateLabels(), CaseLinks()
     items, totals = [], dict.fromkeys(("shift", "meeting"), 0)
+    states = {"shift": _labels(SHIFT_STATES), "meeting": _labels(MEETING_STATES)}
     for row in _read_together([queryset[:limit] for queryset in agenda_rows(scope, moment).values()]):
         kind, count = row.pop("kind"), row.pop("total")
         totals[kind] = capped.figure(min(count, capped.CAP + 1), capped.CAP)
         row["when"], row["ends"] = _moment(row["when"]), _moment(row["ends"])
+        when_label = labels.moment(row["when"])
+        if kind == "shift":
+            when_text, what = f"{when_label}–{labels.time(row['ends'])}", f"Role-swap shift at {row['place']}"
+        else:
+            fmt = str(MEETING_FORMATS[row["item_format"]]).lower() if row["item_format"] else ""
+            when_text, what = when_label, f"Restorative meeting ({fmt})"
         items.append(
-            AgendaItem(kind=kind, **row, when_label=labels.moment(row["when"]), ends_label=labels.time(row["ends"]))
+            AgendaItem(
+                kind=kind,
+                **row,
+                when_text=when_text,
+                what=what,
+                state_label=states[kind][row["item_state"]],
+                url=links(row["reference"]),
+            )
         )
     items.sort(key=lambda item: (item.when, item.kind, item.item))
     return items[:limit], totals
@@ -236,7 +268,7 @@ def agenda(scope: Scope, moment: Moment, *, limit: int) -> tuple[list["AgendaIte
 
 @dataclass(frozen=True)
 class AgendaItem:
-    """A shift or a meeting on the agenda."""
+    """A shift or a meeting on the agenda, with what the page writes of it."""
 
     kind: str
     item: int
@@ -244,19 +276,13 @@ class AgendaItem:
     ends: datetime
     item_state: str
     reference: str
-    when_label: str  # as the page writes them
-    ends_label: str
+    when_text: str  # a shift's start and end, a meeting's start
+    what: str  # "Role-swap shift at …", "Restorative meeting (…)"
+    state_label: str
+    url: str  # the case's page
     place: str = ""  # a shift's
     item_format: str = ""  # a meeting's
 
     @property
     def is_shift(self) -> bool:
         return self.kind == "shift"
-
-    @property
-    def state_label(self) -> str:
-        return str((SHIFT_STATES if self.is_shift else MEETING_STATES)[self.item_state])
-
-    @property
-    def format_label(self) -> str:
-        return str(MEETING_FORMATS[self.item_format]).lower() if self.item_format else ""

@@ -1,6 +1,6 @@
-"""Whose cases the dashboard reads (a ``Scope``), at what moment (a ``Moment``), and how it
-writes the moments it shows (``DateLabels``). The reports and the research export read through
-the same ``Scope``.
+"""Whose cases the dashboard reads (a ``Scope``), at what moment (a ``Moment``), how it writes
+the moments it shows (``DateLabels``) and the addresses of its cases' pages (``CaseLinks``). The
+reports and the research export read through the same ``Scope``.
 """
 
 from dataclasses import dataclass
@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 from django.http import Http404
+from django.urls import reverse
 from django.utils import formats, timezone
 
 from cases.models import Case
@@ -61,6 +62,18 @@ class Moment:
     @property
     def checkins_until(self) -> date:
         return self.today + timedelta(days=UPCOMING_DAYS)
+
+
+class CaseLinks:
+    """Each case's page address (``reverse``), reversed once however often the lists name the case."""
+
+    def __init__(self) -> None:
+        self._urls: dict[str, str] = {}
+
+    def __call__(self, reference: str) -> str:
+        if reference not in self._urls:
+            self._urls[reference] = reverse("cases:detail", args=[reference])
+        return self._urls[reference]
 
 
 class DateLabels:

@@ -24,19 +24,21 @@ def caseloads(moment: Moment) -> list[AbstractBaseUser]:
     open_case = Q(held__status=Case.Status.OPEN)
     per_step = {f"step_{s.number}": Count("held", filter=open_case & Q(held__step=s.number)) for s in REGISTRY}
     current = Q(assigned_cases__status__in=Case.ACTIVE_STATUSES)
-    return list(
+    staff = list(
         User.objects.filter(pk__in=staff_who_can_hold_cases().values("pk"))
         .select_related("calendar_feed")
         .alias(held=FilteredRelation("assigned_cases", condition=current))
         .annotate(
             **per_step,
-            open_cases=Count("held", filter=open_case),
             paused_cases=Count("held", filter=Q(held__status=Case.Status.PAUSED)),
             high_risk=Count("held", filter=open_case & Q(held__risk=Case.Risk.HIGH)),
             quiet=Count("held", filter=open_case & Q(held__last_activity_at__lt=moment.quiet_since)),
         )
         .order_by("username")
     )
+    for person in staff:  # every open case is at one step
+        person.open_cases = sum(getattr(person, step) for step in per_step)
+    return staff
 
 
 def calendar_feed(user: AbstractBaseUser) -> CalendarFeed | None:

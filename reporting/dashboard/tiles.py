@@ -5,7 +5,9 @@ action today" tiles, with what each tile reads.
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Window
+from django.db.models.lookups import IsNull
 from django.utils import timezone
+from django.utils.timesince import timesince
 
 from cases import counts as capped
 from cases.models import Case, Incident, Participant
@@ -15,7 +17,7 @@ from reconciliation.models import PlanSignoff, ReconciliationPlan, Reflection, R
 from reconciliation.registry import REGISTRY
 
 from .agenda import checkins_due
-from .scope import QUIET_DAYS, DateLabels, Moment, Scope
+from .scope import QUIET_DAYS, CaseLinks, DateLabels, Moment, Scope
 
 ITEMS_PER_TILE = 6
 WAITING_SHIFT_STATES = (RoleSwapShift.State.PROPOSED, RoleSwapShift.State.COUNTER_PROPOSED)
@@ -100,13 +102,14 @@ def signoffs_missing(scope: Scope) -> QuerySet[ReconciliationPlan]:
     agreed = PlanSignoff.objects.filter(
         plan=OuterRef(OuterRef("pk")), participant=OuterRef("pk"), decision=PlanSignoff.Decision.AGREED
     )
-    unsigned = Participant.objects.filter(_required_signer(), case=OuterRef("case")).filter(~Exists(agreed)).order_by()
-    return (
-        scope.filter(ReconciliationPlan.objects.all())
-        .filter(case__status=Case.Status.OPEN, case__step=REGISTRY.named("plan").number)
-        .alias(latest_version=Subquery(latest_version[:1]), first_unsigned=Subquery(unsigned.values("pk")[:1]))
-        .filter(version=F("latest_version"), first_unsigned__isnull=False)
-        .order_by("created_at", "case_id")
+    unsigned = Participant.objects.filter(_required_signer(), ~Exists(agreed), case=OuterRef("case")).order_by()
+    return scope.filter(
+        ReconciliationPlan.objects.filter(
+            IsNull(Subquery(unsigned.values("pk")[:1]), False),
+            case__status=Case.Status.OPEN,
+            case__step=REGISTRY.named("plan").number,
+            version=Subquery(latest_version[:1]),
+        ).order_by("created_at", "case_id")
     )
 
 
@@ -168,13 +171,14 @@ def quiet_cases(scope: Scope, moment: Moment) -> QuerySet[Case]:
 
 @dataclass
 class Tile:
-    """One "needs action" tile: how many, and the first few to act on (rows with a ``reference``)."""
+    """One "needs action" tile: how many, and the first few to act on (``tile_item``)."""
 
     key: str
     title: str
     hint: str
     count: int
     items: list[dict] = field(default_factory=list)
+    list_filter: str = ""  # a counted-only tile's filter of the case list ("asked=true")
 
     @property
     def more(self) -> int:
@@ -256,40 +260,66 @@ def _full_name(first_name: str, last_name: str) -> str:
     return f"{first_name} {last_name}".strip()  # as ``AbstractUser.get_full_name``
 
 
-def _reminder_item(row: dict) -> dict:
-    """A failed reminder's row with its kind and its recipient's name, as the reminder writes them
-    (``get_kind_display``, ``recipient_name``), without making a model instance of each.
-    """
+def _reminder_recipient(row: dict) -> str:
+    """A failed reminder's recipient as the reminder names them (``recipient_name``), without
+    making a model instance of each."""
     if row["participant_id"]:
-        recipient = row["participant_name"]
-    elif row["user_id"]:
-        recipient = _full_name(row["user_first_name"], row["user_last_name"]) or row["user_username"]
+        return row["participant_name"]
+    if row["user_id"]:
+        return _full_name(row["user_first_name"], row["user_last_name"]) or row["user_username"]
+    return "nobody"
+
+
+def tile_item(key: str, row: dict, url: str, labels: DateLabels) -> dict:
+    """A tile's row with what the page writes of it: the case's ``reference``, linked to ``url``,
+    then ``line`` and, in red, ``alert`` (the page escapes both)."""
+    alert = ""
+    if key == "reflections":
+        line = f"submitted {timesince(row['submitted_at'])} ago"
+    elif key == "signoffs":
+        since = labels.day(timezone.localtime(row["plan_created_at"]).date(), "M j")
+        line = f"{row['business_name']} · plan v{row['plan_version']} since {since}"
+    elif key == "shifts":
+        line = f"{labels.moment(row['starts_at'])} at {row['business_name']} · "
+        if row["state"] == RoleSwapShift.State.COUNTER_PROPOSED:
+            alert = "other time proposed"
+        else:
+            line += "waiting for the business"
+    elif key == "approvals":
+        line = f"{row['business_name']} · step {row['step']}"
+    elif key == "caseworker_gone":
+        line = f"{row['business_name']} · was {row['caseworker_username']}'s"
+    elif key == "reminders":
+        kind = REMINDER_KINDS.get(row["kind"], row["kind"])  # as ``get_kind_display``
+        line, url = f"{str(kind).lower()} to {_reminder_recipient(row)}", f"{url}#reminders"
     else:
-        recipient = "nobody"
-    return {"reference": row["reference"], "kind": REMINDER_KINDS.get(row["kind"], row["kind"]), "recipient": recipient}
+        line = f"{row['business_name']} · quiet for {timesince(row['last_activity_at'])}"
+    return {**row, "url": url, "line": line, "alert": alert}
+
+
+# The counted-only tiles: their cases on the case list.
+LIST_FILTERS = {"spoke_up": "asked=true", "unreachable": "unreachable=true"}
 
 
 def action_tiles(scope: Scope, moment: Moment, *, counts: dict[str, int]) -> list[Tile]:
     """The "needs action today" tiles, in the order a caseworker works through them.
 
     Each tile is one query: its first few items and how many there are. The failed reminders,
-    which pile up over the years, are counted up to the cap with the ``figures`` (``counts``).
+    which pile up over the years, are counted up to the cap with the ``figures`` (``counts``);
+    so are the counted-only tiles, whose cases the case list shows.
     """
-    labels, rows = DateLabels(), tile_rows(scope, moment)
+    labels, links, rows = DateLabels(), CaseLinks(), tile_rows(scope, moment)
     tiles = []
     for key, title, hint in TILES:
-        items = list(rows[key][:ITEMS_PER_TILE]) if key in rows else []
-        if key in {"spoke_up", "unreachable"}:
-            items, count = [], counts[key]  # counted with the figures; the case list shows them
-        elif key == "reminders":
-            items, count = [_reminder_item(row) for row in items], counts["reminders"]
+        if key in LIST_FILTERS:
+            tiles.append(Tile(key=key, title=title, hint=hint, count=counts[key], list_filter=LIST_FILTERS[key]))
+            continue
+        found = list(rows[key][:ITEMS_PER_TILE])
+        if key == "reminders":
+            count = counts["reminders"]
         else:
-            total = items[0]["total"] if items else 0
+            total = found[0]["total"] if found else 0
             count = capped.figure(min(total, capped.CAP + 1), capped.CAP)
-        for item in items:
-            if key == "shifts":
-                item["starts_label"] = labels.moment(item["starts_at"])
-            elif key == "signoffs":
-                item["plan_since"] = labels.day(timezone.localtime(item["plan_created_at"]).date(), "M j")
+        items = [tile_item(key, row, links(row["reference"]), labels) for row in found]
         tiles.append(Tile(key=key, title=title, hint=hint, count=count, items=items))
     return tiles

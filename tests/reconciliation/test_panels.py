@@ -254,3 +254,21 @@ def test_a_refused_shift_form_comes_back_drawn_with_its_error(caseworker_client,
 
     assert response.status_code == 400
     assert "/act/shift-decline/" in response.content.decode()
+
+
+def test_the_case_page_names_who_approved_a_high_risk_case_with_the_case_itself(supervisor_client, supervisor):
+    case = full_case(risk=Case.Risk.HIGH)
+    before = _case_page_queries(supervisor_client, case)
+    services.safety_approve(case=case, note="A manager will be on site.", by=supervisor)
+
+    queries = _case_page_queries(supervisor_client, case)
+    body = supervisor_client.get(case.get_absolute_url()).content.decode()
+    assert f"Safety approval by {supervisor.get_full_name()}" in body
+    assert "A manager will be on site." in body
+    assert queries == before  # who approved comes with the case's own row
+
+
+def _case_page_queries(client, case) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(case.get_absolute_url()).status_code == 200
+    return len(queries)
