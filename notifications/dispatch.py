@@ -51,6 +51,7 @@ from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from cases.contact import Contact, case_contact
 from cases.models import AccessLink, Case
 from cases.services import WorkflowError
 from reconciliation import workflow
@@ -182,11 +183,18 @@ def claim(now: datetime, count: int, *, exclude: Iterable[int] = ()) -> list[Rem
         .select_related(*DELIVERY_RELATIONS)
         .order_by("next_attempt_at", "id")
     )
+    contacts: dict[int | None, Contact] = {}
     for reminder in batch:
         # The same case everywhere: no query to read it again for the link or the calendar file.
         for related in (reminder.participant, reminder.shift, reminder.personal_time, reminder.failed_reminder):
             if related is not None:
                 related.case = reminder.case
+        if reminder.participant_id is not None:
+            # Whom a participant asks (their e-mail and text name them): worked out once per caseworker.
+            caseworker = reminder.case.caseworker_id
+            if caseworker not in contacts:
+                contacts[caseworker] = case_contact(reminder.case)
+            reminder.case.batch_contact = contacts[caseworker]
     return batch
 
 

@@ -5,6 +5,7 @@ so it is never an expired one); staff get it in the site's language with a link 
 Shift and meeting e-mails carry an .ics file (``notifications.calendar``).
 """
 
+import functools
 from datetime import datetime
 from email.utils import formataddr, parseaddr
 
@@ -13,9 +14,9 @@ from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
 from django.utils import translation
 
-from cases.contact import case_contact, reply_to
+from cases.contact import Contact, case_contact, reply_to
 from cases.links import link_for_email, portal_path
-from cases.models import AccessLink
+from cases.models import AccessLink, Case
 from cases.services import WorkflowError
 from compassion.emails import Attachment, render_email
 from compassion.people import staff_name
@@ -36,8 +37,13 @@ class NoAddress(Exception):
 
 def message_id(reminder: Reminder) -> str:
     """The same for every attempt, so that a copy sent twice after a crash is recognisable."""
-    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
-    return f"<reminder-{reminder.pk}@{domain}>"
+    return f"<reminder-{reminder.pk}@{_domain_of(settings.DEFAULT_FROM_EMAIL)}>"
+
+
+@functools.lru_cache(maxsize=8)
+def _domain_of(sender: str) -> str:
+    """The sender's domain, parsed once per sender rather than once per e-mail."""
+    return parseaddr(sender)[1].rpartition("@")[2] or "localhost"
 
 
 def reminder_email(reminder: Reminder, *, emailed_at: datetime) -> tuple[EmailMultiAlternatives, AccessLink | None]:
@@ -75,7 +81,7 @@ def reminder_email(reminder: Reminder, *, emailed_at: datetime) -> tuple[EmailMu
         "failed": reminder.failed_reminder,
         "meeting": None,
         "sent_at": emailed_at,  # "today at 9:31" or "tomorrow at 9:31" is seen from here
-        "contact": case_contact(case) if person is not None else None,
+        "contact": contact_of(case) if person is not None else None,
     }
     link = None
     if person is not None:
@@ -117,6 +123,11 @@ def reminder_email(reminder: Reminder, *, emailed_at: datetime) -> tuple[EmailMu
         reply_to=reply_to(case) if person is not None else "",
     )
     return message, link
+
+
+def contact_of(case: Case) -> Contact:
+    """Whom the case's participants ask: as the dispatcher worked it out for its batch, else read now."""
+    return getattr(case, "batch_contact", None) or case_contact(case)
 
 
 def _meeting(case) -> RestorativeMeeting | None:

@@ -10,12 +10,12 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from cases.contact import case_contact
 from cases.links import link_for_email, portal_path
 from cases.models import Participant
 from compassion.phones import time_zone_of
 
 from .. import quiet_hours
+from ..emails import contact_of
 from ..models import Reminder
 from ..sms import SmsError, SmsMessage, segments, send_sms
 from .base import NoAddress, Stopped
@@ -67,7 +67,7 @@ class SmsChannel:
 
 def contact_for_texts(case) -> dict:
     """Whom to ask, in few characters: the caseworker's first name and phone, or PLI's line."""
-    contact = case_contact(case)
+    contact = contact_of(case)
     return {"contact_name": contact.first_name or "PLI", "contact_phone": contact.phone}
 
 
