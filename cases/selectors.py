@@ -1,5 +1,7 @@
 """Reads for the case pages. Every page that shows a case goes through ``case_for_user``."""
 
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -61,18 +63,36 @@ def case_list(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Case]:
     )
 
 
-def case_timeline(case: Case, *, before: CaseEvent | None = None) -> QuerySet[CaseEvent]:
+def case_timeline(
+    case: Case, *, before: CaseEvent | None = None, participants_read: bool = False
+) -> QuerySet[CaseEvent]:
     """The case's events, newest first, with who did them; only those older than ``before`` if given.
 
     Pages of the timeline go by the last event shown (keyset), through the index on (case,
-    -created_at, -id): a page of old events costs what a page of new ones does.
+    -created_at, -id): a page of old events costs what a page of new ones does. With
+    ``participants_read``, the participants who did them are not joined: the page has them
+    already (``attach_participants``).
     """
-    events = case.events.select_related("actor", "actor_participant").order_by("-created_at", "-id")
+    events = case.events.select_related("actor", *([] if participants_read else ["actor_participant"]))
+    events = events.order_by("-created_at", "-id")
     if before is not None:
         events = events.filter(
             Q(created_at__lt=before.created_at) | Q(created_at=before.created_at, id__lt=before.pk)
         )
     return events
+
+
+def attach_participants(rows: Iterable, participants: Iterable[Participant], name: str = "participant") -> list:
+    """``rows`` as a list, each with its foreign key ``name`` to a participant set to the one of
+    ``participants`` (read already for the page) it points to, instead of joined again to the rows'
+    own query: fewer columns read, fewer objects made. One of another case would be read on use."""
+    by_id = {person.pk: person for person in participants}
+    rows = list(rows)
+    for row in rows:
+        person = by_id.get(getattr(row, f"{name}_id"))
+        if person is not None:
+            setattr(row, name, person)
+    return rows
 
 
 def staff_who_can_hold_cases() -> QuerySet:

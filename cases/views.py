@@ -78,10 +78,9 @@ def detail_context(request: HttpRequest, case: Case, *, failed=None, **extra) ->
     """
     supervisor = is_supervisor(request.user)
     link_rows = selectors.participant_link_rows(case)
-    timeline, earlier = _timeline_page(case, size=TIMELINE_SHOWN)
-    page = hooks.CasePage(
-        request=request, case=case, participants=[row["participant"] for row in link_rows], extra={"failed": failed}
-    )
+    participants = [row["participant"] for row in link_rows]
+    timeline, earlier = _timeline_page(case, size=TIMELINE_SHOWN, participants=participants)
+    page = hooks.CasePage(request=request, case=case, participants=participants, extra={"failed": failed})
     context = {
         "case": case,
         "steps": Case.Step.choices,
@@ -103,10 +102,13 @@ def detail_context(request: HttpRequest, case: Case, *, failed=None, **extra) ->
 
 
 def _timeline_page(
-    case: Case, *, size: int, before: CaseEvent | None = None
+    case: Case, *, size: int, before: CaseEvent | None = None, participants: list[Participant] | None = None
 ) -> tuple[list[CaseEvent], CaseEvent | None]:
-    """``size`` events of the timeline (older than ``before``), and the last of them if there are earlier ones."""
-    events = list(selectors.case_timeline(case, before=before)[: size + 1])
+    """``size`` events of the timeline (older than ``before``), and the last of them if there are earlier
+    ones; the participants who did them taken from ``participants`` (all the case's) when given."""
+    read = participants is not None
+    events = selectors.case_timeline(case, before=before, participants_read=read)[: size + 1]
+    events = selectors.attach_participants(events, participants, "actor_participant") if read else list(events)
     return events[:size], (events[size - 1] if len(events) > size else None)
 
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 from cases.hooks import CasePage
 from cases.models import Case
 from cases.roles import is_supervisor
+from cases.selectors import attach_participants
 from compassion.people import staff_name
 from notifications.models import Reminder
 from notifications.reminders import staff_reminder_about
@@ -19,13 +20,15 @@ NOTES_SHOWN = 10  # on the case page; the notes page shows them all
 
 
 def case_page_notes(page: CasePage) -> dict:
-    """The case page's notes and contacts: the latest few (one query), and the form to add one when asked for."""
-    notes = list(selectors.notes_visible_to(page.request.user, page.case)[: NOTES_SHOWN + 1])
+    """The case page's notes and contacts: the latest few and how many in all (one query), and the
+    form to add one when asked for."""
+    notes = selectors.notes_visible_to(page.request.user, page.case, participants_read=True)
+    notes = attach_participants(selectors.counted(notes)[:NOTES_SHOWN], page.participants)
     form = page.extra.get("note_form") or (NoteForm(case=page.case) if page.asks_for("note") else None)
     if form is not None:
         _participant_choices(form, page)
     notes = services.notes_marked_editable(notes, page.request.user)
-    return {"notes": notes[:NOTES_SHOWN], "notes_more": len(notes) > NOTES_SHOWN, "note_form": form}
+    return {"notes": notes, "notes_total": notes[0].total if notes else 0, "note_form": form}
 
 
 TASKS_SHOWN = 20  # open ones first; then the latest done
@@ -49,19 +52,20 @@ def case_page_tasks(page: CasePage) -> dict:
     }
 
 
-FILES_SHOWN = 20
+FILES_SHOWN = 10  # on the case page; the files page lists them all
 
 
 def case_page_attachments(page: CasePage) -> dict:
-    """The case page's files (one query), and the form to add one when asked for."""
-    files = list(page.case.attachments.select_related("added_by", "participant")[: FILES_SHOWN + 1])
+    """The case page's files: the latest few and how many in all (one query), and the form to add one when asked for."""
+    files = selectors.counted(selectors.case_attachments(page.case, participants_read=True))[:FILES_SHOWN]
+    files = attach_participants(files, page.participants)
     form = AttachmentForm(case=page.case) if page.asks_for("file") else None
     if form is not None:
         _participant_choices(form, page)
     return {
         "documents": [(kind, documents.TITLES[kind]) for kind in documents.available(page.case)],
-        "attachments": files[:FILES_SHOWN],
-        "attachments_more": len(files) > FILES_SHOWN,
+        "attachments": files,
+        "attachments_total": files[0].total if files else 0,
         "attachment_form": form,
     }
 

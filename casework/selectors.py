@@ -1,12 +1,12 @@
 """Reads of the caseworker's record for the staff pages."""
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Window
 
 from cases.models import Case
 from cases.roles import is_supervisor
 
-from .models import Note, Task
+from .models import Attachment, Note, Task
 
 
 def sees_sensitive(user: AbstractBaseUser | AnonymousUser, case: Case) -> bool:
@@ -14,12 +14,27 @@ def sees_sensitive(user: AbstractBaseUser | AnonymousUser, case: Case) -> bool:
     return is_supervisor(user) or (user.is_authenticated and case.caseworker_id == user.pk)
 
 
-def notes_visible_to(user: AbstractBaseUser | AnonymousUser, case: Case) -> QuerySet[Note]:
-    """The case's notes this staff member may read, newest first, with their author and participant."""
-    notes = case.notes.select_related("author", "participant").order_by("-happened_at", "-id")
+def notes_visible_to(
+    user: AbstractBaseUser | AnonymousUser, case: Case, *, participants_read: bool = False
+) -> QuerySet[Note]:
+    """The case's notes this staff member may read, newest first, with their author and participant
+    (not joined with ``participants_read``: the page has them, ``cases.selectors.attach_participants``)."""
+    notes = case.notes.select_related("author", *([] if participants_read else ["participant"]))
+    notes = notes.order_by("-happened_at", "-id")
     if not sees_sensitive(user, case):
         notes = notes.filter(sensitive=False)
     return notes
+
+
+def case_attachments(case: Case, *, participants_read: bool = False) -> QuerySet[Attachment]:
+    """The case's files, newest first, with who added them and whose they are (as ``notes_visible_to``)."""
+    return case.attachments.select_related("added_by", *([] if participants_read else ["participant"]))
+
+
+def counted(rows: QuerySet) -> QuerySet:
+    """``rows`` with ``total`` on each, the number of them all (before any slice): the first few of a
+    case's notes or files and how many there are, in one query."""
+    return rows.annotate(total=Window(Count("pk")))
 
 
 def note_case_ids_matching(*, user: AbstractBaseUser | AnonymousUser, value: str) -> QuerySet:

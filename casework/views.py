@@ -18,6 +18,7 @@ from . import documents, selectors, services
 from .forms import AttachmentForm, NoteForm, TaskForm
 
 NOTES_PAGE = 50
+FILES_PAGE = 50
 
 
 @require_POST
@@ -133,6 +134,15 @@ def attachment_add(request: HttpRequest, reference: str) -> HttpResponse:
     messages.error(request, "The file was not kept: please look at the files form.")
     case = case_selectors.case_for_page(user=request.user, reference=reference)
     return render(request, "cases/case_detail.html", detail_context(request, case, attachment_form=form), status=400)
+
+
+def attachment_list(request: HttpRequest, reference: str) -> HttpResponse:
+    """Every file of a case, newest first, for staff who may see the case (404 for anyone else)."""
+    staff_only(request)
+    case = case_selectors.case_for_user(user=request.user, reference=reference)
+    page = Paginator(selectors.case_attachments(case), FILES_PAGE).get_page(request.GET.get("page"))
+    context = {"case": case, "page": page, "attachments": page.object_list}
+    return render(request, "casework/attachment_list.html", context)
 
 
 def attachment_download(request: HttpRequest, reference: str, pk: int) -> FileResponse:

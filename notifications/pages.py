@@ -15,7 +15,7 @@ def case_page_reminders(page: CasePage) -> dict:
     """The case page's reminders section; and, on each participant, the personal-link e-mail last
     asked for them (``link_email``) and whether it was a moment ago (``link_email_recent``): the
     page shows "being sent" at once, and offers "Send again" rather than a silent second press."""
-    reminders = selectors.case_reminders(page.case)
+    reminders = selectors.case_reminders(page.case, participants=page.participants)
     since = timezone.now() - LINK_EMAIL_RECENT
     for person in page.participants:
         person.link_email = reminders.link_emails.get(person.pk)

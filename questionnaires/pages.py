@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from cases.hooks import CasePage
 from cases.models import Case
+from cases.selectors import attach_participants
 
 from .models import Answer, Invitation
 
@@ -21,9 +22,10 @@ def case_page_questionnaires(page: CasePage) -> dict:
     invitations = list(
         Invitation.objects.filter(case=page.case)
         .exclude(state=Invitation.State.CLOSED)
-        .select_related("questionnaire", "participant")
+        .select_related("questionnaire")
         .order_by("opens_at", "id")
     )
+    invitations = attach_participants(invitations, page.participants)
     now = timezone.now()
     shown = [invitation for invitation in invitations if invitation.opens_at <= now]
     # The answers are read (one query) only where the page shows them: answered and shared.

@@ -15,6 +15,7 @@ from django.utils.functional import SimpleLazyObject
 
 from cases.hooks import CasePage
 from cases.models import Case, Participant
+from cases.selectors import attach_participants
 
 from . import forms as step_forms
 from . import permissions, workflow
@@ -104,7 +105,8 @@ def build(
         signers = [(person, snap.signoffs.get(person.pk)) for person in workflow.required_signers(snap.participants)]
 
     shifts = []
-    for shift in case.shifts.select_related("agent").order_by("starts_at"):
+    # Their staff members are among the participants read already.
+    for shift in attach_participants(case.shifts.order_by("starts_at"), snap.participants, "agent"):
         row = Row(shift)
         if active:
             for action in permissions.shift_actions(shift, actor, now=now):
@@ -113,7 +115,8 @@ def build(
         shifts.append(row)
 
     personal_times = []
-    for time in _rows(case, "has_personal_times", case.personal_times.select_related("agent").order_by("starts_at")):
+    times = _rows(case, "has_personal_times", case.personal_times.order_by("starts_at"))
+    for time in attach_participants(times, snap.participants, "agent"):
         row = Row(time)
         if active:
             for action in permissions.personal_time_actions(time, actor, now=now):
@@ -138,7 +141,7 @@ def build(
         row.forms = _template_keys(row.forms)
     outcomes = []
     if snap.meeting is not None and snap.meeting.state == RestorativeMeeting.State.HELD:
-        outcomes = list(snap.meeting.outcomes.select_related("participant"))
+        outcomes = attach_participants(snap.meeting.outcomes.all(), snap.participants)
     return Panels(
         case=case,
         snap=snap,

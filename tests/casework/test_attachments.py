@@ -154,4 +154,39 @@ def test_the_case_page_lists_the_files_within_its_query_budget(supervisor_client
 
     assert len(captured) <= 15
     assert added[-1].get_absolute_url() in page
-    assert added[4].get_absolute_url() not in page
+    assert added[15].get_absolute_url() in page
+    assert added[14].get_absolute_url() not in page
+    assert f'<a href="{reverse("casework:files", args=[case.reference])}">All 25 files</a>' in page
+
+
+def test_the_case_page_offers_no_files_page_while_it_lists_them_all(supervisor_client, caseworker):
+    case = full_case(caseworker=caseworker)
+    for n in range(10):
+        services.attachment_add(case=case, upload=files.upload(f"scan {n}.pdf", files.PDF), by=caseworker)
+
+    page = supervisor_client.get(case.get_absolute_url()).content.decode()
+
+    assert page.count('download>scan ') == 10
+    assert f'href="{reverse("casework:files", args=[case.reference])}"' not in page
+
+
+def test_the_files_page_lists_every_file_in_pages(client, caseworker, outsider_caseworker):
+    case = full_case(caseworker=caseworker)
+    added = [
+        services.attachment_add(case=case, upload=files.upload(f"scan {n}.pdf", files.PDF), by=caseworker)
+        for n in range(55)
+    ]
+    url = reverse("casework:files", args=[case.reference])
+
+    client.force_login(caseworker)
+    first = client.get(url).content.decode()
+    second = client.get(url, {"page": 2}).content.decode()
+
+    assert added[-1].get_absolute_url() in first
+    assert added[5].get_absolute_url() in first
+    assert added[4].get_absolute_url() not in first
+    assert added[4].get_absolute_url() in second
+    assert added[0].get_absolute_url() in second
+    assert reverse("casework:attachment_delete", args=[case.reference, added[0].pk]) in second
+    client.force_login(outsider_caseworker)
+    assert client.get(url).status_code == 404

@@ -214,7 +214,7 @@ def test_the_case_page_reads_as_many_queries_with_50_notes_as_with_none(supervis
     page = supervisor_client.get(case.get_absolute_url()).content.decode()
     assert "Call 49." in page
     assert "Call 39." not in page
-    assert "All notes and contacts" in page
+    assert "All 50 notes and contacts" in page
 
 
 def test_the_notes_page_lists_every_note_in_pages(caseworker_client, caseworker):

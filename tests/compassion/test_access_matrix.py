@@ -135,6 +135,7 @@ MATRIX: dict[str, Row] = {
     "casework:notes": Row(staff_page(404, 200, 200), kwargs={"reference": "reference"}),
     "casework:note_add": Row(staff_page(404, 400, 400), method="post", kwargs={"reference": "reference"}),
     "casework:note_edit": Row(staff_page(404, 200, 200), kwargs={"reference": "reference", "pk": "note_id"}),
+    "casework:files": Row(staff_page(404, 200, 200), kwargs={"reference": "reference"}),
     "casework:attachment": Row(staff_page(404, 200, 200), kwargs={"reference": "reference", "pk": "attachment_id"}),
     "casework:attachment_add": Row(staff_page(404, 400, 400), method="post", kwargs={"reference": "reference"}),
     # Added by the supervisor: the holder is refused (a message, back to the case), the supervisor removes it.
