@@ -1,24 +1,27 @@
 """Prepared reads: a queryset built and compiled once per process, run with each call's values.
 
 Django builds a queryset and compiles it to SQL on every call. For most reads that costs little.
-For the portal's read of a participant's case (nine tables and eight subqueries, on every portal
-page) it was most of the page: about 14,000 Python calls and 4 ms to build and compile, against
-1.4 ms to run the SQL and make the model instances (bench/README.md has the page's figures with
-and without). ``Prepared`` builds the queryset once from a function of named values, with
+For a read of many tables and subqueries asked on every request it is most of the page: the
+portal's read of a participant's case (nine tables, eight subqueries) took about 14,000 Python
+calls and 4 ms to build and compile, against 1.4 ms to run the SQL and make the instances; the
+dashboard's "needs action" tiles, seven such reads, about a fifth of the page (bench/README.md
+has the pages' figures). ``Prepared`` builds the queryset from a function of named values, with
 placeholder values, compiles it once per database, and each call runs that SQL with the call's
-own values; Django's ``ModelIterable`` turns the rows into model instances, as the queryset would.
+own values; the queryset's own iterable (``ModelIterable``, ``ValuesIterable`` ...) turns the
+rows into what the queryset would give.
 
 This is the one place where the app steps past the ORM's public API. It relies on:
 
 - ``SQLCompiler.as_sql()`` returning the SQL and its parameters in order, and filling the
   compiler's ``select``, ``klass_info``, ``annotation_col_map`` and ``col_count``, which
   ``execute_sql()`` and ``results_iter()`` then read;
-- ``ModelIterable`` reading only a queryset's ``db``, ``query.get_compiler()`` and
+- the iterables reading only a queryset's ``db``, ``query`` (and its ``get_compiler()``) and
   ``_known_related_objects``.
 
-``tests/compassion/test_prepared.py`` compares each prepared read with its plain queryset on
-every database the suite runs on, and names the Django version this was checked against, so
-that an upgrade looks here first. Keep its uses few: only where ``make bench`` shows it pays.
+``tests/compassion/test_prepared.py`` and the tests of each use compare the prepared reads with
+their plain querysets on the database the suite runs on, and a test names the Django version
+this was checked against, so that an upgrade looks here first. Keep its uses few: only where
+``make bench`` shows that they pay.
 """
 
 import copy
@@ -28,29 +31,39 @@ from typing import Any
 
 from django.db import connections
 from django.db.models import Model, QuerySet
-from django.db.models.query import ModelIterable
 
-# Placeholder values, one per kind, that a query's own values never are.
-_PLACEHOLDERS: dict[type, list[Any]] = {
-    int: [-7_340_011 - n for n in range(8)],
-    date: [date(1001, 1, 1 + n) for n in range(8)],
-    datetime: [datetime(1001, 2, 1 + n, 3, 4, 5, tzinfo=UTC) for n in range(8)],
-}
+# Two sets of placeholder values, one value per name and kind, that a query's own values never are.
+_PLACEHOLDERS: tuple[dict[type, list[Any]], ...] = tuple(
+    {
+        int: [-7_340_011 - 100 * round_ - n for n in range(20)],
+        date: [date(1001 + round_, 1, 1 + n) for n in range(20)],
+        datetime: [datetime(1001 + round_, 2, 1 + n, 3, 4, 5, tzinfo=UTC) for n in range(20)],
+    }
+    for round_ in (0, 1)
+)
 
 
 class Prepared:
-    """``Prepared(build, participant=int, today=date)``: ``build(participant=..., today=...)``
-    returns the queryset (of at most one row, as for ``get``); ``.get(participant=7, today=...)``
-    runs it with those values (others given are ignored). Each value is used by the query as a
-    parameter (an id, a date, a moment), never to decide its shape: one ``Prepared`` per shape."""
+    """``Prepared(build, case=int, today=date)``: ``build(case=..., today=...)`` returns the
+    queryset; ``.rows(case=7, today=...)`` runs it with those values and gives what the queryset
+    would (instances, or dicts after ``values()``); ``.get(...)`` its one instance.
+
+    Each value must reach the query as a parameter of its own (an id, a date, a moment): a value
+    that decides the query's shape, or one computed from a value inside ``build`` (``now`` minus
+    14 days), is refused when the query is prepared; pass such a value as a name of its own, or
+    prepare one ``Prepared`` per shape. A name the query does not use is ignored.
+    """
 
     def __init__(self, build: Callable[..., QuerySet], **kinds: type) -> None:
         self._build, self._kinds = build, kinds
-        self._compiled: dict[tuple[str, str], tuple[Any, str, list, dict[int, str]]] = {}
+        self._compiled: dict[tuple[str, str], tuple[QuerySet, Any, str, tuple, dict[int, str]]] = {}
 
-    def get(self, *, using: str = "default", **values) -> Model:
-        """The one row's instance, or the model's ``DoesNotExist``."""
-        compiler, sql, params, slots = self._compile(using)
+    def queryset(self, **values) -> QuerySet:
+        """The queryset itself for these values, built as the ORM builds it (to compare, or to read more)."""
+        return self._build(**{name: values[name] for name in self._kinds})
+
+    def rows(self, *, using: str = "default", **values) -> list:
+        queryset, compiler, sql, params, slots = self._compile(using)
         connection = connections[using]
         params = list(params)
         for position, name in slots.items():
@@ -58,33 +71,45 @@ class Prepared:
         run = copy.copy(compiler)
         run.connection, run.using = connection, using  # this thread's connection
         run.as_sql = lambda *args, **kwargs: (sql, tuple(params))
-        rows = list(ModelIterable(_Compiled(run, using)))
-        if not rows:
-            raise compiler.query.model.DoesNotExist(f"No {compiler.query.model._meta.object_name} for {values}.")
-        return rows[0]
+        query = copy.copy(compiler.query)
+        query.get_compiler = lambda *args, **kwargs: run
+        return list(queryset._iterable_class(_Ready(query, using)))
 
-    def queryset(self, **values) -> QuerySet:
-        """The queryset itself for these values, built as the ORM builds it (to compare, or to read more)."""
-        return self._build(**{name: values[name] for name in self._kinds})
+    def get(self, *, using: str = "default", **values) -> Model:
+        """The one row's instance, or the model's ``DoesNotExist``."""
+        rows = self.rows(using=using, **values)
+        if not rows:
+            model = self._compile(using)[0].model
+            raise model.DoesNotExist(f"No {model._meta.object_name} for {values}.")
+        return rows[0]
 
     def _compile(self, using: str):
         connection = connections[using]
         key = (using, connection.vendor)
         if key not in self._compiled:
-            counters = {kind: iter(_PLACEHOLDERS[kind]) for kind in set(self._kinds.values())}
-            placeholders = {name: next(counters[kind]) for name, kind in self._kinds.items()}
-            queryset = self._build(**placeholders)
-            compiler = queryset.query.get_compiler(using)
-            sql, params = compiler.as_sql()
+            first, second = (self._compile_with(placeholders, connection, using) for placeholders in _PLACEHOLDERS)
+            queryset, compiler, sql, params, values = first
+            _queryset, _compiler, other_sql, other_params, other_values = second
+            if sql != other_sql or len(params) != len(other_params):
+                raise ValueError("A value decides the prepared query's shape: prepare one per shape.")
             slots = {}
-            for name, value in placeholders.items():
-                adapted = _adapt(connection, self._kinds[name], value)
-                found = [position for position, param in enumerate(params) if param == adapted]
-                if not found:
-                    raise ValueError(f"The prepared query does not use {name!r} as a parameter.")
-                slots.update(dict.fromkeys(found, name))
-            self._compiled[key] = (compiler, sql, params, slots)
+            for position, (param, other) in enumerate(zip(params, other_params, strict=True)):
+                names = [name for name, value in values.items() if value == param and other_values[name] == other]
+                if names:
+                    slots[position] = names[0]
+                elif param != other:
+                    raise ValueError("A parameter of the prepared query is computed from a value: pass it as one.")
+            self._compiled[key] = (queryset, compiler, sql, params, slots)
         return self._compiled[key]
+
+    def _compile_with(self, placeholders: dict[type, list[Any]], connection, using: str):
+        counters = {kind: iter(values) for kind, values in placeholders.items()}
+        chosen = {name: next(counters[kind]) for name, kind in self._kinds.items()}
+        queryset = self._build(**chosen)
+        compiler = queryset.query.get_compiler(using)
+        sql, params = compiler.as_sql()
+        adapted = {name: _adapt(connection, self._kinds[name], value) for name, value in chosen.items()}
+        return queryset, compiler, sql, tuple(params), adapted
 
 
 def _adapt(connection, kind: type, value):
@@ -96,15 +121,11 @@ def _adapt(connection, kind: type, value):
     return kind(value)
 
 
-class _Compiled:
-    """What ``ModelIterable`` reads of a queryset, with the compiler ready to run."""
+class _Ready:
+    """What a queryset's iterable reads of it: its database, its query (whose compiler is ready to
+    run) and the related objects it already knows (none)."""
 
     _known_related_objects: dict = {}
 
-    def __init__(self, compiler, using: str) -> None:
-        self.db = using
-        self.query = self
-        self._compiler = compiler
-
-    def get_compiler(self, using=None, connection=None, elide_empty=True):
-        return self._compiler
+    def __init__(self, query, using: str) -> None:
+        self.db, self.query = using, query

@@ -46,22 +46,33 @@ def scope_for(user: AbstractBaseUser | AnonymousUser, *, caseworker: AbstractBas
 
 @dataclass(frozen=True)
 class Moment:
-    """The dashboard's point in time: when "quiet" starts and the coming days end."""
+    """The dashboard's point in time, and from it when "quiet" starts (``QUIET_DAYS`` ago) and
+    the coming days end (``UPCOMING_DAYS`` on). These are worked out from ``now`` and ``today``
+    unless given: the prepared tiles (``tiles.action_tiles``) pass each as a value of its own."""
 
     now: datetime
     today: date
+    quiet_since: datetime | None = None
+    week_ahead: datetime | None = None
+    checkins_until: date | None = None
 
-    @property
-    def quiet_since(self) -> datetime:
-        return self.now - timedelta(days=QUIET_DAYS)
+    def __post_init__(self) -> None:
+        worked_out = {
+            "quiet_since": self.now - timedelta(days=QUIET_DAYS),
+            "week_ahead": self.now + timedelta(days=UPCOMING_DAYS),
+            "checkins_until": self.today + timedelta(days=UPCOMING_DAYS),
+        }
+        for name, value in worked_out.items():
+            if getattr(self, name) is None:
+                object.__setattr__(self, name, value)
 
-    @property
-    def week_ahead(self) -> datetime:
-        return self.now + timedelta(days=UPCOMING_DAYS)
+    def values(self) -> dict[str, datetime | date]:
+        """Its moments by name, as a prepared read takes them."""
+        return {name: getattr(self, name) for name in MOMENT_KINDS}
 
-    @property
-    def checkins_until(self) -> date:
-        return self.today + timedelta(days=UPCOMING_DAYS)
+
+# A Moment's values and their kinds, for a prepared read.
+MOMENT_KINDS = {"now": datetime, "today": date, "quiet_since": datetime, "week_ahead": datetime, "checkins_until": date}
 
 
 class CaseLinks:

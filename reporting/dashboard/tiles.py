@@ -12,12 +12,13 @@ from django.utils.timesince import timesince
 from cases import counts as capped
 from cases.models import Case, Incident, Participant
 from cases.selectors import cases_where_someone_spoke_up, cases_with_someone_unreachable
+from compassion.prepared import Prepared
 from notifications.models import Reminder
 from reconciliation.models import PlanSignoff, ReconciliationPlan, Reflection, RoleSwapShift, SafetyApproval
 from reconciliation.registry import REGISTRY
 
 from .agenda import checkins_due
-from .scope import QUIET_DAYS, CaseLinks, DateLabels, Moment, Scope
+from .scope import MOMENT_KINDS, QUIET_DAYS, CaseLinks, DateLabels, Moment, Scope
 
 ITEMS_PER_TILE = 6
 WAITING_SHIFT_STATES = (RoleSwapShift.State.PROPOSED, RoleSwapShift.State.COUNTER_PROPOSED)
@@ -304,17 +305,18 @@ LIST_FILTERS = {"spoke_up": "asked=true", "unreachable": "unreachable=true"}
 def action_tiles(scope: Scope, moment: Moment, *, counts: dict[str, int]) -> list[Tile]:
     """The "needs action today" tiles, in the order a caseworker works through them.
 
-    Each tile is one query: its first few items and how many there are. The failed reminders,
-    which pile up over the years, are counted up to the cap with the ``figures`` (``counts``);
-    so are the counted-only tiles, whose cases the case list shows.
+    Each tile is one query: its first few items and how many there are (``PREPARED_TILES``). The
+    failed reminders, which pile up over the years, are counted up to the cap with the ``figures``
+    (``counts``); so are the counted-only tiles, whose cases the case list shows.
     """
-    labels, links, rows = DateLabels(), CaseLinks(), tile_rows(scope, moment)
+    labels, links = DateLabels(), CaseLinks()
+    everyone = scope.caseworker_id is None
     tiles = []
     for key, title, hint in TILES:
         if key in LIST_FILTERS:
             tiles.append(Tile(key=key, title=title, hint=hint, count=counts[key], list_filter=LIST_FILTERS[key]))
             continue
-        found = list(rows[key][:ITEMS_PER_TILE])
+        found = PREPARED_TILES[key, everyone].rows(caseworker=scope.caseworker_id, **moment.values())
         if key == "reminders":
             count = counts["reminders"]
         else:
@@ -323,3 +325,22 @@ def action_tiles(scope: Scope, moment: Moment, *, counts: dict[str, int]) -> lis
         items = [tile_item(key, row, links(row["reference"]), labels) for row in found]
         tiles.append(Tile(key=key, title=title, hint=hint, count=count, items=items))
     return tiles
+
+
+def _prepared_tile(key: str, *, everyone: bool) -> Prepared:
+    """A tile's first rows (``tile_rows``), for everybody's cases or one caseworker's, prepared
+    (``compassion.prepared``): the seven tiles' queries, built and compiled on each request, were
+    about a fifth of the page's time."""
+
+    def build(*, caseworker: int | None = None, **moments) -> QuerySet:
+        return tile_rows(Scope(None if everyone else caseworker), Moment(**moments))[key][:ITEMS_PER_TILE]
+
+    return Prepared(build, **MOMENT_KINDS, **({} if everyone else {"caseworker": int}))
+
+
+PREPARED_TILES = {
+    (key, everyone): _prepared_tile(key, everyone=everyone)
+    for key, _title, _hint in TILES
+    if key not in LIST_FILTERS
+    for everyone in (True, False)
+}

@@ -132,7 +132,15 @@ def test_a_prepared_read_is_one_query_and_finds_nothing_as_get_does(caseworker):
         counted.get(case=case.pk + 1000)
 
 
-def test_a_value_the_query_does_not_use_is_refused_when_it_is_prepared():
+def test_a_value_computed_inside_the_query_or_deciding_its_shape_is_refused_when_it_is_prepared(caseworker):
+    case = full_case(caseworker=caseworker)
+    computed = Prepared(
+        lambda now: Case.objects.filter(last_activity_at__lt=now - timedelta(days=14)), now=timezone.datetime
+    )
+    with pytest.raises(ValueError, match="computed from a value"):
+        computed.rows(now=timezone.now())
+    shaped = Prepared(lambda case: Case.objects.filter(pk__gte=case)[: abs(case)], case=int)
+    with pytest.raises(ValueError, match="shape"):
+        shaped.rows(case=case.pk)
     unused = Prepared(lambda case, today: Case.objects.filter(pk=case), case=int, today=timezone.datetime)
-    with pytest.raises(ValueError, match="'today'"):
-        unused.get(case=1, today=timezone.now())
+    assert unused.get(case=case.pk, today=timezone.now()) == case

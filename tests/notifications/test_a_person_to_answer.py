@@ -1,7 +1,5 @@
 """Every page, e-mail and text names the caseworker and how to reach them; replies reach a person."""
 
-from datetime import timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
@@ -15,9 +13,7 @@ from tests.factories import full_case
 from tests.reconciliation.journey import person
 from tests.referrals.test_public_form import submit
 
-from .reminder_helpers import dispatch_at
-
-NEW_YORK = ZoneInfo("America/New_York")
+from .reminder_helpers import at_noon, dispatch_at
 
 
 @pytest.fixture
@@ -32,7 +28,7 @@ def case(caseworker):
 
 def send_reflection_reminder(case):
     reminder = case.reminders.filter(kind=Reminder.Kind.REFLECTION).order_by("due_at").first()
-    dispatch_at(reminder.due_at.astimezone(NEW_YORK).replace(hour=12, minute=0) + timedelta(minutes=1))
+    dispatch_at(at_noon(reminder.due_at))
 
 
 def test_an_e_mail_names_the_caseworker_and_a_reply_reaches_them(case):

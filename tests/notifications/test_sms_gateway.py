@@ -5,7 +5,6 @@ posted to our webhooks signed as the gateway signs them (``RequestValidator``), 
 """
 
 from datetime import timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings as django_settings
@@ -19,9 +18,8 @@ from tests import sms_gateway
 from tests.factories import full_case
 from tests.reconciliation.journey import person
 
-from .reminder_helpers import dispatch_at
+from .reminder_helpers import at_noon, dispatch_at
 
-NEW_YORK = ZoneInfo("America/New_York")
 NUMBER = "+12125550142"
 
 
@@ -46,10 +44,6 @@ def case(caseworker):
 
 def text_reminder(case) -> Reminder:
     return case.reminders.filter(kind=Reminder.Kind.REFLECTION, channel="sms").order_by("due_at").first()
-
-
-def at_noon(moment):
-    return moment.astimezone(NEW_YORK).replace(hour=12, minute=0)
 
 
 def signed_post(client, name: str, params: dict, *, token: str = sms_gateway.AUTH_TOKEN):

@@ -1,7 +1,6 @@
 """Reminders by text message: the channel a person chose, each text once, never at night, never after STOP."""
 
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 import pytest
 from django.core import mail
@@ -12,10 +11,9 @@ from notifications.models import Reminder
 from tests.factories import full_case
 from tests.reconciliation.journey import person
 
-from .reminder_helpers import dispatch_at
+from .reminder_helpers import at_noon, dispatch_at, next_at
 
 Kind = Reminder.Kind
-NEW_YORK = ZoneInfo("America/New_York")
 
 
 def reach_customer_by(case, channel: str, phone: str = "+12125550142") -> Participant:
@@ -33,10 +31,6 @@ def reflection_rows(case) -> dict[str, Reminder]:
 @pytest.fixture
 def case(caseworker):
     return full_case(caseworker=caseworker)
-
-
-def at_noon(moment: datetime) -> datetime:
-    return moment.astimezone(NEW_YORK).replace(hour=12, minute=0)
 
 
 def test_a_customer_who_chose_texts_gets_the_reminder_as_a_text_with_their_link(case):
@@ -73,7 +67,7 @@ def test_a_text_due_at_night_waits_for_the_morning_while_the_e_mail_goes(case, s
     settings.SMS_QUIET_HOURS = "21:00-08:00"
     reach_customer_by(case, Participant.Channel.BOTH)
     rows = reflection_rows(case)
-    night = rows["sms"].due_at.astimezone(NEW_YORK).replace(hour=23, minute=30)
+    night = next_at(rows["sms"].due_at, 23, 30)
 
     result = dispatch_at(night)
 
@@ -94,7 +88,7 @@ def test_quiet_hours_are_those_of_the_persons_own_time_zone(case, settings):
     reach_customer_by(case, Participant.Channel.SMS, phone="+13105550142")  # Los Angeles
     (row,) = reflection_rows(case).values()
     # 22:30 in New York is 19:30 in Los Angeles: not the night there.
-    dispatch_at(row.due_at.astimezone(NEW_YORK).replace(hour=22, minute=30))
+    dispatch_at(next_at(row.due_at, 22, 30))
 
     assert len(sms.outbox) == 1
 

@@ -23,6 +23,7 @@ from reconciliation.models import (
     SafetyApproval,
 )
 from reporting import calendar_feed, dashboard
+from reporting.dashboard.tiles import PREPARED_TILES
 from tests.cases.program_data import at, case_with_people, checkin, meeting, plan, reflection, reminder, shift, signoff
 from tests.factories import CaseFactory, CaseworkerFactory, UserFactory
 
@@ -477,3 +478,14 @@ def test_the_agenda_and_check_in_dates_read_as_the_date_filter_writes_them(langu
             assert labels.moment(moment) == formats.date_format(local, "D M j, H:i")
             assert labels.time(moment) == formats.date_format(local, "H:i")
             assert labels.day(local.date(), "M j") == formats.date_format(local.date(), "M j")
+
+
+@pytest.mark.parametrize("everyone", [True, False])
+def test_each_prepared_tile_reads_what_its_plain_queryset_reads(known_day, caseworker, everyone):
+    moment = dashboard.Moment(now=timezone.now(), today=timezone.localdate())
+    values = {"caseworker": None if everyone else caseworker.pk, **moment.values()}
+    for (key, for_everyone), prepared in PREPARED_TILES.items():
+        if for_everyone == everyone:
+            rows = prepared.rows(**values)
+            assert rows == list(prepared.queryset(**values)), key
+            assert rows or key == "caseworker_gone", f"the known day has something on the {key} tile"
