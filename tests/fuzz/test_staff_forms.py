@@ -130,7 +130,7 @@ TARGETS: dict[str, Target] = {
         forms=lambda world, drawn: [],
         user="caseworker",
     ),
-    # The caseworker's record: a note or contact, its correction, a task and its tick, the notes' pages
+    # The caseworker's record: a note or contact, its correction, a task and its tick, the pages of notes and of files
     "casework:note_add": Target(
         url=_case_url("casework:note_add"), forms=lambda world, drawn: [NoteForm(case=drawn["case"])]
     ),
@@ -139,6 +139,7 @@ TARGETS: dict[str, Target] = {
         forms=lambda world, drawn: [NoteForm(case=drawn["case"])],
     ),
     "casework:notes": Target(url=_case_url("casework:notes"), forms=lambda world, drawn: [PageQuery()], method="get"),
+    "casework:files": Target(url=_case_url("casework:files"), forms=lambda world, drawn: [PageQuery()], method="get"),
     "casework:task_add": Target(
         url=_case_url("casework:task_add"), forms=lambda world, drawn: [TaskForm(case=drawn["case"])]
     ),
