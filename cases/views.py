@@ -63,7 +63,7 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
     return render(request, "cases/case_detail.html", detail_context(request, case))
 
 
-TIMELINE_SHOWN = 50  # on the case page; the timeline page shows the rest, TIMELINE_PAGE at a time
+TIMELINE_SHOWN = 25  # on the case page; the timeline page shows the rest, TIMELINE_PAGE at a time
 TIMELINE_PAGE = 100
 FROM_PARTICIPANTS_SHOWN = 5
 

@@ -72,14 +72,14 @@ def _numbered_events(case, count: int) -> None:
     )
 
 
-def test_the_case_page_shows_the_latest_50_events_and_leads_to_the_earlier_ones(caseworker_client, caseworker):
+def test_the_case_page_shows_the_latest_25_events_and_leads_to_the_earlier_ones(caseworker_client, caseworker):
     case = full_case(caseworker=caseworker)
     _numbered_events(case, 260)
 
     page = caseworker_client.get(case.get_absolute_url()).content.decode()
     assert "Call 259." in page
-    assert "Call 210." in page
-    assert "Call 209." not in page
+    assert "Call 235." in page
+    assert "Call 234." not in page
     earlier = re.search(r'href="([^"]+/timeline/\?before=\d+)">Earlier events', page).group(1)
 
     # The timeline page goes on where the case page stopped, a hundred at a time, to the first event.
@@ -89,7 +89,7 @@ def test_the_case_page_shows_the_latest_50_events_and_leads_to_the_earlier_ones(
         seen += [int(n) for n in re.findall(r"Call (\d+)\.", page)]
         found = re.search(r'href="([^"]+/timeline/\?before=\d+)">Earlier events', page)
         earlier = found.group(1) if found else None
-    assert seen == list(range(209, -1, -1))
+    assert seen == list(range(234, -1, -1))
 
 
 def test_the_timeline_page_starts_at_the_newest_event(caseworker_client, caseworker):
