@@ -10,6 +10,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from compassion.logging import bind_case_reference
+from compassion.prepared import Prepared
 
 from . import hooks
 from .models import UNREACHABLE, AccessLink, Case, CaseEvent, Participant
@@ -34,8 +35,37 @@ def case_for_user(*, user: AbstractBaseUser | AnonymousUser, reference: str) -> 
 
 def case_for_page(*, user: AbstractBaseUser | AnonymousUser, reference: str) -> Case:
     """``case_for_user``, with what the case page's hooks read about the case itself in the same
-    query (the ``case_page_query`` hooks: the program's snapshot of its steps)."""
-    return _one_case(hooks.case_page_queryset(cases_visible_to(user)), reference)
+    query (the ``case_page_query`` hooks: the program's snapshot of its steps).
+
+    The case page's read is prepared (``compassion.prepared``), for everybody's cases and for a
+    caseworker's own: with what every hook adds, building and compiling it was an eighth of the page.
+    """
+    if is_supervisor(user):
+        found = CASE_PAGE_READS["everyone"].rows(reference=reference)
+    elif is_caseworker(user):
+        found = CASE_PAGE_READS["own"].rows(reference=reference, user=user.pk)
+    else:
+        found = []
+    if not found:
+        raise Http404("No case with that reference.")
+    bind_case_reference(found[0].reference)
+    return found[0]
+
+
+def _case_page_read(*, everyone: bool) -> Prepared:
+    def build(*, reference: str, user: int | None = None) -> QuerySet[Case]:
+        cases = Case.objects.all() if everyone else Case.objects.filter(caseworker_id=user)
+        return (
+            hooks.case_page_queryset(cases)
+            .select_related("incident__business", "caseworker")
+            .filter(reference=reference)
+        )
+
+    return Prepared(build, reference=str, **({} if everyone else {"user": int}))
+
+
+# Read on first use, once every app has registered its case_page_query hook.
+CASE_PAGE_READS = {"everyone": _case_page_read(everyone=True), "own": _case_page_read(everyone=False)}
 
 
 def _one_case(cases: QuerySet[Case], reference: str) -> Case:

@@ -36,6 +36,7 @@ from django.db.models import Model, QuerySet
 _PLACEHOLDERS: tuple[dict[type, list[Any]], ...] = tuple(
     {
         int: [-7_340_011 - 100 * round_ - n for n in range(20)],
+        str: [f"~prepared {round_}.{n}~" for n in range(20)],
         date: [date(1001 + round_, 1, 1 + n) for n in range(20)],
         datetime: [datetime(1001 + round_, 2, 1 + n, 3, 4, 5, tzinfo=UTC) for n in range(20)],
     }
@@ -48,7 +49,7 @@ class Prepared:
     queryset; ``.rows(case=7, today=...)`` runs it with those values and gives what the queryset
     would (instances, or dicts after ``values()``); ``.get(...)`` its one instance.
 
-    Each value must reach the query as a parameter of its own (an id, a date, a moment): a value
+    Each value must reach the query as a parameter of its own (an id, a text, a date, a moment): a value
     that decides the query's shape, or one computed from a value inside ``build`` (``now`` minus
     14 days), is refused when the query is prepared; pass such a value as a name of its own, or
     prepare one ``Prepared`` per shape. A name the query does not use is ignored.
