@@ -4,8 +4,8 @@ Django builds a queryset and compiles it to SQL on every call. For most reads th
 For a read of many tables and subqueries asked on every request it is most of the page: the
 portal's read of a participant's case (nine tables, eight subqueries) took about 14,000 Python
 calls and 4 ms to build and compile, against 1.4 ms to run the SQL and make the instances; the
-dashboard's "needs action" tiles, seven such reads, about a fifth of the page (bench/README.md
-has the pages' figures). ``Prepared`` builds the queryset from a function of named values, with
+dashboard's "needs action" tiles, seven such reads, about a fifth of the page's Python calls
+(``make bench`` measures the pages). ``Prepared`` builds the queryset from a function of named values, with
 placeholder values, compiles it once per database, and each call runs that SQL with the call's
 own values; the queryset's own iterable (``ModelIterable``, ``ValuesIterable`` ...) turns the
 rows into what the queryset would give.
