@@ -187,6 +187,7 @@ def gunicorn(url: str, workdir: Path, *, workers: int):
         ALLOWED_HOSTS="127.0.0.1",
         CELERY_BROKER_URL="memory://",
         EMAIL_URL="dummymail://",
+        SMS_ENABLED="false",  # the load runs send nothing; production would refuse to start without a gateway
         GUNICORN_BIND=f"127.0.0.1:{port}",
         WEB_CONCURRENCY=str(workers),
     )
