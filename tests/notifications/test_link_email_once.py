@@ -113,3 +113,17 @@ def test_after_a_link_e_mail_failed_a_press_sends_again_at_once(caseworker_clien
     dispatch_at(timezone.now())
     assert "on its way to" in page
     assert len(mailoutbox) == 1
+
+
+def test_the_e_mailed_link_is_the_portal_page_of_its_token_and_opens_it(
+    caseworker_client, case, mailoutbox, client, settings
+):
+    press(caseworker_client, case)
+    dispatch_at(timezone.now())
+
+    (message,) = mailoutbox
+    token = message.body.split("/p/")[1].split("/")[0]
+    address = settings.SITE_URL + reverse("portal:home", args=[token])
+    assert address in message.body
+    assert address in message.alternatives[0][0]
+    assert client.get(reverse("portal:home", args=[token])).status_code == 200
