@@ -228,8 +228,8 @@ def sync_cases(cases: list[Case], now: datetime) -> int:
     """``sync_case`` for many cases at once, reading what the rules look at in a fixed number of queries.
 
     For the dispatcher: ``cases`` are locked and were loaded ``workflow.with_snapshot``. A
-    case whose reminders are already in line (nearly all) costs no query of its own; its rows are
-    read with what ``_differences`` compares only. Returns how many had reminders created, moved or cancelled.
+    case whose reminders are already in line (nearly all) costs no query of its own; its reminders are
+    read as plain rows (no model each) of what ``_differences`` compares. Returns how many cases had theirs changed.
     """
     ids = [case.pk for case in cases]
     snaps = workflow.snapshots(cases)
@@ -240,7 +240,8 @@ def sync_cases(cases: list[Case], now: datetime) -> int:
     )
     checkins = _by_case(CheckIn.objects.filter(case_id__in=ids, case__status=Case.Status.COMPLETED))
     times = _by_case(PersonalTime.objects.filter(case_id__in=ids, state__in=PersonalTime.OPEN_STATES))
-    existing = _by_case(Reminder.objects.filter(case_id__in=ids).only("case_id", "key", "state", "kind"))
+    compared = ("pk", "case_id", "key", "state", "kind")  # all that _differences and _bring_in_line read
+    existing = _by_case(Reminder.objects.filter(case_id__in=ids).values_list(*compared, named=True))
     changed = 0
     for case in cases:
         wanted = wanted_in(

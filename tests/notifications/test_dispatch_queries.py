@@ -42,6 +42,30 @@ def test_a_case_changed_since_its_reminders_were_made_is_brought_in_line_by_the_
     assert Reminder.objects.filter(case_id=case_id, kind=Reminder.Kind.REFLECTION, state="scheduled").exists()
 
 
+def test_the_pass_moves_a_reminder_whose_date_changed_and_cancels_one_no_longer_wanted(caseworker):
+    [case_id] = _cases_with_a_due_notice(caseworker, 1)
+    scheduled = Reminder.objects.filter(case_id=case_id, kind=Reminder.Kind.REFLECTION, state="scheduled")
+    reflection = scheduled.order_by("pk").first()
+    wanted_key = reflection.key
+    Reminder.objects.filter(pk=reflection.pk).update(key=wanted_key.rsplit("@", 1)[0] + "@2001-01-01")
+    stray = Reminder.objects.create(
+        case_id=case_id,
+        kind=Reminder.Kind.REFLECTION,
+        participant=reflection.participant,
+        key="reflection:nobody@2001-01-01",
+        due_at=reflection.due_at,
+        next_attempt_at=reflection.next_attempt_at,
+    )
+
+    dispatch._sync([case_id], timezone.now())
+
+    reflection.refresh_from_db()
+    assert (reflection.key, reflection.state) == (wanted_key, "scheduled")  # the same row, moved back
+    stray.refresh_from_db()
+    assert stray.state == "cancelled"
+    assert stray.cancel_reason == "No longer needed: what it was about has changed."
+
+
 def _pass_queries(caseworker, count: int) -> tuple[int, int]:
     """Queries of a pass that sends ``count`` due notices: (reads, all)."""
     _cases_with_a_due_notice(caseworker, count)
