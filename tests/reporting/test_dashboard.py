@@ -23,6 +23,7 @@ from reconciliation.models import (
     SafetyApproval,
 )
 from reporting import calendar_feed, dashboard
+from reporting.dashboard.staff import CASELOADS
 from reporting.dashboard.tiles import PREPARED_TILES
 from tests.cases.program_data import at, case_with_people, checkin, meeting, plan, reflection, reminder, shift, signoff
 from tests.factories import CaseFactory, CaseworkerFactory, UserFactory
@@ -478,6 +479,19 @@ def test_the_agenda_and_check_in_dates_read_as_the_date_filter_writes_them(langu
             assert labels.moment(moment) == formats.date_format(local, "D M j, H:i")
             assert labels.time(moment) == formats.date_format(local, "H:i")
             assert labels.day(local.date(), "M j") == formats.date_format(local.date(), "M j")
+
+
+def test_the_prepared_case_loads_read_what_their_plain_queryset_reads(known_day):
+    quiet_since = dashboard.Moment(now=timezone.now(), today=timezone.localdate()).quiet_since
+    plain = list(CASELOADS.queryset(quiet_since=quiet_since))
+    prepared = CASELOADS.rows(quiet_since=quiet_since)
+
+    def counts(person):
+        feed = getattr(person, "calendar_feed", None)
+        return (person.username, feed, person.step_1, person.step_2, person.quiet, person.high_risk)
+
+    assert [counts(person) for person in prepared] == [counts(person) for person in plain]
+    assert any(person.quiet for person in prepared), "the known day has a quiet case"
 
 
 @pytest.mark.parametrize("everyone", [True, False])
