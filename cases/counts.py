@@ -5,7 +5,6 @@ counts several querysets in one round trip, each at most up to a cap (reading at
 ``cap + 1`` rows, through an index where one serves): above the cap the page says "1,000+".
 """
 
-from collections.abc import Iterable, Sequence
 
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
@@ -47,7 +46,7 @@ def capped_counts(
     with connections[using].cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
-    return figures(querysets, row, caps=caps)
+    return figures(dict(zip(querysets, row, strict=True)), caps=caps)
 
 
 def capped_counts_sql(
@@ -56,7 +55,7 @@ def capped_counts_sql(
     caps: dict[str, int | None] | None = None,
     in_order: dict[str, list[str]] | None = None,
 ) -> tuple[str, list, str]:
-    """The SQL of ``capped_counts`` (one row, a column per queryset), its parameters and its database."""
+    """The SQL of ``capped_counts`` (one row, a column per queryset, named as it), its parameters and its database."""
     caps, in_order = caps or {}, in_order or {}
     parts, params, using = [], [], None
     for name, queryset in querysets.items():
@@ -65,21 +64,22 @@ def capped_counts_sql(
         if cap is not None:
             inner = inner[: cap + 1]
         using = using or inner.db
+        column = connections[inner.db].ops.quote_name(name)
         try:
             sql, inner_params = inner.query.get_compiler(using=inner.db).as_sql()
         except EmptyResultSet:  # a filter that can match nothing, such as ``pk__in=[]``
-            parts.append("0")
+            parts.append(f"0 AS {column}")
             continue
         # The SQL is the ORM's own, with placeholders; the values travel as parameters.
-        parts.append(f"(SELECT COUNT(*) FROM ({sql}) counted)")  # noqa: S608
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) counted) AS {column}")  # noqa: S608
         params.extend(inner_params)
     return "SELECT " + ", ".join(parts), params, using
 
 
-def figures(names: Iterable[str], row: Sequence[int], *, caps: dict[str, int | None] | None = None) -> dict[str, int]:
+def figures(row: dict[str, int], *, caps: dict[str, int | None] | None = None) -> dict[str, int]:
     """The counts of ``capped_counts_sql``'s row by name, each an ``AtLeast`` when it reached its cap."""
     caps = caps or {}
-    return {name: figure(number, caps.get(name, CAP)) for name, number in zip(names, row, strict=True)}
+    return {name: figure(number, caps.get(name, CAP)) for name, number in row.items()}
 
 
 def capped_count(queryset: QuerySet, cap: int | None = None) -> int:

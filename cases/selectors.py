@@ -1,6 +1,7 @@
 """Reads for the case pages. Every page that shows a case goes through ``case_for_user``."""
 
 from collections.abc import Iterable
+from datetime import datetime
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -169,12 +170,13 @@ def participant_link_rows(case: Case) -> list[dict]:
 SPOKE_UP_DAYS = 14
 
 
-def spoke_up() -> Q:
+def spoke_up(since: datetime | None = None) -> Q:
     """Participants who asked from their own page to talk to someone first (until the caseworker
-    called them), or not to be contacted (for ``SPOKE_UP_DAYS`` days after they asked).
+    called them), or not to be contacted (since ``since``: by default ``SPOKE_UP_DAYS`` days ago).
 
     Read through the participants' ``participant_spoke_up`` index, whose condition it implies."""
-    since = timezone.now() - timezone.timedelta(days=SPOKE_UP_DAYS)
+    if since is None:
+        since = timezone.now() - timezone.timedelta(days=SPOKE_UP_DAYS)
     return Q(call_requested_at__isnull=False) | Q(contact_stopped_at__gte=since)
 
 
@@ -199,7 +201,7 @@ def cases_with_someone_unreachable(cases: QuerySet[Case]) -> QuerySet[Case]:
     return cases.filter(status__in=Case.ACTIVE_STATUSES, pk__in=nobody_reaches)
 
 
-def cases_where_someone_spoke_up(cases: QuerySet[Case]) -> QuerySet[Case]:
+def cases_where_someone_spoke_up(cases: QuerySet[Case], since: datetime | None = None) -> QuerySet[Case]:
     """Of ``cases``, the open or paused ones where someone spoke up (``spoke_up``)."""
-    asked = Participant.objects.filter(spoke_up()).values("case_id")
+    asked = Participant.objects.filter(spoke_up(since)).values("case_id")
     return cases.filter(status__in=Case.ACTIVE_STATUSES, pk__in=asked)

@@ -14,6 +14,7 @@ from django.utils import formats, timezone
 
 from cases.models import Case
 from cases.roles import is_caseworker, is_supervisor
+from cases.selectors import SPOKE_UP_DAYS
 
 QUIET_DAYS = 14
 UPCOMING_DAYS = 7
@@ -46,19 +47,22 @@ def scope_for(user: AbstractBaseUser | AnonymousUser, *, caseworker: AbstractBas
 
 @dataclass(frozen=True)
 class Moment:
-    """The dashboard's point in time, and from it when "quiet" starts (``QUIET_DAYS`` ago) and
-    the coming days end (``UPCOMING_DAYS`` on). These are worked out from ``now`` and ``today``
-    unless given: the prepared tiles (``tiles.action_tiles``) pass each as a value of its own."""
+    """The dashboard's point in time, and from it when "quiet" starts (``QUIET_DAYS`` ago), when
+    the coming days end (``UPCOMING_DAYS`` on) and since when a "don't contact me" is shown
+    (``SPOKE_UP_DAYS``). These are worked out from ``now`` and ``today`` unless given: the
+    dashboard's prepared reads pass each as a value of its own."""
 
     now: datetime
     today: date
     quiet_since: datetime | None = None
     week_ahead: datetime | None = None
     checkins_until: date | None = None
+    spoke_up_since: datetime | None = None
 
     def __post_init__(self) -> None:
         worked_out = {
             "quiet_since": self.now - timedelta(days=QUIET_DAYS),
+            "spoke_up_since": self.now - timedelta(days=SPOKE_UP_DAYS),
             "week_ahead": self.now + timedelta(days=UPCOMING_DAYS),
             "checkins_until": self.today + timedelta(days=UPCOMING_DAYS),
         }
@@ -72,7 +76,14 @@ class Moment:
 
 
 # A Moment's values and their kinds, for a prepared read.
-MOMENT_KINDS = {"now": datetime, "today": date, "quiet_since": datetime, "week_ahead": datetime, "checkins_until": date}
+MOMENT_KINDS = {
+    "now": datetime,
+    "today": date,
+    "quiet_since": datetime,
+    "week_ahead": datetime,
+    "checkins_until": date,
+    "spoke_up_since": datetime,
+}
 
 
 class CaseLinks:

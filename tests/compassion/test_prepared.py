@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from cases.models import Case, Participant
-from compassion.prepared import Prepared
+from compassion.prepared import Prepared, PreparedSQL
 from portal import selectors
 from questionnaires.models import Invitation, Moment, Questionnaire
 from reconciliation.models import CheckIn, PersonalTime
@@ -144,3 +144,26 @@ def test_a_value_computed_inside_the_query_or_deciding_its_shape_is_refused_when
         shaped.rows(case=case.pk)
     unused = Prepared(lambda case, today: Case.objects.filter(pk=case), case=int, today=timezone.datetime)
     assert unused.get(case=case.pk, today=timezone.now()) == case
+
+
+def _statement(shape, case):
+    """A statement written around the ORM's SQL: the cases from ``case`` on, the first ``shape``."""
+    sql, params = Case.objects.filter(pk__gte=case).order_by("pk").values("pk")[:shape].query.sql_with_params()
+    return f"SELECT * FROM ({sql}) AS first_cases", params  # noqa: S608
+
+
+def test_a_prepared_statement_runs_with_each_calls_values_and_one_statement_per_shape(caseworker):
+    cases = [full_case(caseworker=caseworker).pk for _ in range(3)]
+    prepared = PreparedSQL(_statement, case=int)
+
+    assert prepared.rows(shape=2, case=cases[0]) == [{"pk": cases[0]}, {"pk": cases[1]}]
+    assert prepared.rows(shape=2, case=cases[1]) == [{"pk": cases[1]}, {"pk": cases[2]}]
+    assert prepared.rows(shape=1, case=cases[1]) == [{"pk": cases[1]}]
+    assert prepared.rows(shape=5, case=cases[2]) == prepared.built_rows(shape=5, case=cases[2])
+
+
+def test_a_statement_with_a_value_computed_inside_it_is_refused_when_it_is_prepared(caseworker):
+    full_case(caseworker=caseworker)
+    computed = PreparedSQL(lambda shape, case: _statement(shape, case + 1), case=int)
+    with pytest.raises(ValueError, match="computed from a value"):
+        computed.rows(shape=1, case=1)

@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -23,7 +24,9 @@ from reconciliation.models import (
     SafetyApproval,
 )
 from reporting import calendar_feed, dashboard
-from reporting.dashboard.tiles import PREPARED_TILES
+from reporting.dashboard.agenda import AGENDA, CHECKINS_AND_TASKS
+from reporting.dashboard.staff import CASELOADS
+from reporting.dashboard.tiles import PREPARED_FIGURES, PREPARED_TILES
 from tests.cases.program_data import at, case_with_people, checkin, meeting, plan, reflection, reminder, shift, signoff
 from tests.factories import CaseFactory, CaseworkerFactory, UserFactory
 
@@ -478,6 +481,38 @@ def test_the_agenda_and_check_in_dates_read_as_the_date_filter_writes_them(langu
             assert labels.moment(moment) == formats.date_format(local, "D M j, H:i")
             assert labels.time(moment) == formats.date_format(local, "H:i")
             assert labels.day(local.date(), "M j") == formats.date_format(local.date(), "M j")
+
+
+@pytest.mark.parametrize("everyone", [True, False])
+def test_the_prepared_figures_agenda_and_lists_read_what_their_statements_built_afresh_read(
+    known_day, caseworker, everyone
+):
+    moment = dashboard.Moment(now=timezone.now(), today=timezone.localdate())
+    values = {"caseworker": None if everyone else caseworker.pk, **moment.values()}
+    statements = {
+        "figures": (PREPARED_FIGURES[everyone], (counts.CAP, settings.SMS_ENABLED)),
+        "agenda": (AGENDA[everyone], (25,)),
+        "checkins and tasks": (CHECKINS_AND_TASKS[everyone], (25, not everyone)),
+    }
+    for name, (prepared, shape) in statements.items():
+        rows = prepared.rows(shape=shape, **values)
+        assert rows == prepared.built_rows(shape=shape, **values), name
+        assert rows, f"the known day has {name}"
+    [figures] = PREPARED_FIGURES[everyone].rows(shape=(counts.CAP, settings.SMS_ENABLED), **values)
+    assert figures["step_1"] > 0
+
+
+def test_the_prepared_case_loads_read_what_their_plain_queryset_reads(known_day):
+    quiet_since = dashboard.Moment(now=timezone.now(), today=timezone.localdate()).quiet_since
+    plain = list(CASELOADS.queryset(quiet_since=quiet_since))
+    prepared = CASELOADS.rows(quiet_since=quiet_since)
+
+    def counts(person):
+        feed = getattr(person, "calendar_feed", None)
+        return (person.username, feed, person.step_1, person.step_2, person.quiet, person.high_risk)
+
+    assert [counts(person) for person in prepared] == [counts(person) for person in plain]
+    assert any(person.quiet for person in prepared), "the known day has a quiet case"
 
 
 @pytest.mark.parametrize("everyone", [True, False])
