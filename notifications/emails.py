@@ -11,11 +11,11 @@ from email.utils import formataddr, parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.urls import get_script_prefix, get_urlconf, reverse
+from django.urls import reverse
 from django.utils import translation
 
 from cases.contact import Contact, case_contact, reply_to
-from cases.links import link_for_email
+from cases.links import link_for_email, portal_path
 from cases.models import AccessLink, Case
 from cases.services import WorkflowError
 from compassion.emails import Attachment, render_email
@@ -29,7 +29,6 @@ Kind = Reminder.Kind
 SHIFT_KINDS = frozenset({Kind.SHIFT_PROPOSED, Kind.SHIFT_UNCONFIRMED, Kind.SHIFT_TOMORROW, Kind.SHIFT_CONFIRMED})
 MEETING_KINDS = frozenset({Kind.MEETING_TOMORROW, Kind.MEETING_SCHEDULED})
 PERSONAL_TIME_KINDS = frozenset({Kind.PERSONAL_TIME_PROPOSED, Kind.PERSONAL_TIME_TOMORROW})
-CALENDAR_KINDS = SHIFT_KINDS | MEETING_KINDS | PERSONAL_TIME_KINDS
 
 
 class NoAddress(Exception):
@@ -87,17 +86,27 @@ def reminder_email(reminder: Reminder, *, emailed_at: datetime) -> tuple[EmailMu
     link = None
     if person is not None:
         link, token = link_for_email(participant=person, emailed_at=emailed_at)
-        context.update(link_url=portal_url("portal:home", token), link_expires=link.expires_at)
+        context.update(link_url=settings.SITE_URL + portal_path(token), link_expires=link.expires_at)
         if person.role == person.Role.AGENT:  # two plain ways out, in every message to a staff member who was hurt
-            context.update(stop_url=portal_url("portal:stop", token), talk_url=portal_url("portal:talk", token))
+            context.update(
+                stop_url=settings.SITE_URL + reverse("portal:stop", args=[token]),
+                talk_url=settings.SITE_URL + reverse("portal:talk", args=[token]),
+            )
     else:
         context["case_url"] = settings.SITE_URL + case.get_absolute_url()
 
     attachments: list[Attachment] = []
-    # Only the kinds that may carry a calendar file switch the language for it (most e-mails carry none).
-    if reminder.kind in CALENDAR_KINDS:
-        with translation.override(language):  # calendar files in the reader's language, as the e-mail
-            attachments = _calendar_files(reminder, context)
+    with translation.override(language):  # calendar files in the reader's language, as the e-mail
+        if reminder.kind in SHIFT_KINDS and reminder.shift is not None:
+            attachments.append(("shift.ics", calendar.calendar_bytes([calendar.shift_event(reminder.shift)]), _ICS))
+        if reminder.kind in PERSONAL_TIME_KINDS and reminder.personal_time is not None:
+            event = calendar.personal_time_event(reminder.personal_time)
+            attachments.append(("personal-time.ics", calendar.calendar_bytes([event]), _ICS))
+        if reminder.kind in MEETING_KINDS:
+            meeting = _meeting(case)
+            context["meeting"] = meeting
+            if meeting is not None and meeting.scheduled_at:
+                attachments.append(("meeting.ics", calendar.calendar_bytes([calendar.meeting_event(meeting)]), _ICS))
 
     for hook in hooks.reminder_email:  # what the apps above add (a task's title)
         context.update(hook(reminder))
@@ -114,50 +123,6 @@ def reminder_email(reminder: Reminder, *, emailed_at: datetime) -> tuple[EmailMu
         reply_to=reply_to(case) if person is not None else "",
     )
     return message, link
-
-
-def _calendar_files(reminder: Reminder, context: dict) -> list[Attachment]:
-    """The e-mail's calendar file, if its kind carries one; a meeting's e-mail also shows the meeting."""
-    attachments: list[Attachment] = []
-    if reminder.kind in SHIFT_KINDS and reminder.shift is not None:
-        attachments.append(("shift.ics", calendar.calendar_bytes([calendar.shift_event(reminder.shift)]), _ICS))
-    if reminder.kind in PERSONAL_TIME_KINDS and reminder.personal_time is not None:
-        event = calendar.personal_time_event(reminder.personal_time)
-        attachments.append(("personal-time.ics", calendar.calendar_bytes([event]), _ICS))
-    if reminder.kind in MEETING_KINDS:
-        meeting = _meeting(reminder.case)
-        context["meeting"] = meeting
-        if meeting is not None and meeting.scheduled_at:
-            attachments.append(("meeting.ics", calendar.calendar_bytes([calendar.meeting_event(meeting)]), _ICS))
-    return attachments
-
-
-def portal_url(name: str, token: str) -> str:
-    """The full address of a portal page (``portal:home``, ``portal:stop``…) for this personal link's token.
-
-    The same as ``SITE_URL + reverse(name, args=[token])``, without a ``reverse()`` per message:
-    it is worked out once per page (and script prefix, and URL configuration) around a
-    placeholder, which buys a hundred-odd function calls per e-mail or text. Tokens are URL-safe
-    (``secrets.token_urlsafe``: letters, digits, "-" and "_"), so ``reverse()`` would leave
-    them as they are, as the placeholder is.
-    """
-    before, after = _around_token(name, get_script_prefix(), get_urlconf())
-    return f"{settings.SITE_URL}{before}{token}{after}"
-
-
-_STAND_IN = "0stand0in0"
-
-
-@functools.lru_cache(maxsize=32)
-def _around_token(name: str, script_prefix: str, urlconf: str | None) -> tuple[str, str]:
-    """The path of portal page ``name`` before and after its token (the prefix and URL configuration
-    are what ``reverse()`` reads; they are arguments here so that each has its own entry)."""
-    before, placeholder, after = reverse(name, args=[_STAND_IN], urlconf=urlconf).partition(
-        _STAND_IN
-    )
-    if not placeholder or _STAND_IN in after:
-        raise ValueError(f"{name} does not take a token once in its path.")
-    return before, after
 
 
 def contact_of(case: Case) -> Contact:

@@ -10,12 +10,12 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from cases.links import link_for_email
+from cases.links import link_for_email, portal_path
 from cases.models import Participant
 from compassion.phones import time_zone_of
 
 from .. import quiet_hours
-from ..emails import contact_of, portal_url
+from ..emails import contact_of
 from ..models import Reminder
 from ..sms import SmsError, SmsMessage, segments, send_sms
 from .base import NoAddress, Stopped
@@ -48,7 +48,7 @@ class SmsChannel:
             "checkin": reminder.checkin,
             "meeting": getattr(reminder.case, "meeting", None) if reminder.kind in MEETING_KINDS else None,
             "sent_at": sent_at,  # "today at 9:31" or "tomorrow at 9:31" is seen from here
-            "link_url": portal_url("portal:home", token),
+            "link_url": settings.SITE_URL + portal_path(token),
             **contact_for_texts(reminder.case),
         }
         body = sms_body(reminder.kind, person.preferred_language, context)
