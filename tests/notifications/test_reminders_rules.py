@@ -1,6 +1,7 @@
 """The reminder rules: which reminders the services schedule, move and cancel as a case moves."""
 
 from decimal import Decimal
+from email.utils import parseaddr
 
 import time_machine
 from django.core import mail
@@ -60,7 +61,8 @@ def test_an_unsubmitted_reflection_is_reminded_after_3_days_and_again_after_7(ca
     assert mailoutbox == []
     dispatch_at(case.opened_at + days(3.1))
     dispatch_at(case.opened_at + days(3.2))
-    assert [m.to for m in mailoutbox] == [[f"{person(case, 'customer').name} <{person(case, 'customer').email}>"]]
+    customer = person(case, "customer")
+    assert [[parseaddr(to) for to in m.to] for m in mailoutbox] == [[(customer.name, customer.email)]]
     dispatch_at(case.opened_at + days(7.1))
 
     assert len(mailoutbox) == 2
@@ -278,7 +280,7 @@ def test_a_case_without_activity_for_14_days_reminds_its_caseworker(caseworker, 
     assert mailoutbox == []
     dispatch_at(case.last_activity_at + days(14.1))
 
-    assert [m.to for m in mailoutbox] == [[f"{caseworker.get_full_name()} <{caseworker.email}>"]]
+    assert [[parseaddr(to) for to in m.to] for m in mailoutbox] == [[(caseworker.get_full_name(), caseworker.email)]]
     assert case.reference in mailoutbox[0].subject
 
 
