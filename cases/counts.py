@@ -5,7 +5,6 @@ counts several querysets in one round trip, each at most up to a cap (reading at
 ``cap + 1`` rows, through an index where one serves): above the cap the page says "1,000+".
 """
 
-
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db import connections

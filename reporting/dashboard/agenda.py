@@ -15,7 +15,7 @@ from casework.models import Task
 from compassion.prepared import PreparedSQL
 from reconciliation.models import CheckIn, MeetingFormat, RestorativeMeeting, RoleSwapShift
 
-from .scope import MOMENT_KINDS, CaseLinks, DateLabels, Moment, Scope
+from .scope import CaseLinks, DateLabels, Moment, Scope, prepared_per_scope, scoped_values
 
 # Shifts that still hold their slot and have not happened yet.
 UPCOMING_SHIFT_STATES = (
@@ -112,7 +112,7 @@ _NO_NUMBER = Value(0, output_field=IntegerField())
 
 
 def checkins_and_tasks_rows(scope: Scope, moment: Moment, limit: int, owner_must_hold_case: bool) -> list[QuerySet]:
-    """The first ``limit`` check-ins due and tasks due, as rows of the same columns (``_read_together``)."""
+    """The first ``limit`` check-ins due and tasks due, as rows of the same columns (``_together_sql``)."""
     total = Window(Count("pk"))
     checkins = checkins_due(scope, moment).values(
         part=Value("checkin"),
@@ -147,7 +147,7 @@ def checkins_and_tasks(
     their owner and the address that ticks them done), and how many tasks there are: one
     statement, each list read in its own order and through its own index inside its own subquery
     (SQLite takes no LIMIT in a UNION's parts)."""
-    rows = _read_together(CHECKINS_AND_TASKS, scope, moment, shape=(limit, owner_must_hold_case))
+    rows = CHECKINS_AND_TASKS[scope.everyone].rows(shape=(limit, owner_must_hold_case), **scoped_values(scope, moment))
     labels, links = DateLabels(), CaseLinks()
     checkin_rows, task_rows, task_total = [], [], 0
     for row in rows:
@@ -189,22 +189,14 @@ def _together_sql(querysets: list[QuerySet]) -> tuple[str, list]:
 
 
 def _prepared_together(querysets: Callable[..., list[QuerySet]]) -> dict[bool, PreparedSQL]:
-    """``querysets(scope, moment, *shape)``'s rows read in one statement, prepared for everybody's
-    cases (True) and for one caseworker's (False): building and compiling the agenda's and the
-    lists' querysets on each request was about a seventh of the dashboard's Python calls."""
+    """``querysets(scope, moment, *shape)``'s rows read in one statement (``_together_sql``),
+    prepared per scope: building and compiling the agenda's and the lists' querysets on each
+    request was about a seventh of the dashboard's Python calls."""
 
-    def prepared(everyone: bool) -> PreparedSQL:
-        def build(*, shape: tuple, caseworker: int | None = None, **moments) -> tuple[str, list]:
-            return _together_sql(querysets(Scope(None if everyone else caseworker), Moment(**moments), *shape))
+    def statement(scope: Scope, moment: Moment, *, shape: tuple) -> tuple[str, list]:
+        return _together_sql(querysets(scope, moment, *shape))
 
-        return PreparedSQL(build, **MOMENT_KINDS, **({} if everyone else {"caseworker": int}))
-
-    return {everyone: prepared(everyone) for everyone in (True, False)}
-
-
-def _read_together(prepared: dict[bool, PreparedSQL], scope: Scope, moment: Moment, *, shape: tuple) -> list[dict]:
-    everyone = scope.caseworker_id is None
-    return prepared[everyone].rows(shape=shape, caseworker=scope.caseworker_id, **moment.values())
+    return prepared_per_scope(PreparedSQL, statement)
 
 
 CHECKINS_AND_TASKS = _prepared_together(checkins_and_tasks_rows)
@@ -269,12 +261,12 @@ def agenda(scope: Scope, moment: Moment, *, limit: int) -> tuple[list["AgendaIte
     shifts and meetings there are (``shift`` and ``meeting``).
 
     One statement: each kind's first ``limit`` rows read in its own order, through its own index
-    (``_read_together``).
+    (``_together_sql``).
     """
     labels, links = DateLabels(), CaseLinks()
     items, totals = [], dict.fromkeys(("shift", "meeting"), 0)
     states = {"shift": _labels(SHIFT_STATES), "meeting": _labels(MEETING_STATES)}
-    for row in _read_together(AGENDA, scope, moment, shape=(limit,)):
+    for row in AGENDA[scope.everyone].rows(shape=(limit,), **scoped_values(scope, moment)):
         kind, count = row.pop("kind"), row.pop("total")
         totals[kind] = capped.figure(min(count, capped.CAP + 1), capped.CAP)
         row["when"], row["ends"] = _moment(row["when"]), _moment(row["ends"])

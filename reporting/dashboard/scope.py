@@ -3,8 +3,10 @@ the moments it shows (``DateLabels``) and the addresses of its cases' pages (``C
 reports and the research export read through the same ``Scope``.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
@@ -15,6 +17,7 @@ from django.utils import formats, timezone
 from cases.models import Case
 from cases.roles import is_caseworker, is_supervisor
 from cases.selectors import SPOKE_UP_DAYS
+from compassion.prepared import Prepared, PreparedSQL
 
 QUIET_DAYS = 14
 UPCOMING_DAYS = 7
@@ -25,6 +28,10 @@ class Scope:
     """Whose cases are counted: one caseworker's (``caseworker_id``), or everybody's (None)."""
 
     caseworker_id: int | None
+
+    @property
+    def everyone(self) -> bool:
+        return self.caseworker_id is None
 
     def cases(self) -> QuerySet[Case]:
         return self.filter(Case.objects.all(), path="")
@@ -84,6 +91,27 @@ MOMENT_KINDS = {
     "checkins_until": date,
     "spoke_up_since": datetime,
 }
+
+
+def prepared_per_scope(kind: type[Prepared] | type[PreparedSQL], read: Callable) -> dict[bool, Any]:
+    """``read(scope, moment, **rest)`` (a queryset for ``Prepared``, a statement for ``PreparedSQL``)
+    prepared (``compassion.prepared``) for everybody's cases (True) and for one caseworker's
+    (False). Run the one for a scope with ``scoped_values(scope, moment)``, and a ``PreparedSQL``'s
+    ``shape``, which reaches ``read`` with the rest."""
+
+    def prepare(everyone: bool) -> Prepared | PreparedSQL:
+        def build(*, caseworker: int | None = None, **values):
+            moments = {name: values.pop(name) for name in MOMENT_KINDS}
+            return read(Scope(None if everyone else caseworker), Moment(**moments), **values)
+
+        return kind(build, **MOMENT_KINDS, **({} if everyone else {"caseworker": int}))
+
+    return {everyone: prepare(everyone) for everyone in (True, False)}
+
+
+def scoped_values(scope: Scope, moment: Moment) -> dict[str, Any]:
+    """What a read of ``prepared_per_scope`` runs with: the scope's caseworker and the moment's values."""
+    return {"caseworker": scope.caseworker_id, **moment.values()}
 
 
 class CaseLinks:

@@ -2,6 +2,7 @@
 action today" tiles, with what each tile reads.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -19,7 +20,7 @@ from reconciliation.models import PlanSignoff, ReconciliationPlan, Reflection, R
 from reconciliation.registry import REGISTRY
 
 from .agenda import checkins_due
-from .scope import MOMENT_KINDS, QUIET_DAYS, CaseLinks, DateLabels, Moment, Scope
+from .scope import QUIET_DAYS, CaseLinks, DateLabels, Moment, Scope, prepared_per_scope, scoped_values
 
 ITEMS_PER_TILE = 6
 WAITING_SHIFT_STATES = (RoleSwapShift.State.PROPOSED, RoleSwapShift.State.COUNTER_PROPOSED)
@@ -57,32 +58,27 @@ def exact_figures() -> dict[str, None]:
 def figures(scope: Scope, moment: Moment) -> dict[str, int]:
     """The dashboard's counts that are not a tile's own (see ``figure_querysets``), in one query
     (``PREPARED_FIGURES``)."""
-    everyone = scope.caseworker_id is None
     # What decides the statement's form beyond the values: the cap, and whether texts are on (``unreachable``).
     shape = (capped.CAP, settings.SMS_ENABLED)
-    [row] = PREPARED_FIGURES[everyone].rows(shape=shape, caseworker=scope.caseworker_id, **moment.values())
+    [row] = PREPARED_FIGURES[scope.everyone].rows(shape=shape, **scoped_values(scope, moment))
     return capped.figures(row, caps=exact_figures())
 
 
-def _prepared_figures(*, everyone: bool) -> PreparedSQL:
-    """The figures' statement, for everybody's cases or one caseworker's, prepared
-    (``compassion.prepared``): building and compiling its thirteen counts on each request was about
-    a seventh of the dashboard's Python calls."""
-
-    def build(*, shape, caseworker: int | None = None, **moments) -> tuple[str, list]:
-        sql, params, _using = capped.capped_counts_sql(
-            figure_querysets(Scope(None if everyone else caseworker), Moment(**moments)),
-            caps=exact_figures(),
-            # Check-ins are counted in the order of their (state, due date) index: left free, the
-            # planner merge-joins them with the cases in case order and reads every check-in ever made.
-            in_order={"checkins_due": ["due_on"]},
-        )
-        return sql, params
-
-    return PreparedSQL(build, **MOMENT_KINDS, **({} if everyone else {"caseworker": int}))
+def _figures_statement(scope: Scope, moment: Moment, *, shape: tuple) -> tuple[str, list]:
+    """The figures' one statement and its parameters (``shape``: see ``figures``)."""
+    sql, params, _using = capped.capped_counts_sql(
+        figure_querysets(scope, moment),
+        caps=exact_figures(),
+        # Check-ins are counted in the order of their (state, due date) index: left free, the
+        # planner merge-joins them with the cases in case order and reads every check-in ever made.
+        in_order={"checkins_due": ["due_on"]},
+    )
+    return sql, params
 
 
-PREPARED_FIGURES = {everyone: _prepared_figures(everyone=everyone) for everyone in (True, False)}
+# Prepared: building and compiling the thirteen counts on each request was about a seventh of the
+# dashboard's Python calls.
+PREPARED_FIGURES = prepared_per_scope(PreparedSQL, _figures_statement)
 
 
 # ---------------------------------------------------------------- what needs action
@@ -331,13 +327,12 @@ def action_tiles(scope: Scope, moment: Moment, *, counts: dict[str, int]) -> lis
     (``counts``); so are the counted-only tiles, whose cases the case list shows.
     """
     labels, links = DateLabels(), CaseLinks()
-    everyone = scope.caseworker_id is None
     tiles = []
     for key, title, hint in TILES:
         if key in LIST_FILTERS:
             tiles.append(Tile(key=key, title=title, hint=hint, count=counts[key], list_filter=LIST_FILTERS[key]))
             continue
-        found = PREPARED_TILES[key, everyone].rows(caseworker=scope.caseworker_id, **moment.values())
+        found = PREPARED_TILES[key, scope.everyone].rows(**scoped_values(scope, moment))
         if key == "reminders":
             count = counts["reminders"]
         else:
@@ -348,20 +343,19 @@ def action_tiles(scope: Scope, moment: Moment, *, counts: dict[str, int]) -> lis
     return tiles
 
 
-def _prepared_tile(key: str, *, everyone: bool) -> Prepared:
-    """A tile's first rows (``tile_rows``), for everybody's cases or one caseworker's, prepared
-    (``compassion.prepared``): the seven tiles' queries, built and compiled on each request, were
-    about a fifth of the page's time."""
+def _tile_read(key: str) -> Callable[[Scope, Moment], QuerySet]:
+    """The read of a tile's first rows (``tile_rows``)."""
 
-    def build(*, caseworker: int | None = None, **moments) -> QuerySet:
-        return tile_rows(Scope(None if everyone else caseworker), Moment(**moments))[key][:ITEMS_PER_TILE]
+    def read(scope: Scope, moment: Moment) -> QuerySet:
+        return tile_rows(scope, moment)[key][:ITEMS_PER_TILE]
 
-    return Prepared(build, **MOMENT_KINDS, **({} if everyone else {"caseworker": int}))
+    return read
 
 
+# Prepared: the seven tiles' queries, built and compiled on each request, were about a fifth of the page's time.
 PREPARED_TILES = {
-    (key, everyone): _prepared_tile(key, everyone=everyone)
+    (key, everyone): prepared
     for key, _title, _hint in TILES
     if key not in LIST_FILTERS
-    for everyone in (True, False)
+    for everyone, prepared in prepared_per_scope(Prepared, _tile_read(key)).items()
 }
