@@ -53,6 +53,10 @@ def problems(text: str) -> list[str]:
 def case(caseworker, supervisor):
     """A Spanish-speaking case with something on every page: a plan, shifts in each state,
     personal time, a meeting, commitments and a check-in due."""
+    # Names of their own: a generated one may be an English word ("Page", "Hope").
+    for person, (first, last) in ((caseworker, ("Lucía", "Ortega")), (supervisor, ("Marta", "Ruiz"))):
+        person.first_name, person.last_name = first, last
+        person.save()
     case = CaseFactory(caseworker=caseworker, customer=False)
     business = case.incident.business
     business.name, business.address = "Panadería La Espiga", "Calle Mayor 3"
